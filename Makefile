@@ -1,0 +1,172 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# make            the library (static and shared) and the typegen CLI
+# make vmlinux.h  the running kernel's types as a C header
+# make test       the whole test suite
+# make install    PREFIX=/usr/local DESTDIR= (library, header, pc, CLI, man)
+# make bench      benchmarks against bpftool and libbpf's btf_dump
+
+VERSION_MAJOR := 0
+VERSION_MINOR := 1
+VERSION_PATCH := 0
+VERSION := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
+
+CC ?= cc
+CLANG ?= clang-19
+PKG_CONFIG ?= pkg-config
+O ?= build
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+
+CFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra -Werror -Wno-missing-field-initializers
+LIB_PKGS := libbpf libelf zlib
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(LIB_PKGS) 2>/dev/null)
+
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+O := $(O)-san
+endif
+
+ALL_CFLAGS = $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -Iinclude \
+	     -Ilibtypegen $(PKG_CFLAGS) -MMD -MP
+
+LIB_SRCS := $(sort $(wildcard libtypegen/*.c))
+CLI_SRCS := $(sort $(wildcard btfgen/*.c))
+TEST_SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
+TEST_SRCS := $(sort $(wildcard tests/test_*.c))
+FIXTURE_SRCS := $(sort $(wildcard tests/fixtures/*.c))
+
+LIB_PIC_OBJS := $(LIB_SRCS:%.c=$(O)/pic/%.o)
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(O)/%.o)
+TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(O)/%.o)
+TEST_BINS := $(TEST_SRCS:tests/%.c=$(O)/tests/%)
+FIXTURE_OBJS := $(FIXTURE_SRCS:tests/fixtures/%.c=$(O)/fixtures/%.bpf.o)
+KERNEL_FIXTURES := $(patsubst tests/fixtures/%.xz,$(O)/fixtures/%,\
+		     $(wildcard tests/fixtures/*.btf.xz))
+
+STATIC_LIB := $(O)/libtypegen.a
+SONAME := libtypegen.so.$(VERSION_MAJOR)
+SHARED_LIB := $(O)/libtypegen.so.$(VERSION)
+CLI := $(O)/typegen
+
+DEPS_STAMP := $(O)/.deps-build
+TEST_DEPS_STAMP := $(O)/.deps-test
+
+.PHONY: all test install uninstall clean bench deps test-deps fixtures
+.DELETE_ON_ERROR:
+
+all: $(STATIC_LIB) $(O)/libtypegen.so $(CLI)
+
+# Build dependencies are checked (and installed, as root with apt-get) once;
+# the stamp is dropped by `make clean`.
+$(DEPS_STAMP):
+	@scripts/deps.sh build
+	@mkdir -p $(@D) && touch $@
+$(TEST_DEPS_STAMP):
+	@scripts/deps.sh test
+	@mkdir -p $(@D) && touch $@
+deps: $(DEPS_STAMP)
+test-deps: $(TEST_DEPS_STAMP)
+
+$(O)/pic/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(O)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(STATIC_LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(SHARED_LIB): $(LIB_PIC_OBJS)
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined $(LDFLAGS) \
+		$^ $(PKG_LIBS) -o $@
+
+$(O)/libtypegen.so: $(SHARED_LIB)
+	ln -sf $(notdir $(SHARED_LIB)) $(O)/$(SONAME)
+	ln -sf $(SONAME) $@
+
+$(CLI): $(CLI_OBJS) $(STATIC_LIB)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
+
+vmlinux.h: $(CLI)
+	$(CLI) dump -o $@
+
+# ---- tests -------------------------------------------------------------
+
+$(O)/fixtures/%.bpf.o: tests/fixtures/%.c | $(TEST_DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) -g -O2 -target bpf -c $< -o $@
+
+$(O)/fixtures/%.btf: tests/fixtures/%.btf.xz | $(TEST_DEPS_STAMP)
+	@mkdir -p $(@D)
+	xz -dc $< > $@
+
+fixtures: $(FIXTURE_OBJS) $(KERNEL_FIXTURES)
+
+$(O)/tests/support/%.o: tests/support/%.c | $(TEST_DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/support -c $< -o $@
+
+$(O)/tests/%.o: tests/%.c | $(TEST_DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/support -c $< -o $@
+
+$(O)/tests/test_%: $(O)/tests/test_%.o $(TEST_SUPPORT_OBJS) $(STATIC_LIB)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -lcmocka -o $@
+
+# Every test binary runs even if an earlier one fails; the summary line
+# counts the binaries and the exit status says whether all passed.
+test: all $(TEST_BINS) fixtures
+	@TG_BUILD=$(O) TG_SRCDIR=$(CURDIR) CLANG=$(CLANG) \
+		scripts/run-tests.sh $(TEST_BINS)
+
+# ---- benchmarks --------------------------------------------------------
+
+$(O)/bench/%: bench/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $< $(PKG_LIBS) -o $@
+
+bench: all $(patsubst bench/%.c,$(O)/bench/%,$(wildcard bench/*.c)) fixtures
+	TG_BUILD=$(O) bench/run.sh
+
+# ---- install -----------------------------------------------------------
+
+$(O)/typegen.pc: typegen.pc.in
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    $< > $@
+
+install: all $(O)/typegen.pc
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
+		$(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	install -m 644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SHARED_LIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libtypegen.so
+	install -m 644 include/typegen.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(O)/typegen.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
+	$(if $(wildcard man/*.3),install -m 644 $(wildcard man/*.3) $(DESTDIR)$(MANDIR)/man3/)
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libtypegen.* $(DESTDIR)$(INCLUDEDIR)/typegen.h \
+	      $(DESTDIR)$(LIBDIR)/pkgconfig/typegen.pc $(DESTDIR)$(BINDIR)/typegen \
+	      $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard man/*.1))) \
+	      $(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(wildcard man/*.3)))
+
+clean:
+	rm -rf $(O) $(O)-san vmlinux.h
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)
