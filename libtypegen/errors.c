@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* tg_strerror(): messages for -errno and -TG_ERRNO__* codes. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include "internal.h"
+
+static const char *const tg_errno_msgs[] = {
+	[TG_ERRNO__EMPTY - __TG_ERRNO__START] = "file is empty",
+	[TG_ERRNO__FORMAT - __TG_ERRNO__START] = "not raw BTF or an ELF file",
+	[TG_ERRNO__TRUNC - __TG_ERRNO__START] = "file is truncated",
+	[TG_ERRNO__NOBTF - __TG_ERRNO__START] = "ELF file has no .BTF section",
+	[TG_ERRNO__BTF - __TG_ERRNO__START] = "invalid BTF data",
+	[TG_ERRNO__ELF - __TG_ERRNO__START] = "invalid ELF file",
+	[TG_ERRNO__ENV_EMPTY - __TG_ERRNO__START] =
+		"REDBPF_VMLINUX is set but empty (unset it, or set it to a path or to \"system\")",
+	[TG_ERRNO__NOTFOUND - __TG_ERRNO__START] = "no kernel BTF found",
+	[TG_ERRNO__CYCLE - __TG_ERRNO__START] = "unsatisfiable type cycle",
+};
+
+/* Every code in enum tg_errno needs a message: fail the build otherwise. */
+_Static_assert(sizeof(tg_errno_msgs) / sizeof(tg_errno_msgs[0]) ==
+	       __TG_ERRNO__END - __TG_ERRNO__START,
+	       "a TG_ERRNO__* code has no message");
+
+static void copy_msg(char *buf, size_t size, const char *msg)
+{
+	if (size)
+		snprintf(buf, size, "%s", msg);
+}
+
+/*
+ * With -D_GNU_SOURCE glibc gives the GNU strerror_r(), which returns the
+ * message (maybe not in @buf) and cannot say "unknown"; other C libraries
+ * give the XSI one, which returns an error for unknown codes. Returns true
+ * when @err is an errno value the C library knows.
+ */
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+static bool errno_msg(int err, char *buf, size_t size)
+{
+	char tmp[128];
+
+	/* strerrorname_np() (glibc 2.32+) is NULL exactly for unknown codes. */
+	if (!strerrorname_np(err))
+		return false;
+	copy_msg(buf, size, strerror_r(err, tmp, sizeof(tmp)));
+	return true;
+}
+#else
+static bool errno_msg(int err, char *buf, size_t size)
+{
+	char tmp[128];
+
+	if (strerror_r(err, tmp, sizeof(tmp)) != 0)
+		return false;
+	copy_msg(buf, size, tmp);
+	return true;
+}
+#endif
+
+int tg_strerror(int err, char *buf, size_t size)
+{
+	/* -INT_MIN does not exist; no code is that large anyway. */
+	if (err == INT_MIN)
+		goto unknown;
+	if (err < 0)
+		err = -err;
+
+	if (err == 0) {
+		copy_msg(buf, size, "success");
+		return 0;
+	}
+	if (err >= __TG_ERRNO__START && err < __TG_ERRNO__END) {
+		copy_msg(buf, size, tg_errno_msgs[err - __TG_ERRNO__START]);
+		return 0;
+	}
+	if (errno_msg(err, buf, size))
+		return 0;
+unknown:
+	if (size)
+		snprintf(buf, size, "unknown error %d", err);
+	return -EINVAL;
+}
