@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * What the subcommands share: error reporting, option parsing and finding
+ * the kernel's types.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "main.h"
+
+void p_err(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	/* stdout may hold part of a header: keep the error on its own line. */
+	fflush(stdout);
+	fprintf(stderr, "%s: ", prog_name);
+	if (what)
+		fprintf(stderr, "%s: ", what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+const char *err_str(int err, char *buf, size_t size)
+{
+	tg_strerror(err, buf, size);
+	return buf;
+}
+
+void p_err_code(const char *what, int err)
+{
+	char msg[256];
+
+	p_err(what, "%s", err_str(err, msg, sizeof(msg)));
+}
+
+int usage_extra_arg(const char *cmd_name, const char *arg)
+{
+	p_err(NULL, "%s: unexpected argument '%s'; try '%s %s --help'",
+	      cmd_name, arg, prog_name, cmd_name);
+	return EXIT_USAGE;
+}
+
+/*
+ * Report getopt's '?' (unknown option) or ':' (missing argument). For an
+ * unknown long option optopt is 0 and getopt has moved optind past the
+ * word; a missing argument can only happen on the last word of argv, so
+ * that word is argv[optind - 1] too.
+ */
+void report_bad_opt(int c, char **argv, const char *cmd_name)
+{
+	const char *where = cmd_name ? cmd_name : "";
+	const char *sep = cmd_name ? " " : "";
+	const char *word = argv[optind - 1];
+	char name[64];
+
+	if ((c == '?' && !optopt) || (c == ':' && !strncmp(word, "--", 2)))
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(word, "="),
+			 word);
+	else
+		snprintf(name, sizeof(name), "-%c", optopt);
+
+	if (c == ':')
+		p_err(NULL, "option '%s' needs an argument; try '%s%s%s --help'",
+		      name, prog_name, sep, where);
+	else
+		p_err(NULL, "unknown option '%s'; try '%s%s%s --help'",
+		      name, prog_name, sep, where);
+}
+
+enum opt_result parse_common_opt(int c, char **argv, const char *cmd_name,
+				 struct locate_args *loc)
+{
+	switch (c) {
+	case 'h':
+		find_cmd(cmd_name)->help(stdout);
+		return OPT_HELP;
+	case 'j':
+		json_output = true;
+		return OPT_HANDLED;
+	case 'p':
+		json_output = true;
+		pretty_output = true;
+		return OPT_HANDLED;
+	case 'd':
+		debug_output = true;
+		setup_libbpf_print();
+		return OPT_HANDLED;
+	case '?':
+	case ':':
+		report_bad_opt(c, argv, cmd_name);
+		return OPT_BAD;
+	}
+	if (!loc)
+		return OPT_UNKNOWN;
+	switch (c) {
+	case 'i':
+		loc->path = optarg;
+		return OPT_HANDLED;
+	case OPT_RELEASE:
+		loc->release = optarg;
+		return OPT_HANDLED;
+	case OPT_SYSROOT:
+		loc->sysroot = optarg;
+		return OPT_HANDLED;
+	}
+	return OPT_UNKNOWN;
+}
+
+struct tg_locator *new_locator(const struct locate_args *args)
+{
+	TG_OPTS(tg_locate_opts, opts,
+		.path = args->path,
+		.release = args->release,
+		.sysroot = args->sysroot);
+	struct tg_locator *loc;
+	int err;
+
+	err = tg_locator__new(&opts, &loc);
+	if (err) {
+		p_err_code("locating the kernel's types", err);
+		return NULL;
+	}
+	return loc;
+}
+
+void p_err_load(const struct tg_locator *loc, int err)
+{
+	const char *path = tg_locator__request_path(loc);
+	const char *sysroot = tg_locator__sysroot(loc);
+	char msg[256], what[512];
+
+	err_str(err, msg, sizeof(msg));
+	switch (tg_locator__request(loc)) {
+	case TG_REQUEST_PATH:
+		p_err(path, "%s", msg);
+		return;
+	case TG_REQUEST_ENV_PATH:
+		p_err(path, "%s (from REDBPF_VMLINUX)", msg);
+		return;
+	case TG_REQUEST_ENV_EMPTY:
+		/* The message is about the variable; name it only if not. */
+		p_err(strstr(msg, "REDBPF_VMLINUX") ? NULL : "REDBPF_VMLINUX",
+		      "%s", msg);
+		return;
+	case TG_REQUEST_ENV_SYSTEM:
+	case TG_REQUEST_SYSTEM:
+		break;
+	}
+
+	if (sysroot && strcmp(sysroot, "/"))
+		snprintf(what, sizeof(what), "kernel BTF for %s under %s",
+			 tg_locator__release(loc), sysroot);
+	else
+		snprintf(what, sizeof(what), "kernel BTF for %s",
+			 tg_locator__release(loc));
+	if (err == -TG_ERRNO__NOTFOUND)
+		p_err(what, "%s (%zu candidates tried; run '%s probe' with the same options to see why each was rejected)",
+		      msg, tg_locator__step_cnt(loc), prog_name);
+	else
+		p_err(what, "%s", msg);
+}

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * typegen - write Linux kernel types (BTF) as C headers for BPF programs.
+ *
+ * main() parses the global options, then hands the rest of the command line
+ * to the subcommand named by the first word. Adding a subcommand means one
+ * file with do_NAME()/help_NAME() and one line in cmds[].
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "json.h"
+#include "main.h"
+
+bool json_output;
+bool pretty_output;
+bool debug_output;
+const char *prog_name = "typegen";
+
+static int do_help(int argc, char **argv);
+static void help_help(FILE *out);
+
+static const struct cmd cmds[] = {
+	{ "dump",  do_dump,  help_dump,
+	  "write the kernel's types as a C header (vmlinux.h)" },
+	{ "probe", do_probe, help_probe,
+	  "show where the kernel's types are looked for and which file wins" },
+	{ "help",  do_help,  help_help,
+	  "show the help of typegen or of one command" },
+	{ 0 },
+};
+
+const struct cmd *find_cmd(const char *name)
+{
+	const struct cmd *c;
+
+	for (c = cmds; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+static int libbpf_print_all(enum libbpf_print_level level, const char *fmt,
+			    va_list ap)
+{
+	(void)level;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int libbpf_print_none(enum libbpf_print_level level, const char *fmt,
+			     va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+/*
+ * libbpf prints its own "libbpf: ..." warnings when it fails to parse a
+ * file; the library already turns those failures into error codes, so the
+ * lines would only duplicate (and break the one-line error promise).
+ */
+void setup_libbpf_print(void)
+{
+	libbpf_set_print(debug_output ? libbpf_print_all : libbpf_print_none);
+}
+
+void help_global_options(FILE *out)
+{
+	fprintf(out,
+		"Global options (before or after COMMAND):\n"
+		"  -h, --help       show help and exit\n"
+		"  -V, --version    show the version and exit\n"
+		"  -j, --json       write JSON instead of text (probe)\n"
+		"  -p, --pretty     write indented JSON; implies --json\n"
+		"  -d, --debug      show libbpf's own warnings on stderr\n");
+}
+
+static void help_main(FILE *out)
+{
+	const struct cmd *c;
+
+	fprintf(out,
+		"Usage: %s COMMAND [OPTIONS]\n"
+		"       %s help [COMMAND]\n"
+		"       %s --version\n"
+		"\n"
+		"Write Linux kernel types (BTF) as C headers for BPF programs.\n"
+		"\n"
+		"Commands:\n", prog_name, prog_name, prog_name);
+	for (c = cmds; c->name; c++)
+		fprintf(out, "  %-8s %s\n", c->name, c->summary);
+	fprintf(out, "\n");
+	help_global_options(out);
+	fprintf(out,
+		"\n"
+		"Run '%s COMMAND --help' for the options of COMMAND.\n"
+		"See typegen(1) for the rules used to find the kernel's types.\n",
+		prog_name);
+}
+
+static void help_help(FILE *out)
+{
+	fprintf(out,
+		"Usage: %s help [COMMAND]\n"
+		"\n"
+		"Show the help of typegen, or of COMMAND.\n", prog_name);
+}
+
+static int do_help(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if (argc < 2) {
+		help_main(stdout);
+		return EXIT_OK;
+	}
+	if (argc > 2)
+		return usage_extra_arg("help", argv[2]);
+	c = find_cmd(argv[1]);
+	if (!c) {
+		p_err(NULL, "unknown command '%s'; try '%s help'", argv[1],
+		      prog_name);
+		return EXIT_USAGE;
+	}
+	c->help(stdout);
+	return EXIT_OK;
+}
+
+static void print_version(void)
+{
+	char tg[32], bpf[32];
+	struct json_writer w;
+
+	snprintf(tg, sizeof(tg), "%d.%d", TG_VERSION_MAJOR, TG_VERSION_MINOR);
+	snprintf(bpf, sizeof(bpf), "%u.%u", libbpf_major_version(),
+		 libbpf_minor_version());
+	if (!json_output) {
+		printf("%s v%s\nusing libbpf v%s\n", prog_name, tg, bpf);
+		return;
+	}
+	jsonw_init(&w, stdout, pretty_output);
+	jsonw_start_object(&w);
+	jsonw_string_field(&w, "version", tg);
+	jsonw_string_field(&w, "libbpf_version", bpf);
+	jsonw_end_object(&w);
+	jsonw_finish(&w);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		COMMON_LONG_OPTS,
+		{ "version",	no_argument,	NULL, 'V' },
+		{ 0 },
+	};
+	bool version = false;
+	const struct cmd *cmd;
+	int c;
+
+	setup_libbpf_print();
+	/* "+": stop at the command; ":": report errors ourselves. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:" COMMON_SHORT_OPTS "V", opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			help_main(stdout);
+			return EXIT_OK;
+		case 'V':
+			version = true;
+			break;
+		case '?':
+		case ':':
+			report_bad_opt(c, argv, NULL);
+			return EXIT_USAGE;
+		default:
+			parse_common_opt(c, argv, NULL, NULL);
+			break;
+		}
+	}
+	if (version) {
+		print_version();
+		return EXIT_OK;
+	}
+	if (optind >= argc) {
+		help_main(stderr);
+		return EXIT_USAGE;
+	}
+
+	cmd = find_cmd(argv[optind]);
+	if (!cmd) {
+		p_err(NULL, "unknown command '%s'; try '%s --help'",
+		      argv[optind], prog_name);
+		return EXIT_USAGE;
+	}
+	argc -= optind;
+	argv += optind;
+	/* The subcommand parses its own options from argv[1]: restart getopt. */
+	optind = 0;
+	return cmd->run(argc, argv);
+}

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Shared by the typegen subcommands. The CLI is a thin layer over
+ * libtypegen: it parses arguments, calls the library and prints. Every
+ * subcommand returns an exit status to main(); nothing below main() exits.
+ */
+#ifndef __BTFGEN_MAIN_H
+#define __BTFGEN_MAIN_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "typegen.h"
+
+/* Exit statuses, as documented in typegen(1). */
+#define EXIT_OK		0
+#define EXIT_ERR	1	/* the command failed */
+#define EXIT_USAGE	2	/* bad command line */
+
+/* Global options; set by main() and by each subcommand's option parser. */
+extern bool json_output;
+extern bool pretty_output;
+extern bool debug_output;
+extern const char *prog_name;
+
+/* A subcommand: argv[0] is its own name. */
+struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	void (*help)(FILE *out);
+	const char *summary;
+};
+
+int do_dump(int argc, char **argv);
+void help_dump(FILE *out);
+int do_probe(int argc, char **argv);
+void help_probe(FILE *out);
+
+/* The subcommand called @name, or NULL. */
+const struct cmd *find_cmd(const char *name);
+
+/* Help text for the global options, shared by every help screen. */
+void help_global_options(FILE *out);
+
+/*
+ * "typegen: WHAT: MESSAGE" - the one line every error is reported with.
+ * p_err_code() takes a libtypegen/errno code and adds tg_strerror()'s text.
+ */
+void p_err(const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void p_err_code(const char *what, int err);
+
+/* tg_strerror() into @buf; returns @buf for use in printf arguments. */
+const char *err_str(int err, char *buf, size_t size);
+
+/*
+ * Options every subcommand accepts (-h, -j, -p, -d) and the locator's
+ * (-i, --release, --sysroot). A subcommand builds its long option table
+ * from these and its own, then hands the codes it does not know to
+ * parse_common_opt().
+ */
+enum {
+	OPT_RELEASE = 0x100,
+	OPT_SYSROOT,
+	OPT_UNSORTED,
+};
+
+#define COMMON_SHORT_OPTS "hjpd"
+#define COMMON_LONG_OPTS					\
+	{ "help",	no_argument,		NULL, 'h' },	\
+	{ "json",	no_argument,		NULL, 'j' },	\
+	{ "pretty",	no_argument,		NULL, 'p' },	\
+	{ "debug",	no_argument,		NULL, 'd' }
+
+#define LOCATE_SHORT_OPTS "i:"
+#define LOCATE_LONG_OPTS					\
+	{ "input",	required_argument,	NULL, 'i' },	\
+	{ "release",	required_argument,	NULL, OPT_RELEASE }, \
+	{ "sysroot",	required_argument,	NULL, OPT_SYSROOT }
+
+/* What the locator options asked for. */
+struct locate_args {
+	const char *path;
+	const char *release;
+	const char *sysroot;
+};
+
+/*
+ * Result of parse_common_opt(): the option was handled, the caller should
+ * return an exit status (help shown, or a usage error), or it is not ours.
+ */
+enum opt_result {
+	OPT_HANDLED,
+	OPT_HELP,
+	OPT_BAD,
+	OPT_UNKNOWN,
+};
+
+/*
+ * Handle option @c as returned by getopt_long() for subcommand @cmd_name:
+ * common options, locator options (if @loc is not NULL) and getopt's own
+ * error returns ('?' and ':'), which are reported here.
+ */
+enum opt_result parse_common_opt(int c, char **argv, const char *cmd_name,
+				 struct locate_args *loc);
+
+/* Report getopt_long()'s '?' or ':' return; @cmd_name may be NULL. */
+void report_bad_opt(int c, char **argv, const char *cmd_name);
+
+/* Report a stray positional argument; returns EXIT_USAGE. */
+int usage_extra_arg(const char *cmd_name, const char *arg);
+
+/*
+ * Make the locator the locate options ask for. On failure reports the error
+ * and returns NULL.
+ */
+struct tg_locator *new_locator(const struct locate_args *args);
+
+/*
+ * Report, on one line, why tg_locator__load() failed with @err, naming the
+ * file asked for or, when probing found nothing, pointing at typegen probe.
+ */
+void p_err_load(const struct tg_locator *loc, int err);
+
+/* Make libbpf quiet unless -d was given; called after option parsing. */
+void setup_libbpf_print(void);
+
+#endif /* __BTFGEN_MAIN_H */

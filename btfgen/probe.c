@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * typegen probe - explain where the kernel's types are found: what was
+ * asked for, every candidate tried and why it was rejected, and the result.
+ */
+#include <stdio.h>
+
+#include "json.h"
+#include "main.h"
+
+void help_probe(FILE *out)
+{
+	fprintf(out,
+		"Usage: %s probe [-i PATH] [--release R] [--sysroot DIR] [-j]\n"
+		"\n"
+		"Show how the kernel's types are found: what was asked for (-i,\n"
+		"REDBPF_VMLINUX or the system probe), each candidate tried with the\n"
+		"reason it was rejected, and the file chosen. Exits 0 if a file was\n"
+		"chosen, 1 if not.\n"
+		"\n"
+		"Options:\n"
+		"  -i, --input PATH   try only PATH; overrides REDBPF_VMLINUX\n"
+		"      --release R    kernel release in the probed paths (default:\n"
+		"                     the running kernel's, uname -r)\n"
+		"      --sysroot DIR  look for the probed paths under DIR (default: /)\n"
+		"\n", prog_name);
+	help_global_options(out);
+}
+
+/* The "request" value in JSON: stable tokens for scripts. */
+static const char *request_token(enum tg_request req)
+{
+	switch (req) {
+	case TG_REQUEST_PATH:		return "path";
+	case TG_REQUEST_ENV_PATH:	return "env_path";
+	case TG_REQUEST_ENV_SYSTEM:	return "env_system";
+	case TG_REQUEST_SYSTEM:		return "system";
+	case TG_REQUEST_ENV_EMPTY:	return "env_empty";
+	}
+	return "unknown";
+}
+
+static void print_request_text(const struct tg_locator *loc)
+{
+	const char *path = tg_locator__request_path(loc);
+
+	switch (tg_locator__request(loc)) {
+	case TG_REQUEST_PATH:
+		printf("request:    explicit path %s\n", path);
+		break;
+	case TG_REQUEST_ENV_PATH:
+		printf("request:    REDBPF_VMLINUX=%s\n", path);
+		break;
+	case TG_REQUEST_ENV_SYSTEM:
+		printf("request:    system probe (REDBPF_VMLINUX=system)\n");
+		break;
+	case TG_REQUEST_SYSTEM:
+		printf("request:    system probe (REDBPF_VMLINUX unset)\n");
+		break;
+	case TG_REQUEST_ENV_EMPTY:
+		printf("request:    REDBPF_VMLINUX=\"\"\n");
+		break;
+	}
+	printf("release:    %s\n", tg_locator__release(loc));
+	printf("sysroot:    %s\n", tg_locator__sysroot(loc));
+}
+
+static void print_text(const struct tg_locator *loc, int err)
+{
+	size_t i, n = tg_locator__step_cnt(loc);
+	const char *chosen = NULL;
+	char msg[256];
+
+	print_request_text(loc);
+	printf("candidates:%s\n", n ? "" : " none tried");
+	for (i = 0; i < n; i++) {
+		const struct tg_probe_step *s = tg_locator__step(loc, i);
+
+		if (!s->err) {
+			chosen = s->path;
+			printf("  %zu. chosen    %s\n", i + 1, s->path);
+		} else {
+			printf("  %zu. rejected  %s: %s\n", i + 1, s->path,
+			       err_str(s->err, msg, sizeof(msg)));
+		}
+	}
+	if (!err && chosen)
+		printf("result:     %s\n", chosen);
+	else
+		printf("result:     none: %s\n", err_str(err, msg, sizeof(msg)));
+}
+
+static void print_json(const struct tg_locator *loc, int err)
+{
+	size_t i, n = tg_locator__step_cnt(loc);
+	const char *chosen = NULL;
+	struct json_writer w;
+	char msg[256];
+
+	jsonw_init(&w, stdout, pretty_output);
+	jsonw_start_object(&w);
+	jsonw_string_field(&w, "request",
+			   request_token(tg_locator__request(loc)));
+	jsonw_string_field(&w, "request_path", tg_locator__request_path(loc));
+	jsonw_string_field(&w, "release", tg_locator__release(loc));
+	jsonw_string_field(&w, "sysroot", tg_locator__sysroot(loc));
+	jsonw_name(&w, "candidates");
+	jsonw_start_array(&w);
+	for (i = 0; i < n; i++) {
+		const struct tg_probe_step *s = tg_locator__step(loc, i);
+
+		jsonw_start_object(&w);
+		jsonw_string_field(&w, "path", s->path);
+		jsonw_string_field(&w, "status",
+				   s->err ? "rejected" : "chosen");
+		jsonw_string_field(&w, "error", s->err ?
+				   err_str(s->err, msg, sizeof(msg)) : NULL);
+		jsonw_end_object(&w);
+		if (!s->err)
+			chosen = s->path;
+	}
+	jsonw_end_array(&w);
+	if (err)
+		chosen = NULL;
+	jsonw_string_field(&w, "chosen", chosen);
+	jsonw_string_field(&w, "error",
+			   err ? err_str(err, msg, sizeof(msg)) : NULL);
+	jsonw_end_object(&w);
+	jsonw_finish(&w);
+}
+
+int do_probe(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		COMMON_LONG_OPTS,
+		LOCATE_LONG_OPTS,
+		{ 0 },
+	};
+	struct locate_args args = {};
+	struct tg_locator *loc;
+	struct tg_btf *btf = NULL;
+	int c, err;
+
+	while ((c = getopt_long(argc, argv, ":" COMMON_SHORT_OPTS
+				LOCATE_SHORT_OPTS, opts, NULL)) != -1) {
+		switch (parse_common_opt(c, argv, "probe", &args)) {
+		case OPT_HANDLED:
+			continue;
+		case OPT_HELP:
+			return EXIT_OK;
+		case OPT_BAD:
+		case OPT_UNKNOWN:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return usage_extra_arg("probe", argv[optind]);
+
+	loc = new_locator(&args);
+	if (!loc)
+		return EXIT_ERR;
+	/* Loading is the test: a candidate counts only if its types load. */
+	err = tg_locator__load(loc, &btf);
+	if (json_output)
+		print_json(loc, err);
+	else
+		print_text(loc, err);
+	tg_btf__free(btf);
+	tg_locator__free(loc);
+	if (fflush(stdout)) {
+		p_err("standard output", "write failed");
+		return EXIT_ERR;
+	}
+	return err ? EXIT_ERR : EXIT_OK;
+}
