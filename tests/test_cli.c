@@ -1,0 +1,950 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The typegen CLI as users meet it: build/typegen run through the shell,
+ * its exit status, stdout and stderr checked. Error messages are compared
+ * with tg_strerror()'s text, so the tests follow the library's wording.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tg_test.h"
+#include "typegen.h"
+
+#define VMLINUX "/sys/kernel/btf/vmlinux"
+#define RELEASE "6.1.0-99-test"
+
+static char *cli;	/* build/typegen */
+static char *tmp;	/* scratch directory for this run */
+
+/* ---- helpers ------------------------------------------------------- */
+
+/* Run a printf-built shell command; see tg_test_run(). */
+static int __attribute__((format(printf, 3, 4)))
+run(char **out, char **err, const char *fmt, ...)
+{
+	va_list ap;
+	char *cmd;
+	int rc;
+
+	va_start(ap, fmt);
+	if (vasprintf(&cmd, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	rc = tg_test_run(cmd, out, err);
+	free(cmd);
+	return rc;
+}
+
+/* @s quoted for /bin/sh; malloc'ed. */
+static char *shell_quote(const char *s)
+{
+	size_t n = 3;
+	const char *p;
+	char *q, *r;
+
+	for (p = s; *p; p++)
+		n += *p == '\'' ? 4 : 1;
+	r = q = malloc(n);
+	if (!r)
+		abort();
+	*q++ = '\'';
+	for (p = s; *p; p++) {
+		if (*p == '\'') {
+			memcpy(q, "'\\''", 4);
+			q += 4;
+		} else {
+			*q++ = *p;
+		}
+	}
+	*q++ = '\'';
+	*q = '\0';
+	return r;
+}
+
+static char *msg_of(int err)
+{
+	char buf[256];
+
+	tg_strerror(err, buf, sizeof(buf));
+	return strdup(buf);
+}
+
+static bool have_vmlinux(void)
+{
+	return access(VMLINUX, R_OK) == 0;
+}
+
+static bool have_program(const char *name)
+{
+	return run(NULL, NULL, "command -v %s >/dev/null 2>&1", name) == 0;
+}
+
+#define SKIP_IF(cond, why)						\
+	do {								\
+		if (cond) {						\
+			print_message("[  SKIP    ] %s\n", why);	\
+			skip();						\
+		}							\
+	} while (0)
+
+#define NEED_VMLINUX() SKIP_IF(!have_vmlinux(), VMLINUX " is absent: " \
+			       "this kernel exposes no BTF")
+
+/* Fail with the text that was not found. */
+static void assert_contains(const char *hay, const char *needle)
+{
+	if (!strstr(hay, needle)) {
+		print_error("expected \"%s\" in:\n%s\n", needle, hay);
+		fail();
+	}
+}
+
+/* Exactly one line on stderr: the one-line error promise of typegen(1). */
+static void assert_one_line(const char *err)
+{
+	if (tg_test_count_lines(err) != 1 || err[strlen(err) - 1] != '\n') {
+		print_error("expected one line on stderr, got:\n%s\n", err);
+		fail();
+	}
+}
+
+static bool files_equal(const char *a, const char *b)
+{
+	size_t la, lb;
+	char *da = tg_test_read_file(a, &la);
+	char *db = tg_test_read_file(b, &lb);
+	bool eq = da && db && la == lb && !memcmp(da, db, la);
+
+	free(da);
+	free(db);
+	return eq;
+}
+
+static int count_dir_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void copy_file(const char *from, const char *to, size_t max)
+{
+	size_t len;
+	char *data = tg_test_read_file(from, &len);
+
+	assert_non_null(data);
+	if (max && len > max)
+		len = max;
+	assert_int_equal(tg_test_write_file(to, data, len), 0);
+	free(data);
+}
+
+/* mkdir -p for @path's directory. */
+static void make_parent(const char *path)
+{
+	char *dir = strdup(path), *slash = strrchr(dir, '/');
+
+	if (slash) {
+		*slash = '\0';
+		assert_int_equal(run(NULL, NULL, "mkdir -p '%s'", dir), 0);
+	}
+	free(dir);
+}
+
+/* $tmp/ref.h: the header for VMLINUX, made once. */
+static const char *reference_header(void)
+{
+	static char *ref;
+	char *err = NULL;
+
+	if (ref)
+		return ref;
+	ref = tg_test_path("%s/ref.h", tmp);
+	assert_int_equal(run(NULL, &err, "%s dump -i %s > %s", cli, VMLINUX,
+			     ref), 0);
+	assert_string_equal(err, "");
+	free(err);
+	return ref;
+}
+
+/* ---- help, version, usage ------------------------------------------ */
+
+static void test_help(void **state)
+{
+	static const char *const args[] = {
+		"--help", "-h", "help", "dump --help", "dump -h", "help dump",
+		"probe --help", "help probe", "help help",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
+		char *out, *err;
+
+		assert_int_equal(run(&out, &err, "%s %s", cli, args[i]), 0);
+		assert_contains(out, "Usage: typegen");
+		assert_string_equal(err, "");
+		free(out);
+		free(err);
+	}
+}
+
+/* Adds every "--name" in @text to @names (space-separated, deduplicated). */
+static void collect_long_opts(const char *text, char *names, size_t size)
+{
+	const char *p = text;
+
+	while ((p = strstr(p, "--"))) {
+		char name[64], key[68];
+		size_t n = 0;
+
+		p += 2;
+		while (n < sizeof(name) - 1 &&
+		       (p[n] == '-' || (p[n] >= 'a' && p[n] <= 'z') ||
+			(p[n] >= '0' && p[n] <= '9')))
+			n++;
+		if (!n)
+			continue;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		snprintf(key, sizeof(key), " %s ", name);
+		if (!strstr(names, key))
+			snprintf(names + strlen(names), size - strlen(names),
+				 "%s ", name);
+		p += n;
+	}
+}
+
+static void test_help_options_in_man(void **state)
+{
+	static const char *const args[] = {
+		"--help", "dump --help", "probe --help",
+	};
+	char names[1024] = " ", *man, *p, *save;
+	int count = 0;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
+		char *out;
+
+		assert_int_equal(run(&out, NULL, "%s %s", cli, args[i]), 0);
+		collect_long_opts(out, names, sizeof(names));
+		free(out);
+	}
+	p = tg_test_path("%s/man/typegen.1", tg_test_src_dir());
+	man = tg_test_read_file(p, NULL);
+	assert_non_null(man);
+	free(p);
+
+	for (p = strtok_r(names, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
+		char *roff = tg_test_path("\\-\\-%s", p);
+		char *plain = tg_test_path("--%s", p);
+
+		if (!strstr(man, roff) && !strstr(man, plain)) {
+			print_error("--%s is in --help but not in typegen.1\n",
+				    p);
+			fail();
+		}
+		count++;
+		free(roff);
+		free(plain);
+	}
+	/* help version json pretty debug input release sysroot output unsorted */
+	assert_true(count >= 10);
+	free(man);
+}
+
+static void test_version(void **state)
+{
+	char *out, *err;
+
+	(void)state;
+	assert_int_equal(run(&out, &err, "%s --version", cli), 0);
+	assert_contains(out, "typegen v");
+	assert_contains(out, "libbpf v");
+	assert_string_equal(err, "");
+	free(out);
+	free(err);
+	assert_int_equal(run(&out, NULL, "%s -V", cli), 0);
+	free(out);
+}
+
+static void test_usage_errors(void **state)
+{
+	static const struct {
+		const char *args;
+		const char *msg;
+	} cases[] = {
+		{ "--bogus", "unknown option '--bogus'" },
+		{ "-x dump", "unknown option '-x'" },
+		{ "dump --bogus", "unknown option '--bogus'" },
+		{ "dump -Z", "unknown option '-Z'" },
+		{ "probe --bogus=1", "unknown option '--bogus'" },
+		{ "dump -i", "option '-i' needs an argument" },
+		{ "dump --output", "option '--output' needs an argument" },
+		{ "probe --release", "option '--release' needs an argument" },
+		{ "frobnicate", "unknown command 'frobnicate'" },
+		{ "dump extra", "unexpected argument 'extra'" },
+		{ "help frobnicate", "unknown command 'frobnicate'" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out, *err;
+
+		assert_int_equal(run(&out, &err, "%s %s", cli, cases[i].args),
+				 2);
+		assert_one_line(err);
+		assert_contains(err, "typegen: ");
+		assert_contains(err, cases[i].msg);
+		assert_string_equal(out, "");
+		free(out);
+		free(err);
+	}
+}
+
+static void test_no_command(void **state)
+{
+	char *err;
+
+	(void)state;
+	assert_int_equal(run(NULL, &err, "%s", cli), 2);
+	assert_contains(err, "Usage: typegen");
+	free(err);
+}
+
+/* ---- dump ------------------------------------------------------------ */
+
+static void test_dump_compiles_for_bpf(void **state)
+{
+	static const char prog[] =
+		"#include \"vmlinux.h\"\n"
+		"\n"
+		"/* Types every BPF program uses, by value and by size. */\n"
+		"int sizes[] = {\n"
+		"\tsizeof(struct task_struct),\n"
+		"\tsizeof(struct pt_regs),\n"
+		"\tsizeof(struct sk_buff),\n"
+		"};\n"
+		"\n"
+		"__attribute__((section(\"tp/sched/sched_switch\")))\n"
+		"int prog(struct task_struct *t)\n"
+		"{\n"
+		"\treturn t->pid;\n"
+		"}\n";
+	char *dir = tg_test_path("%s/compile", tmp);
+	char *src = tg_test_path("%s/prog.c", dir);
+	char *out, *err;
+	int rc;
+
+	(void)state;
+	NEED_VMLINUX();
+	SKIP_IF(!have_program(tg_test_clang()), "clang-19 is not installed");
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(run(NULL, &err, "%s dump -i %s > %s/vmlinux.h", cli,
+			     VMLINUX, dir), 0);
+	assert_string_equal(err, "");
+	free(err);
+	assert_int_equal(tg_test_write_file(src, prog, strlen(prog)), 0);
+
+	rc = run(&out, &err, "%s -target bpf -O2 -g -c %s -o %s/prog.o",
+		 tg_test_clang(), src, dir);
+	if (rc)
+		print_error("clang failed (%d):\n%s\n", rc, err);
+	assert_int_equal(rc, 0);
+	free(out);
+	free(err);
+	free(src);
+	free(dir);
+}
+
+static void test_dump_deterministic(void **state)
+{
+	char *second = tg_test_path("%s/second.h", tmp);
+	size_t len;
+	char *data;
+
+	(void)state;
+	NEED_VMLINUX();
+	assert_int_equal(run(NULL, NULL, "%s dump -i %s > %s", cli, VMLINUX,
+			     second), 0);
+	data = tg_test_read_file(reference_header(), &len);
+	assert_non_null(data);
+	/* A header worth the name, not an empty success. */
+	assert_true(len > 100000);
+	assert_non_null(strstr(data, "struct task_struct {"));
+	free(data);
+	assert_true(files_equal(reference_header(), second));
+	free(second);
+}
+
+static void test_dump_output_file(void **state)
+{
+	char *file = tg_test_path("%s/out.h", tmp);
+	char *out, *err;
+
+	(void)state;
+	NEED_VMLINUX();
+	assert_int_equal(run(&out, &err, "%s dump -i %s -o %s", cli, VMLINUX,
+			     file), 0);
+	assert_string_equal(out, "");
+	assert_string_equal(err, "");
+	assert_true(files_equal(reference_header(), file));
+	free(out);
+	free(err);
+
+	/* An existing file is replaced. */
+	assert_int_equal(tg_test_write_file(file, "old\n", 4), 0);
+	assert_int_equal(run(NULL, NULL, "%s dump -i %s --output %s", cli,
+			     VMLINUX, file), 0);
+	assert_true(files_equal(reference_header(), file));
+	free(file);
+}
+
+static void test_dump_unsorted(void **state)
+{
+	char *out, *err;
+
+	(void)state;
+	NEED_VMLINUX();
+	assert_int_equal(run(&out, &err, "%s dump --unsorted -i %s | wc -c",
+			     cli, VMLINUX), 0);
+	assert_string_equal(err, "");
+	assert_true(atol(out) > 100000);
+	free(out);
+	free(err);
+}
+
+static void test_dump_stdout_full(void **state)
+{
+	char *err;
+
+	(void)state;
+	NEED_VMLINUX();
+	SKIP_IF(access("/dev/full", W_OK), "/dev/full is missing");
+	assert_int_equal(run(NULL, &err, "%s dump -i %s > /dev/full", cli,
+			     VMLINUX), 1);
+	assert_one_line(err);
+	assert_contains(err, "standard output");
+	free(err);
+}
+
+/* ---- bad input ------------------------------------------------------- */
+
+/*
+ * @input must fail with @code: exit 1, one line naming the file and saying
+ * what is wrong, nothing on stdout; with -o neither a new output file nor a
+ * change to an existing one, and no temporary file left behind.
+ */
+static void check_bad_input(const char *input, int code)
+{
+	char *dir = tg_test_path("%s/bad-out", tmp);
+	char *file = tg_test_path("%s/vmlinux.h", dir);
+	char *expect = msg_of(code);
+	char *out, *err;
+
+	assert_int_equal(run(&out, &err, "%s dump -i %s", cli, input), 1);
+	assert_one_line(err);
+	assert_contains(err, "typegen: ");
+	assert_contains(err, input);
+	assert_contains(err, expect);
+	assert_string_equal(out, "");
+	free(out);
+	free(err);
+
+	/* -o FILE that does not exist yet: still does not. */
+	assert_int_equal(run(NULL, NULL, "rm -rf %s && mkdir %s", dir, dir), 0);
+	assert_int_equal(run(&out, &err, "%s dump -i %s -o %s", cli, input,
+			     file), 1);
+	assert_one_line(err);
+	assert_contains(err, expect);
+	assert_false(tg_test_file_exists(file));
+	assert_int_equal(count_dir_entries(dir), 0);
+	free(out);
+	free(err);
+
+	/* -o FILE that exists: byte for byte as it was. */
+	assert_int_equal(tg_test_write_file(file, "precious\n", 9), 0);
+	assert_int_equal(run(NULL, &err, "%s dump -o %s -i %s", cli, file,
+			     input), 1);
+	assert_one_line(err);
+	{
+		size_t len;
+		char *data = tg_test_read_file(file, &len);
+
+		assert_non_null(data);
+		assert_int_equal(len, 9);
+		assert_memory_equal(data, "precious\n", 9);
+		free(data);
+	}
+	assert_int_equal(count_dir_entries(dir), 1);
+	free(err);
+	free(expect);
+	free(file);
+	free(dir);
+}
+
+static void test_bad_missing(void **state)
+{
+	char *path = tg_test_path("%s/no-such-file", tmp);
+
+	(void)state;
+	check_bad_input(path, -ENOENT);
+	free(path);
+}
+
+static void test_bad_directory(void **state)
+{
+	char *path = tg_test_path("%s/a-directory", tmp);
+
+	(void)state;
+	assert_int_equal(mkdir(path, 0755), 0);
+	check_bad_input(path, -EISDIR);
+	free(path);
+}
+
+static void test_bad_empty(void **state)
+{
+	char *path = tg_test_path("%s/empty", tmp);
+	char *s;
+
+	(void)state;
+	assert_int_equal(tg_test_write_file(path, "", 0), 0);
+	check_bad_input(path, -TG_ERRNO__EMPTY);
+	s = msg_of(-TG_ERRNO__EMPTY);
+	assert_contains(s, "file is empty");
+	free(s);
+	free(path);
+}
+
+static void test_bad_text(void **state)
+{
+	static const char text[] = "this is not BTF\nnor ELF\n";
+	char *path = tg_test_path("%s/text.txt", tmp);
+
+	(void)state;
+	assert_int_equal(tg_test_write_file(path, text, strlen(text)), 0);
+	check_bad_input(path, -TG_ERRNO__FORMAT);
+	free(path);
+}
+
+static void test_bad_truncated(void **state)
+{
+	char *path = tg_test_path("%s/truncated.btf", tmp);
+	char *s;
+
+	(void)state;
+	NEED_VMLINUX();
+	copy_file(VMLINUX, path, 100);
+	check_bad_input(path, -TG_ERRNO__TRUNC);
+	s = msg_of(-TG_ERRNO__TRUNC);
+	assert_contains(s, "truncated");
+	free(s);
+	free(path);
+}
+
+static void test_bad_elf_without_btf(void **state)
+{
+	char *src = tg_test_path("%s/plain.c", tmp);
+	char *obj = tg_test_path("%s/plain.o", tmp);
+	char *s;
+
+	(void)state;
+	SKIP_IF(!have_program("cc"), "no C compiler (cc) to make an ELF file");
+	assert_int_equal(tg_test_write_file(src, "int x = 1;\n", 11), 0);
+	/* No -g: no debug info, so no .BTF either. */
+	assert_int_equal(run(NULL, NULL, "cc -c %s -o %s", src, obj), 0);
+	check_bad_input(obj, -TG_ERRNO__NOBTF);
+	s = msg_of(-TG_ERRNO__NOBTF);
+	assert_contains(s, "no .BTF section");
+	free(s);
+	free(src);
+	free(obj);
+}
+
+/* ---- REDBPF_VMLINUX -------------------------------------------------- */
+
+static void test_env_empty(void **state)
+{
+	char *file = tg_test_path("%s/env-empty.h", tmp);
+	char *out, *err;
+
+	(void)state;
+	assert_int_equal(run(&out, &err, "REDBPF_VMLINUX= %s dump -o %s", cli,
+			     file), 1);
+	assert_one_line(err);
+	assert_contains(err, "REDBPF_VMLINUX");
+	assert_string_equal(out, "");
+	assert_false(tg_test_file_exists(file));
+	free(out);
+	free(err);
+	free(file);
+}
+
+static void test_env_path_honoured(void **state)
+{
+	char *empty = tg_test_path("%s/env-is-empty", tmp);
+	char *file = tg_test_path("%s/env.h", tmp);
+	char *err;
+
+	(void)state;
+	/* The error names the file from the environment: it was used. */
+	assert_int_equal(tg_test_write_file(empty, "", 0), 0);
+	assert_int_equal(run(NULL, &err, "REDBPF_VMLINUX=%s %s dump", empty,
+			     cli), 1);
+	assert_one_line(err);
+	assert_contains(err, empty);
+	assert_contains(err, "REDBPF_VMLINUX");
+	free(err);
+
+	NEED_VMLINUX();
+	assert_int_equal(run(NULL, &err, "REDBPF_VMLINUX=%s %s dump -o %s",
+			     VMLINUX, cli, file), 0);
+	assert_string_equal(err, "");
+	assert_true(files_equal(reference_header(), file));
+	free(err);
+	free(file);
+	free(empty);
+}
+
+static void test_input_overrides_env(void **state)
+{
+	char *out, *err;
+
+	(void)state;
+	NEED_VMLINUX();
+	assert_int_equal(run(&out, &err,
+			     "REDBPF_VMLINUX=%s/no-such-file %s dump -i %s | wc -c",
+			     tmp, cli, VMLINUX), 0);
+	assert_string_equal(err, "");
+	assert_true(atol(out) > 100000);
+	free(out);
+	free(err);
+
+	/* Even an empty REDBPF_VMLINUX is not looked at. */
+	assert_int_equal(run(NULL, &err, "REDBPF_VMLINUX= %s dump -i %s >/dev/null",
+			     cli, VMLINUX), 0);
+	assert_string_equal(err, "");
+	free(err);
+}
+
+/* ---- probe ----------------------------------------------------------- */
+
+static const char *const probe_paths[] = {
+	"/sys/kernel/btf/vmlinux",
+	"/boot/vmlinux-" RELEASE,
+	"/lib/modules/" RELEASE "/vmlinux-" RELEASE,
+	"/lib/modules/" RELEASE "/build/vmlinux",
+	"/usr/lib/modules/" RELEASE "/kernel/vmlinux",
+	"/usr/lib/debug/boot/vmlinux-" RELEASE,
+	"/usr/lib/debug/boot/vmlinux-" RELEASE ".debug",
+	"/usr/lib/debug/lib/modules/" RELEASE "/vmlinux",
+};
+#define N_PROBE_PATHS (sizeof(probe_paths) / sizeof(probe_paths[0]))
+
+/*
+ * A fake root: garbage where the kernel's raw BTF would be, the real types
+ * as /boot/vmlinux-RELEASE (the second candidate).
+ */
+static char *make_sysroot(void)
+{
+	static const char garbage[] = "garbage, not BTF\n";
+	char *root = tg_test_path("%s/root.XXXXXX", tmp);
+	char *sys, *boot;
+
+	assert_non_null(mkdtemp(root));
+	sys = tg_test_path("%s%s", root, probe_paths[0]);
+	boot = tg_test_path("%s%s", root, probe_paths[1]);
+	make_parent(sys);
+	make_parent(boot);
+	assert_int_equal(tg_test_write_file(sys, garbage, strlen(garbage)), 0);
+	copy_file(VMLINUX, boot, 0);
+	free(sys);
+	free(boot);
+	return root;
+}
+
+/* Where @needle starts in @hay, failing the test if it is not there. */
+static size_t position(const char *hay, const char *needle)
+{
+	assert_contains(hay, needle);
+	return strstr(hay, needle) - hay;
+}
+
+/* assert_contains() with a printf-built needle. */
+static void __attribute__((format(printf, 2, 3)))
+assert_containsf(const char *hay, const char *fmt, ...)
+{
+	va_list ap;
+	char *needle;
+
+	va_start(ap, fmt);
+	if (vasprintf(&needle, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	assert_contains(hay, needle);
+	free(needle);
+}
+
+static void test_probe_chooses_in_order(void **state)
+{
+	char *root, *sys, *boot, *reason, *line, *chosen, *out, *err;
+
+	(void)state;
+	NEED_VMLINUX();
+	root = make_sysroot();
+	sys = tg_test_path("%s%s", root, probe_paths[0]);
+	boot = tg_test_path("%s%s", root, probe_paths[1]);
+	reason = msg_of(-TG_ERRNO__FORMAT);
+
+	assert_int_equal(run(&out, &err, "%s probe --sysroot %s --release %s",
+			     cli, root, RELEASE), 0);
+	assert_string_equal(err, "");
+	assert_contains(out, "REDBPF_VMLINUX unset");
+	assert_contains(out, RELEASE);
+	/* The garbage first, rejected with its reason, then the winner. */
+	line = tg_test_path("rejected  %s: %s\n", sys, reason);
+	chosen = tg_test_path("chosen    %s\n", boot);
+	assert_true(position(out, line) < position(out, chosen));
+	assert_containsf(out, "result:     %s\n", boot);
+	free(chosen);
+	/* Nothing after the winner is tried. */
+	assert_null(strstr(out, probe_paths[2]));
+	free(line);
+	free(out);
+	free(err);
+
+	/* dump reads the file probe chose. */
+	assert_int_equal(run(NULL, &err, "%s dump --sysroot %s --release %s > %s/probed.h",
+			     cli, root, RELEASE, tmp), 0);
+	assert_string_equal(err, "");
+	free(err);
+	free(reason);
+	free(sys);
+	free(boot);
+	tg_test_rmtree(root);
+	free(root);
+}
+
+/* With nothing to find, every candidate is listed, in documented order. */
+static void test_probe_lists_all_candidates(void **state)
+{
+	char *root = tg_test_path("%s/empty-root", tmp);
+	char *enoent = msg_of(-ENOENT);
+	size_t i, last = 0;
+	char *out, *err;
+
+	(void)state;
+	assert_int_equal(mkdir(root, 0755), 0);
+	assert_int_equal(run(&out, &err, "%s probe --sysroot %s --release %s",
+			     cli, root, RELEASE), 1);
+	assert_string_equal(err, "");
+	for (i = 0; i < N_PROBE_PATHS; i++) {
+		char *line = tg_test_path("%zu. rejected  %s%s: %s\n", i + 1,
+					  root, probe_paths[i], enoent);
+		size_t pos = position(out, line);
+
+		assert_true(pos >= last);
+		last = pos;
+		free(line);
+	}
+	assert_contains(out, "result:     none");
+	free(out);
+	free(err);
+
+	/* dump fails in one line that points at probe. */
+	assert_int_equal(run(&out, &err, "%s dump --sysroot %s --release %s",
+			     cli, root, RELEASE), 1);
+	assert_one_line(err);
+	assert_contains(err, "typegen probe");
+	assert_string_equal(out, "");
+	free(out);
+	free(err);
+	free(enoent);
+	free(root);
+}
+
+static void test_probe_explicit_path(void **state)
+{
+	char *path = tg_test_path("%s/probe-empty", tmp);
+	char *expect = msg_of(-TG_ERRNO__EMPTY);
+	char *out, *err;
+
+	(void)state;
+	assert_int_equal(tg_test_write_file(path, "", 0), 0);
+	assert_int_equal(run(&out, &err, "%s probe -i %s", cli, path), 1);
+	assert_containsf(out, "explicit path %s", path);
+	assert_containsf(out, "rejected  %s: %s", path, expect);
+	free(out);
+	free(err);
+
+	assert_int_equal(run(&out, &err, "REDBPF_VMLINUX= %s probe", cli), 1);
+	assert_contains(out, "REDBPF_VMLINUX=\"\"");
+	assert_contains(out, "result:     none");
+	free(out);
+	free(err);
+	free(expect);
+	free(path);
+}
+
+#define JSON_CHECK \
+	"python3 -c 'import json,sys; d=json.load(sys.stdin); " \
+	"print(d[\"chosen\"]); " \
+	"print(\" \".join(c[\"status\"] for c in d[\"candidates\"])); " \
+	"print(d[\"request\"]); print(d[\"sysroot\"])'"
+
+static void test_probe_json(void **state)
+{
+	char *root, *boot, *expect, *out, *err;
+
+	(void)state;
+	NEED_VMLINUX();
+	SKIP_IF(!have_program("python3"), "python3 is not installed");
+	root = make_sysroot();
+	boot = tg_test_path("%s%s", root, probe_paths[1]);
+
+	assert_int_equal(run(NULL, NULL, "%s probe -j --sysroot %s --release %s",
+			     cli, root, RELEASE), 0);
+	assert_int_equal(run(&out, &err,
+			     "%s probe -j --sysroot %s --release %s | " JSON_CHECK,
+			     cli, root, RELEASE), 0);
+	expect = tg_test_path("%s\nrejected chosen\nsystem\n%s\n", boot, root);
+	assert_string_equal(out, expect);
+	free(expect);
+	free(out);
+	free(err);
+
+	/* --pretty is JSON too, and so is -j before the command. */
+	assert_int_equal(run(&out, NULL,
+			     "%s -p probe --sysroot %s --release %s | " JSON_CHECK,
+			     cli, root, RELEASE), 0);
+	assert_contains(out, "rejected chosen\n");
+	free(out);
+	tg_test_rmtree(root);
+	free(boot);
+	free(root);
+}
+
+/* Paths are escaped: quotes, backslashes and control characters. */
+static void test_probe_json_escaping(void **state)
+{
+	char *root = tg_test_path("%s/we\"ird\\ro\tot 'x'", tmp);
+	char *qroot = shell_quote(root);
+	char *expect, *out;
+
+	(void)state;
+	SKIP_IF(!have_program("python3"), "python3 is not installed");
+	assert_int_equal(mkdir(root, 0755), 0);
+	assert_int_equal(run(&out, NULL,
+			     "%s probe -j --sysroot %s --release %s | " JSON_CHECK,
+			     cli, qroot, RELEASE), 0);
+	expect = tg_test_path("None\nrejected rejected rejected rejected "
+			      "rejected rejected rejected rejected\nsystem\n%s\n",
+			      root);
+	assert_string_equal(out, expect);
+	free(expect);
+	free(out);
+	free(qroot);
+	free(root);
+}
+
+/* ---- manual pages ---------------------------------------------------- */
+
+static void check_man_page(const char *name)
+{
+	char *out, *err;
+
+	assert_int_equal(run(&out, &err,
+			     "MANWIDTH=80 man --warnings -l %s/man/%s",
+			     tg_test_src_dir(), name), 0);
+	if (*err)
+		print_error("%s: warnings:\n%s\n", name, err);
+	assert_string_equal(err, "");
+	assert_true(strlen(out) > 1000);
+	free(out);
+	free(err);
+}
+
+static void test_man_pages_render(void **state)
+{
+	(void)state;
+	SKIP_IF(!have_program("man"), "man (man-db) is not installed");
+	check_man_page("typegen.1");
+	check_man_page("libtypegen.3");
+}
+
+/* ---- main ------------------------------------------------------------ */
+
+static int setup(void **state)
+{
+	(void)state;
+	cli = tg_test_cli();
+	tmp = tg_test_mkdtemp();
+	/* The user's own setting must not steer the tests. */
+	unsetenv("REDBPF_VMLINUX");
+	/* Error messages are compared in English. */
+	setenv("LC_ALL", "C", 1);
+	if (access(cli, X_OK)) {
+		print_error("%s: not built (run make)\n", cli);
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tg_test_rmtree(tmp);
+	free(tmp);
+	free(cli);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_help_options_in_man),
+		cmocka_unit_test(test_version),
+		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_no_command),
+		cmocka_unit_test(test_dump_compiles_for_bpf),
+		cmocka_unit_test(test_dump_deterministic),
+		cmocka_unit_test(test_dump_output_file),
+		cmocka_unit_test(test_dump_unsorted),
+		cmocka_unit_test(test_dump_stdout_full),
+		cmocka_unit_test(test_bad_missing),
+		cmocka_unit_test(test_bad_directory),
+		cmocka_unit_test(test_bad_empty),
+		cmocka_unit_test(test_bad_text),
+		cmocka_unit_test(test_bad_truncated),
+		cmocka_unit_test(test_bad_elf_without_btf),
+		cmocka_unit_test(test_env_empty),
+		cmocka_unit_test(test_env_path_honoured),
+		cmocka_unit_test(test_input_overrides_env),
+		cmocka_unit_test(test_probe_chooses_in_order),
+		cmocka_unit_test(test_probe_lists_all_candidates),
+		cmocka_unit_test(test_probe_explicit_path),
+		cmocka_unit_test(test_probe_json),
+		cmocka_unit_test(test_probe_json_escaping),
+		cmocka_unit_test(test_man_pages_render),
+	};
+
+	return cmocka_run_group_tests_name("cli", tests, setup, teardown);
+}
