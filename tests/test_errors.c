@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* tg_strerror(): exact messages, either sign, unknown codes, short buffers. */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include "typegen.h"
+#include "tg_test.h"
+
+static void assert_message(int err, const char *msg)
+{
+	char buf[256];
+
+	memset(buf, 'X', sizeof(buf));
+	assert_int_equal(tg_strerror(err, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, msg);
+}
+
+static void test_own_codes(void **state)
+{
+	static const struct {
+		int err;
+		const char *msg;
+	} codes[] = {
+		{ TG_ERRNO__EMPTY, "file is empty" },
+		{ TG_ERRNO__FORMAT, "not raw BTF or an ELF file" },
+		{ TG_ERRNO__TRUNC, "file is truncated" },
+		{ TG_ERRNO__NOBTF, "ELF file has no .BTF section" },
+		{ TG_ERRNO__BTF, "invalid BTF data" },
+		{ TG_ERRNO__ELF, "invalid ELF file" },
+		{ TG_ERRNO__ENV_EMPTY, "REDBPF_VMLINUX is set but empty (unset "
+		  "it, or set it to a path or to \"system\")" },
+		{ TG_ERRNO__NOTFOUND, "no kernel BTF found" },
+		{ TG_ERRNO__CYCLE, "unsatisfiable type cycle" },
+	};
+	size_t i;
+
+	(void)state;
+	/* A new code without a row here fails the count. */
+	assert_int_equal(sizeof(codes) / sizeof(codes[0]),
+			 __TG_ERRNO__END - __TG_ERRNO__START);
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		assert_message(codes[i].err, codes[i].msg);
+		assert_message(-codes[i].err, codes[i].msg);
+	}
+}
+
+static void test_errno_codes(void **state)
+{
+	(void)state;
+	assert_message(-ENOENT, "No such file or directory");
+	assert_message(ENOENT, "No such file or directory");
+	assert_message(-EISDIR, "Is a directory");
+	assert_message(-ENOMEM, "Cannot allocate memory");
+	assert_message(0, "success");
+}
+
+static void assert_unknown(int err, const char *msg)
+{
+	char buf[64];
+
+	assert_int_equal(tg_strerror(err, buf, sizeof(buf)), -EINVAL);
+	assert_string_equal(buf, msg);
+}
+
+static void test_unknown_codes(void **state)
+{
+	(void)state;
+	assert_unknown(9999, "unknown error 9999");
+	assert_unknown(-9999, "unknown error 9999");
+	/* Just outside both ends of the TG_ERRNO range. */
+	assert_unknown(-__TG_ERRNO__END, "unknown error 4009");
+	assert_unknown(-(__TG_ERRNO__START - 1), "unknown error 3999");
+	/* Past the last errno the C library knows. */
+	assert_unknown(-1000, "unknown error 1000");
+	assert_unknown(INT_MIN, "unknown error -2147483648");
+}
+
+static void test_short_buffer(void **state)
+{
+	char buf[8];
+
+	(void)state;
+	memset(buf, 'X', sizeof(buf));
+	assert_int_equal(tg_strerror(-TG_ERRNO__TRUNC, buf, 5), 0);
+	assert_string_equal(buf, "file");
+	assert_int_equal(buf[5], 'X');
+
+	memset(buf, 'X', sizeof(buf));
+	assert_int_equal(tg_strerror(-ENOENT, buf, 3), 0);
+	assert_string_equal(buf, "No");
+
+	memset(buf, 'X', sizeof(buf));
+	assert_int_equal(tg_strerror(-9999, buf, 4), -EINVAL);
+	assert_string_equal(buf, "unk");
+
+	/* Nothing written at all. */
+	assert_int_equal(tg_strerror(-ENOENT, NULL, 0), 0);
+	assert_int_equal(tg_strerror(-9999, NULL, 0), -EINVAL);
+	memset(buf, 'X', sizeof(buf));
+	assert_int_equal(tg_strerror(-ENOENT, buf, 0), 0);
+	assert_int_equal(buf[0], 'X');
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_own_codes),
+		cmocka_unit_test(test_errno_codes),
+		cmocka_unit_test(test_unknown_codes),
+		cmocka_unit_test(test_short_buffer),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
