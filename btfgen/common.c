@@ -73,6 +73,19 @@ void report_bad_opt(int c, char **argv, const char *cmd_name)
 		      name, prog_name, sep, where);
 }
 
+/*
+ * An empty file name or release is a slip of the shell (an unset variable),
+ * not a request: say so instead of passing "" on to fail obscurely.
+ */
+enum opt_result check_nonempty(const char *opt_name, const char *cmd_name)
+{
+	if (*optarg)
+		return OPT_HANDLED;
+	p_err(NULL, "option '%s' needs a non-empty argument; try '%s %s --help'",
+	      opt_name, prog_name, cmd_name);
+	return OPT_BAD;
+}
+
 enum opt_result parse_common_opt(int c, char **argv, const char *cmd_name,
 				 struct locate_args *loc)
 {
@@ -101,13 +114,13 @@ enum opt_result parse_common_opt(int c, char **argv, const char *cmd_name,
 	switch (c) {
 	case 'i':
 		loc->path = optarg;
-		return OPT_HANDLED;
+		return check_nonempty("--input", cmd_name);
 	case OPT_RELEASE:
 		loc->release = optarg;
-		return OPT_HANDLED;
+		return check_nonempty("--release", cmd_name);
 	case OPT_SYSROOT:
 		loc->sysroot = optarg;
-		return OPT_HANDLED;
+		return check_nonempty("--sysroot", cmd_name);
 	}
 	return OPT_UNKNOWN;
 }

@@ -84,6 +84,8 @@ int do_dump(int argc, char **argv)
 		switch (c) {
 		case 'o':
 			output = optarg;
+			if (check_nonempty("--output", "dump") == OPT_BAD)
+				return EXIT_USAGE;
 			continue;
 		case OPT_UNSORTED:
 			unsorted = true;

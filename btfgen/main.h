@@ -108,6 +108,9 @@ enum opt_result parse_common_opt(int c, char **argv, const char *cmd_name,
 /* Report getopt_long()'s '?' or ':' return; @cmd_name may be NULL. */
 void report_bad_opt(int c, char **argv, const char *cmd_name);
 
+/* OPT_HANDLED if optarg is not empty, else reports it and OPT_BAD. */
+enum opt_result check_nonempty(const char *opt_name, const char *cmd_name);
+
 /* Report a stray positional argument; returns EXIT_USAGE. */
 int usage_extra_arg(const char *cmd_name, const char *arg);
 

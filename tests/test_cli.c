@@ -106,6 +106,21 @@ static void assert_contains(const char *hay, const char *needle)
 	}
 }
 
+/* assert_contains() with a printf-built needle. */
+static void __attribute__((format(printf, 2, 3)))
+assert_containsf(const char *hay, const char *fmt, ...)
+{
+	va_list ap;
+	char *needle;
+
+	va_start(ap, fmt);
+	if (vasprintf(&needle, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	assert_contains(hay, needle);
+	free(needle);
+}
+
 /* Exactly one line on stderr: the one-line error promise of typegen(1). */
 static void assert_one_line(const char *err)
 {
@@ -301,6 +316,9 @@ static void test_usage_errors(void **state)
 		{ "frobnicate", "unknown command 'frobnicate'" },
 		{ "dump extra", "unexpected argument 'extra'" },
 		{ "help frobnicate", "unknown command 'frobnicate'" },
+		{ "dump -i ''", "'--input' needs a non-empty argument" },
+		{ "dump -o ''", "'--output' needs a non-empty argument" },
+		{ "probe --sysroot ''", "'--sysroot' needs a non-empty argument" },
 	};
 	size_t i;
 
@@ -415,6 +433,38 @@ static void test_dump_output_file(void **state)
 			     VMLINUX, file), 0);
 	assert_true(files_equal(reference_header(), file));
 	free(file);
+}
+
+/* An output that cannot be written: one line, and the place untouched. */
+static void test_dump_output_unwritable(void **state)
+{
+	char *dir = tg_test_path("%s/out-dir", tmp);
+	char *missing = tg_test_path("%s/no-such-dir/vmlinux.h", tmp);
+	char *expect, *out, *err;
+
+	(void)state;
+	NEED_VMLINUX();
+	assert_int_equal(mkdir(dir, 0755), 0);
+	expect = msg_of(-EISDIR);
+	assert_int_equal(run(&out, &err, "%s dump -i %s -o %s", cli, VMLINUX,
+			     dir), 1);
+	assert_one_line(err);
+	assert_containsf(err, "%s: %s", dir, expect);
+	assert_string_equal(out, "");
+	assert_int_equal(count_dir_entries(dir), 0);
+	free(expect);
+	free(out);
+	free(err);
+
+	expect = msg_of(-ENOENT);
+	assert_int_equal(run(NULL, &err, "%s dump -i %s -o %s", cli, VMLINUX,
+			     missing), 1);
+	assert_one_line(err);
+	assert_containsf(err, "%s: %s", missing, expect);
+	free(expect);
+	free(err);
+	free(missing);
+	free(dir);
 }
 
 static void test_dump_unsorted(void **state)
@@ -687,21 +737,6 @@ static size_t position(const char *hay, const char *needle)
 	return strstr(hay, needle) - hay;
 }
 
-/* assert_contains() with a printf-built needle. */
-static void __attribute__((format(printf, 2, 3)))
-assert_containsf(const char *hay, const char *fmt, ...)
-{
-	va_list ap;
-	char *needle;
-
-	va_start(ap, fmt);
-	if (vasprintf(&needle, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	assert_contains(hay, needle);
-	free(needle);
-}
-
 static void test_probe_chooses_in_order(void **state)
 {
 	char *root, *sys, *boot, *reason, *line, *chosen, *out, *err;
@@ -927,6 +962,7 @@ int main(void)
 		cmocka_unit_test(test_dump_compiles_for_bpf),
 		cmocka_unit_test(test_dump_deterministic),
 		cmocka_unit_test(test_dump_output_file),
+		cmocka_unit_test(test_dump_output_unwritable),
 		cmocka_unit_test(test_dump_unsorted),
 		cmocka_unit_test(test_dump_stdout_full),
 		cmocka_unit_test(test_bad_missing),
