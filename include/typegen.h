@@ -135,7 +135,10 @@ TG_API const struct btf *tg_btf__btf(const struct tg_btf *btf);
 /* tg_btf__format - what kind of file the types were read from. */
 TG_API enum tg_format tg_btf__format(const struct tg_btf *btf);
 
-/* tg_btf__path - the file the types were read from (or the name given). */
+/*
+ * tg_btf__path - the file the types were read from, or the name given to
+ * tg_btf__open_mem() (NULL if it was given none).
+ */
 TG_API const char *tg_btf__path(const struct tg_btf *btf);
 
 /* ------------------------------------------------------------------------
@@ -197,7 +200,9 @@ struct tg_locator;
  * @locp: on success, the new locator (free with tg_locator__free()).
  *
  * Reads REDBPF_VMLINUX (unless @opts->no_env) and the kernel release; loads
- * nothing yet. Returns 0, -EINVAL for bad opts, or -ENOMEM.
+ * nothing yet. Returns 0, -EINVAL for bad opts (a field this library does
+ * not know set, an empty path, release or sysroot, a release with a '/'),
+ * or -ENOMEM.
  */
 TG_API int tg_locator__new(const struct tg_locate_opts *opts,
 			   struct tg_locator **locp);
@@ -303,9 +308,12 @@ typedef int (*tg_write_fn)(FILE *out, void *ctx);
  * O_EXCL, so a symlink planted at that name is never followed), which is
  * renamed over @path only once @fn succeeded and the data reached the disk.
  * On any failure @path is left as it was and the temporary file is removed.
- * The new file's mode is 0666 less the umask, as for any created file.
+ * The new file's mode is 0666 less the umask, as for any created file. A
+ * symlink at @path is replaced, never written through.
  *
- * Returns 0, the error @fn returned, or a negative errno.
+ * Returns 0, the error @fn returned (a negative one; a positive return
+ * counts as success), -EIO if @fn left a write error on @out, -EISDIR if
+ * @path is a directory, or another negative errno.
  */
 TG_API int tg_write_file_atomic(const char *path, tg_write_fn fn, void *ctx);
 
