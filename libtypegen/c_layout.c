@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Packing, alignment and padding that make clang lay a struct out exactly
+ * as BTF says it is.
+ *
+ * BTF records sizes and member offsets but not alignment or attributes, so
+ * they are inferred by replaying the C layout rules against the offsets:
+ *  - a member placed later than its natural position had an alignment
+ *    attribute (____cacheline_aligned on a member) when its offset is
+ *    exactly what aligned(N) would give; otherwise the gap is filled with
+ *    unnamed bitfields, which clang neither records in BTF nor counts for
+ *    alignment;
+ *  - a struct larger than its rounded-up contents was aligned(N) (the
+ *    smallest N that explains the size, so containers are not misplaced);
+ *  - a member placed earlier than its natural position means the struct was
+ *    packed.
+ * Every decision is checked by replaying it; when a guess does not
+ * reproduce the BTF layout the next, more literal, strategy is tried.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include "emit_c.h"
+
+enum { LAYOUT_NONE, LAYOUT_BUSY, LAYOUT_DONE };
+
+/* Alignment attributes larger than a page are not C the kernel writes. */
+#define MAX_ALIGN_ATTR 4096
+
+static __u64 roundup_bits(__u64 v, __u64 a)
+{
+	return a ? (v + a - 1) / a * a : v;
+}
+
+__u32 tg_c_skip_mods_typedefs(const struct btf *btf, __u32 id)
+{
+	int depth = 0;
+
+	while (depth++ < TG_C_MAX_DEPTH) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (!t)
+			return 0;
+		switch (btf_kind(t)) {
+		case BTF_KIND_TYPEDEF:
+		case BTF_KIND_CONST:
+		case BTF_KIND_VOLATILE:
+		case BTF_KIND_RESTRICT:
+		case BTF_KIND_TYPE_TAG:
+			id = t->type;
+			break;
+		default:
+			return id;
+		}
+	}
+	return 0;
+}
+
+static int struct_layout(struct tg_c_dumper *d, __u32 id,
+			 const struct tg_c_layout **lp);
+
+static int type_align(struct tg_c_dumper *d, __u32 id, __u32 *align)
+{
+	const struct tg_c_layout *l;
+	const struct btf_type *t;
+	int err;
+
+	id = tg_c_skip_mods_typedefs(d->btf, id);
+	t = btf__type_by_id(d->btf, id);
+	if (!t)
+		return -TG_ERRNO__BTF;
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		*align = t->size ? t->size : 1;
+		/* sizes that are no power of two only come from broken BTF */
+		if (*align & (*align - 1))
+			*align = 1;
+		return 0;
+	case BTF_KIND_PTR:
+		*align = 8;	/* the BPF target that compiles the header */
+		return 0;
+	case BTF_KIND_ARRAY:
+		if (++d->depth > TG_C_MAX_DEPTH)
+			return -TG_ERRNO__CYCLE;
+		err = type_align(d, btf_array(t)->type, align);
+		d->depth--;
+		return err;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		err = struct_layout(d, id, &l);
+		if (!err)
+			*align = l->align;
+		return err;
+	default:
+		*align = 1;
+		return 0;
+	}
+}
+
+/* Size and alignment of a member's type, and its bitfield width if any. */
+struct member_info {
+	__u64 off;	/* bits */
+	__u64 size;	/* bits occupied: the bitfield width or the type size */
+	__u32 type_size;	/* bytes */
+	__u32 align;	/* bytes */
+	__u32 bits;	/* bitfield width, 0 if not a bitfield */
+};
+
+static int member_info(struct tg_c_dumper *d, const struct btf_type *t,
+		       __u32 i, struct member_info *mi)
+{
+	const struct btf_member *m = btf_members(t) + i;
+	const struct btf_type *mt;
+	__s64 sz;
+	int err;
+
+	mi->off = btf_member_bit_offset(t, i);
+	mi->bits = btf_member_bitfield_size(t, i);
+	sz = btf__resolve_size(d->btf, m->type);
+	if (sz < 0)
+		return -TG_ERRNO__BTF;
+	mi->type_size = sz;
+	err = type_align(d, m->type, &mi->align);
+	if (err)
+		return err;
+
+	/* Old-style bitfields live in the int type's own bits/offset. */
+	if (!btf_kflag(t)) {
+		mt = btf__type_by_id(d->btf,
+				     tg_c_skip_mods_typedefs(d->btf, m->type));
+		if (mt && btf_is_int(mt) &&
+		    (btf_int_bits(mt) != mt->size * 8 || btf_int_offset(mt))) {
+			mi->bits = btf_int_bits(mt);
+			mi->off += btf_int_offset(mt);
+		}
+	}
+	mi->size = mi->bits ? mi->bits : (__u64)mi->type_size * 8;
+	return 0;
+}
+
+/* Where clang would put this member after @cur bits of the struct. */
+static __u64 natural_offset(const struct member_info *mi, __u64 cur,
+			    bool packed)
+{
+	__u64 unit_align = (__u64)mi->align * 8;
+
+	if (packed)
+		return mi->bits ? cur : roundup_bits(cur, 8);
+	if (!mi->bits)
+		return roundup_bits(cur, unit_align);
+	/* a bitfield may not straddle a storage unit of its type */
+	if (cur % unit_align + mi->bits > (__u64)mi->type_size * 8)
+		return roundup_bits(cur, unit_align);
+	return cur;
+}
+
+/* Largest power of two dividing @bytes (0 for 0). */
+static __u32 lowbit(__u64 bytes)
+{
+	__u64 b = bytes & -bytes;
+
+	return b > MAX_ALIGN_ATTR ? MAX_ALIGN_ATTR : (__u32)b;
+}
+
+struct try_opts {
+	bool packed;
+	bool member_attrs;	/* explain gaps with aligned(N) on members */
+};
+
+/*
+ * Replay the layout of struct/union @t written with @o; fill @l. Returns 0
+ * if it reproduces the BTF exactly, -EAGAIN if another strategy is needed.
+ */
+static int try_layout(struct tg_c_dumper *d, const struct btf_type *t,
+		      const struct try_opts *o, struct tg_c_layout *l,
+		      struct tg_c_member_layout *ml)
+{
+	bool is_union = btf_is_union(t);
+	__u64 cur = 0, end = 0, size_bits = (__u64)t->size * 8, total;
+	__u32 i, n = btf_vlen(t), max_align = 1;
+	bool need_members = false;
+	int err;
+
+	memset(ml, 0, n * sizeof(*ml));
+	for (i = 0; i < n; i++) {
+		struct member_info mi;
+		__u64 nat;
+		__u32 a;
+
+		err = member_info(d, t, i, &mi);
+		if (err)
+			return err;
+		if ((!mi.bits && mi.off % 8) || (is_union && mi.off))
+			return -EAGAIN;
+		a = o->packed ? 1 : mi.align;
+		if (is_union)
+			cur = 0;
+		nat = natural_offset(&mi, cur, o->packed);
+		if (mi.off < nat)
+			return -EAGAIN;
+		if (mi.off > nat) {
+			__u32 p = lowbit(mi.off / 8);
+
+			if (!mi.bits && !o->packed && o->member_attrs &&
+			    !(mi.off % 8) && p > a &&
+			    roundup_bits(cur, (__u64)p * 8) == mi.off) {
+				ml[i].align_attr = p;
+				a = p;
+			} else {
+				ml[i].pad_bits = mi.off - cur;
+			}
+			need_members = true;
+		}
+		if (a > max_align)
+			max_align = a;
+		cur = mi.off + mi.size;
+		if (cur > end)
+			end = cur;
+	}
+
+	l->packed = o->packed;
+	l->align = o->packed ? 1 : max_align;
+	l->align_attr = 0;
+	l->tail_pad_bits = 0;
+	total = roundup_bits(end, (__u64)l->align * 8);
+	if (total > size_bits)
+		return -EAGAIN;
+	if (total < size_bits && !o->packed) {
+		__u32 p;
+
+		/* the smallest alignment that explains the size */
+		for (p = l->align * 2; p <= MAX_ALIGN_ATTR && p <= t->size; p *= 2)
+			if (roundup_bits(end, (__u64)p * 8) == size_bits)
+				break;
+		if (p <= MAX_ALIGN_ATTR && p <= t->size &&
+		    roundup_bits(end, (__u64)p * 8) == size_bits) {
+			l->align_attr = p;
+			l->align = p;
+			total = size_bits;
+		}
+	}
+	if (total < size_bits) {
+		/* a union's padding is one unnamed bitfield at offset 0 */
+		if (is_union && size_bits > 128)
+			return -EAGAIN;
+		l->tail_pad_bits = size_bits - end;
+		if (roundup_bits(size_bits, (__u64)l->align * 8) != size_bits)
+			return -EAGAIN;
+	}
+	if (!need_members)
+		memset(ml, 0, n * sizeof(*ml));
+	return need_members ? 1 : 0;
+}
+
+static int plan_layout(struct tg_c_dumper *d, __u32 id, struct tg_c_layout *l)
+{
+	static const struct try_opts strategies[] = {
+		{ .packed = false, .member_attrs = true },
+		{ .packed = false, .member_attrs = false },
+		{ .packed = true, .member_attrs = false },
+	};
+	const struct btf_type *t = btf__type_by_id(d->btf, id);
+	__u32 n = btf_vlen(t);
+	struct tg_c_member_layout *ml;
+	size_t s;
+	int err = -EAGAIN;
+
+	ml = calloc(n ? n : 1, sizeof(*ml));
+	if (!ml)
+		return -ENOMEM;
+	for (s = 0; s < sizeof(strategies) / sizeof(*strategies); s++) {
+		err = try_layout(d, t, &strategies[s], l, ml);
+		if (err != -EAGAIN)
+			break;
+	}
+	if (err == -EAGAIN) {
+		/*
+		 * Overlapping or shuffled members: no C declaration gives this
+		 * layout. Write it packed and as close as C allows.
+		 */
+		memset(l, 0, sizeof(*l));
+		l->packed = true;
+		l->align = 1;
+		err = 0;
+	}
+	if (err <= 0) {
+		free(ml);
+		return err;
+	}
+	l->members = ml;
+	return 0;
+}
+
+static int struct_layout(struct tg_c_dumper *d, __u32 id,
+			 const struct tg_c_layout **lp)
+{
+	int err;
+
+	switch (d->layout_state[id]) {
+	case LAYOUT_DONE:
+		*lp = &d->layouts[id];
+		return 0;
+	case LAYOUT_BUSY:
+		return -TG_ERRNO__CYCLE;	/* contains itself by value */
+	}
+	if (++d->depth > TG_C_MAX_DEPTH)
+		return -TG_ERRNO__CYCLE;
+	d->layout_state[id] = LAYOUT_BUSY;
+	err = plan_layout(d, id, &d->layouts[id]);
+	d->depth--;
+	if (err)
+		return err;
+	d->layout_state[id] = LAYOUT_DONE;
+	*lp = &d->layouts[id];
+	return 0;
+}
+
+int tg_c_layouts_plan(struct tg_c_dumper *d)
+{
+	const struct tg_c_layout *l;
+	__u32 id;
+	int err;
+
+	d->layouts = calloc(d->nr_types, sizeof(*d->layouts));
+	d->layout_state = calloc(d->nr_types, 1);
+	if (!d->layouts || !d->layout_state)
+		return -ENOMEM;
+	for (id = 1; id < d->nr_types; id++) {
+		if (!btf_is_composite(btf__type_by_id(d->btf, id)))
+			continue;
+		err = struct_layout(d, id, &l);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+const struct tg_c_layout *tg_c_layout(const struct tg_c_dumper *d, __u32 id)
+{
+	return d->layout_state[id] == LAYOUT_DONE ? &d->layouts[id] : NULL;
+}
+
+void tg_c_layouts_free(struct tg_c_dumper *d)
+{
+	__u32 id;
+
+	if (d->layouts)
+		for (id = 0; id < d->nr_types; id++)
+			free(d->layouts[id].members);
+	free(d->layouts);
+	free(d->layout_state);
+}
+
+/* ------------------------------------------------------------------------
+ * Integer type names
+ */
+
+static bool is_int_word(const char *w, size_t len)
+{
+	static const char *const words[] = {
+		"signed", "unsigned", "char", "short", "int", "long",
+		"_Bool", "__int128",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (strlen(words[i]) == len && !memcmp(words[i], w, len))
+			return true;
+	return false;
+}
+
+/* Is @name spelled entirely with C integer keywords ("long unsigned int")? */
+static bool is_c_int_name(const char *name)
+{
+	const char *p = name, *w;
+
+	if (!*p)
+		return false;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		for (w = p; *p && *p != ' '; p++)
+			;
+		if (p > w && !is_int_word(w, p - w))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The name an integer is written under. BTF from GCC can carry internal
+ * names ("ssizetype") that are no C: those are written as the standard type
+ * of the same size and signedness.
+ */
+int tg_c_int_name(const struct btf_type *t, const char *btf_name,
+		  const char **name)
+{
+	__u8 enc = btf_int_encoding(t);
+	bool is_signed = enc & BTF_INT_SIGNED;
+
+	if (btf_name && is_c_int_name(btf_name)) {
+		*name = btf_name;
+		return 0;
+	}
+	if (enc & BTF_INT_BOOL) {
+		*name = "_Bool";
+		return 0;
+	}
+	switch (t->size) {
+	case 1:
+		*name = enc & BTF_INT_CHAR ? "char" :
+			is_signed ? "signed char" : "unsigned char";
+		return 0;
+	case 2:
+		*name = is_signed ? "short" : "unsigned short";
+		return 0;
+	case 4:
+		*name = is_signed ? "int" : "unsigned int";
+		return 0;
+	case 8:
+		*name = is_signed ? "long" : "unsigned long";
+		return 0;
+	case 16:
+		*name = is_signed ? "__int128" : "unsigned __int128";
+		return 0;
+	default:
+		return -TG_ERRNO__BTF;
+	}
+}

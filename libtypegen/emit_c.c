@@ -1,0 +1,1162 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The C header emitter: declaration order and the text itself.
+ *
+ * tg_c_dumper__new() plans everything (names, layouts, the sequence of
+ * top-level declarations), so that broken input is reported before a byte
+ * is written; tg_c_dumper__dump() only prints the plan.
+ *
+ * Order: the top-level declarations are sorted (kind rank, then name) and
+ * each is preceded by what it depends on. A use by value (a member, an
+ * array element) needs the full definition first; a use through a pointer
+ * only needs "struct foo;". Anonymous types are written inline where they
+ * are used; an anonymous enum used in more than one place is written once
+ * on its own and its users get an integer of the same size, since writing
+ * it twice would define its enumerators twice.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include "emit_c.h"
+
+enum {
+	DECL_DECLARED = 1,	/* "struct foo;" is out */
+	DECL_BUSY = 2,		/* its dependencies are being planned */
+	DECL_DONE = 4,		/* its definition is planned */
+};
+
+enum rank {
+	RANK_ANON_ENUM,
+	RANK_ENUM,
+	RANK_COMPOSITE,
+	RANK_OTHER,
+};
+
+/* ------------------------------------------------------------------------
+ * Output buffer: the header is megabytes of small pieces; stdio's per-call
+ * locking would dominate the run time.
+ */
+
+#define OUT_CAP (256 * 1024)
+
+struct out {
+	char *buf;
+	size_t len;
+	FILE *f;
+	int err;
+	char last;	/* last character written, for spacing decisions */
+};
+
+static void out_flush(struct out *o)
+{
+	if (o->len && !o->err && fwrite(o->buf, 1, o->len, o->f) != o->len)
+		o->err = -EIO;
+	o->len = 0;
+}
+
+static void out_mem(struct out *o, const char *s, size_t n)
+{
+	if (!n)
+		return;
+	if (o->len + n > OUT_CAP) {
+		out_flush(o);
+		if (n > OUT_CAP) {
+			if (!o->err && fwrite(s, 1, n, o->f) != n)
+				o->err = -EIO;
+			o->last = s[n - 1];
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+	o->last = s[n - 1];
+}
+
+static void out_str(struct out *o, const char *s)
+{
+	out_mem(o, s, strlen(s));
+}
+
+static void out_u64(struct out *o, __u64 v)
+{
+	char tmp[24];
+	int i = sizeof(tmp);
+
+	do {
+		tmp[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	out_mem(o, tmp + i, sizeof(tmp) - i);
+}
+
+static void out_indent(struct out *o, int lvl)
+{
+	static const char tabs[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
+
+	while (lvl > 0) {
+		int n = lvl > 16 ? 16 : lvl;
+
+		out_mem(o, tabs, n);
+		lvl -= n;
+	}
+}
+
+static bool is_ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Write an identifier-like token, separated from a previous one. */
+static void out_word(struct out *o, const char *s)
+{
+	if (is_ident_char(o->last) && is_ident_char(*s))
+		out_mem(o, " ", 1);
+	out_str(o, s);
+}
+
+/* ------------------------------------------------------------------------
+ * Helpers over BTF
+ */
+
+static const struct btf_type *type_of(const struct tg_c_dumper *d, __u32 id)
+{
+	return btf__type_by_id(d->btf, id);
+}
+
+static const char *btf_name(const struct tg_c_dumper *d,
+			    const struct btf_type *t)
+{
+	const char *s = btf__name_by_offset(d->btf, t->name_off);
+
+	return s ? s : "";
+}
+
+static bool has_name(const struct tg_c_dumper *d, const struct btf_type *t)
+{
+	return *btf_name(d, t) != '\0';
+}
+
+/* An anonymous enum written on its own rather than inline (see top). */
+static bool enum_is_standalone(const struct tg_c_dumper *d, __u32 id)
+{
+	return d->occ[id] != 1;
+}
+
+/* ------------------------------------------------------------------------
+ * Planning: how often each anonymous type is written inline
+ */
+
+static int count_inline(struct tg_c_dumper *d, __u32 id);
+
+static int count_members(struct tg_c_dumper *d, const struct btf_type *t)
+{
+	const struct btf_member *m = btf_members(t);
+	__u32 i;
+	int err;
+
+	for (i = 0; i < btf_vlen(t); i++)
+		if ((err = count_inline(d, m[i].type)))
+			return err;
+	return 0;
+}
+
+static int count_inline(struct tg_c_dumper *d, __u32 id)
+{
+	const struct btf_type *t = type_of(d, id);
+	const struct btf_param *p;
+	__u32 i;
+	int err = 0;
+
+	if (!t)
+		return -TG_ERRNO__BTF;
+	if (++d->depth > TG_C_MAX_DEPTH)
+		return -TG_ERRNO__CYCLE;
+	switch (btf_kind(t)) {
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		if (has_name(d, t))
+			break;
+		d->occ[id]++;
+		err = count_members(d, t);
+		break;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		if (!has_name(d, t))
+			d->occ[id]++;
+		break;
+	case BTF_KIND_PTR:
+	case BTF_KIND_CONST:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+		err = count_inline(d, t->type);
+		break;
+	case BTF_KIND_ARRAY:
+		err = count_inline(d, btf_array(t)->type);
+		break;
+	case BTF_KIND_FUNC_PROTO:
+		err = count_inline(d, t->type);
+		p = btf_params(t);
+		for (i = 0; !err && i < btf_vlen(t); i++)
+			err = count_inline(d, p[i].type);
+		break;
+	default:
+		break;
+	}
+	d->depth--;
+	return err;
+}
+
+static int count_all_inline(struct tg_c_dumper *d)
+{
+	__u32 id;
+	int err = 0;
+
+	d->occ = calloc(d->nr_types, sizeof(*d->occ));
+	if (!d->occ)
+		return -ENOMEM;
+	for (id = 1; id < d->nr_types && !err; id++) {
+		const struct btf_type *t = type_of(d, id);
+
+		if (!has_name(d, t))
+			continue;
+		if (btf_is_composite(t))
+			err = count_members(d, t);
+		else if (btf_is_typedef(t))
+			err = count_inline(d, t->type);
+	}
+	return err;
+}
+
+/* ------------------------------------------------------------------------
+ * Planning: the sequence of top-level declarations
+ */
+
+static int push_step(struct tg_c_dumper *d, __u32 id, bool fwd)
+{
+	if (d->step_cnt == d->step_cap) {
+		__u32 cap = d->step_cap ? d->step_cap * 2 : 1024;
+		struct tg_c_step *s = realloc(d->steps, cap * sizeof(*s));
+
+		if (!s)
+			return -ENOMEM;
+		d->steps = s;
+		d->step_cap = cap;
+	}
+	d->steps[d->step_cnt].id = id;
+	d->steps[d->step_cnt].fwd = fwd;
+	d->step_cnt++;
+	return 0;
+}
+
+static int plan_ref(struct tg_c_dumper *d, __u32 id, bool strong);
+
+/* Make "struct foo" usable through a pointer. */
+static int plan_declare(struct tg_c_dumper *d, __u32 id)
+{
+	__u8 *st = &d->decl_state[id];
+
+	if (*st & (DECL_DECLARED | DECL_DONE))
+		return 0;
+	/* inside its own body the tag is already in scope */
+	if ((*st & DECL_BUSY) && d->cur_def == id)
+		return 0;
+	*st |= DECL_DECLARED;
+	return push_step(d, id, true);
+}
+
+static int plan_def_deps(struct tg_c_dumper *d, __u32 id)
+{
+	const struct btf_type *t = type_of(d, id);
+	const struct btf_member *m;
+	__u32 i;
+	int err;
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		m = btf_members(t);
+		for (i = 0; i < btf_vlen(t); i++)
+			if ((err = plan_ref(d, m[i].type, true)))
+				return err;
+		return 0;
+	case BTF_KIND_TYPEDEF:
+		return plan_ref(d, t->type, false);
+	default:
+		return 0;
+	}
+}
+
+/* Plan the definition of @id, after everything it needs. */
+static int plan_def(struct tg_c_dumper *d, __u32 id)
+{
+	__u8 *st = &d->decl_state[id];
+	__u32 saved_cur = d->cur_def;
+	int err;
+
+	if (*st & DECL_DONE)
+		return 0;
+	if (*st & DECL_BUSY)
+		return -TG_ERRNO__CYCLE;
+	if (++d->depth > TG_C_MAX_DEPTH)
+		return -TG_ERRNO__CYCLE;
+	*st |= DECL_BUSY;
+	d->cur_def = id;
+	err = plan_def_deps(d, id);
+	d->cur_def = saved_cur;
+	d->depth--;
+	if (err)
+		return err;
+	*st = (*st & ~DECL_BUSY) | DECL_DONE;
+	return push_step(d, id, false);
+}
+
+static int plan_ref_kind(struct tg_c_dumper *d, __u32 id,
+			 const struct btf_type *t, bool strong)
+{
+	const struct btf_member *m;
+	const struct btf_param *p;
+	__u32 i;
+	int err;
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_FLOAT:
+		return 0;
+	case BTF_KIND_PTR:
+		return plan_ref(d, t->type, false);
+	case BTF_KIND_ARRAY:
+		/* C has no arrays of incomplete types, even behind pointers */
+		return plan_ref(d, btf_array(t)->type, true);
+	case BTF_KIND_CONST:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+		return plan_ref(d, t->type, strong);
+	case BTF_KIND_TYPEDEF:
+		if ((err = plan_def(d, id)))
+			return err;
+		return strong ? plan_ref(d, t->type, true) : 0;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		if (has_name(d, t))
+			return strong ? plan_def(d, id) : plan_declare(d, id);
+		/* written inline: its members are used by value right here */
+		m = btf_members(t);
+		for (i = 0; i < btf_vlen(t); i++)
+			if ((err = plan_ref(d, m[i].type, true)))
+				return err;
+		return 0;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		if (!has_name(d, t) && !enum_is_standalone(d, id))
+			return 0;
+		return plan_def(d, id);
+	case BTF_KIND_FWD:
+		return plan_declare(d, d->fwd_alias[id]);
+	case BTF_KIND_FUNC_PROTO:
+		if ((err = plan_ref(d, t->type, false)))
+			return err;
+		p = btf_params(t);
+		for (i = 0; i < btf_vlen(t); i++)
+			if ((err = plan_ref(d, p[i].type, false)))
+				return err;
+		return 0;
+	default:
+		/* FUNC, VAR, DATASEC, DECL_TAG are not types of values */
+		return -TG_ERRNO__BTF;
+	}
+}
+
+static int plan_ref(struct tg_c_dumper *d, __u32 id, bool strong)
+{
+	const struct btf_type *t;
+	int err;
+
+	if (id == 0)
+		return 0;	/* void */
+	t = type_of(d, id);
+	if (!t)
+		return -TG_ERRNO__BTF;
+	if (++d->depth > TG_C_MAX_DEPTH)
+		return -TG_ERRNO__CYCLE;
+	err = plan_ref_kind(d, id, t, strong);
+	d->depth--;
+	return err;
+}
+
+struct root {
+	__u32 id;
+	__u8 rank;
+	const char *key;	/* name, or first enumerator of an anonymous enum */
+};
+
+static int root_cmp(const void *pa, const void *pb)
+{
+	const struct root *a = pa, *b = pb;
+	int r;
+
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	r = strcmp(a->key, b->key);
+	if (r)
+		return r;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static const char *anon_enum_key(const struct tg_c_dumper *d,
+				 const struct btf_type *t)
+{
+	__u32 off;
+
+	if (!btf_vlen(t))
+		return "";
+	off = btf_is_enum(t) ? btf_enum(t)->name_off : btf_enum64(t)->name_off;
+	return btf__name_by_offset(d->btf, off) ?: "";
+}
+
+/* Is @id something written at the top level on its own? */
+static bool root_of(const struct tg_c_dumper *d, __u32 id, struct root *r)
+{
+	const struct btf_type *t = type_of(d, id);
+	bool named = has_name(d, t);
+
+	r->id = id;
+	r->key = d->names[id] ? d->names[id] : "";
+	switch (btf_kind(t)) {
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		if (named) {
+			r->rank = RANK_ENUM;
+			return true;
+		}
+		r->rank = RANK_ANON_ENUM;
+		r->key = anon_enum_key(d, t);
+		return enum_is_standalone(d, id);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		r->rank = RANK_COMPOSITE;
+		return named;
+	case BTF_KIND_TYPEDEF:
+		r->rank = RANK_OTHER;
+		return true;
+	case BTF_KIND_FWD:
+		/* only a forward nothing else gives a definition of */
+		r->rank = RANK_OTHER;
+		return named && d->fwd_alias[id] == id;
+	default:
+		return false;
+	}
+}
+
+static int plan_steps(struct tg_c_dumper *d)
+{
+	struct root *roots;
+	__u32 id, cnt = 0, i;
+	int err = 0;
+
+	d->decl_state = calloc(d->nr_types, 1);
+	roots = calloc(d->nr_types, sizeof(*roots));
+	if (!d->decl_state || !roots) {
+		free(roots);
+		return -ENOMEM;
+	}
+	for (id = 1; id < d->nr_types; id++)
+		if (root_of(d, id, &roots[cnt]))
+			cnt++;
+	if (d->sorted)
+		qsort(roots, cnt, sizeof(*roots), root_cmp);
+
+	for (i = 0; i < cnt && !err; i++) {
+		const struct btf_type *t = type_of(d, roots[i].id);
+
+		d->cur_def = 0;
+		if (btf_is_fwd(t))
+			err = plan_declare(d, roots[i].id);
+		else
+			err = plan_def(d, roots[i].id);
+	}
+	free(roots);
+	return err;
+}
+
+/* ------------------------------------------------------------------------
+ * Printing
+ */
+
+static int print_decl(struct tg_c_dumper *d, struct out *o, __u32 id,
+		      const char *name, int lvl);
+
+/* Enumerator @i, sign-extended to 64 bits when the enum is signed. */
+static __u64 enum_value(const struct btf_type *t, __u32 i)
+{
+	if (btf_is_enum64(t))
+		return btf_enum64_value(btf_enum64(t) + i);
+	if (btf_kflag(t))
+		return (__u64)(__s64)(__s32)btf_enum(t)[i].val;
+	return (__u32)btf_enum(t)[i].val;
+}
+
+static void print_enum_value(struct out *o, const struct btf_type *t, __u32 i)
+{
+	bool is_signed = btf_kflag(t);
+	__u64 v = enum_value(t, i);
+
+	if (is_signed && (__s64)v < 0) {
+		if ((__s64)v == INT64_MIN) {
+			out_str(o, "(-9223372036854775807LL - 1)");
+			return;
+		}
+		out_mem(o, "-", 1);
+		out_u64(o, -(__s64)v);
+		if ((__s64)v < INT32_MIN)
+			out_str(o, "LL");
+		return;
+	}
+	out_u64(o, v);
+	if (v > UINT32_MAX)
+		out_str(o, "ULL");
+}
+
+/* The size clang gives a plain enum with these values, and a packed one. */
+static void enum_natural_sizes(const struct btf_type *t, __u32 *plain,
+			       __u32 *packed)
+{
+	bool is_signed = btf_kflag(t), neg = false;
+	__s64 min = 0, max = 0;
+	__u64 umax = 0;
+	__u32 i;
+
+	for (i = 0; i < btf_vlen(t); i++) {
+		__u64 v = enum_value(t, i);
+
+		if (is_signed && (__s64)v < 0) {
+			neg = true;
+			if ((__s64)v < min)
+				min = v;
+		} else {
+			if (v > umax)
+				umax = v;
+			if ((__s64)v > max)
+				max = v;
+		}
+	}
+	if (neg) {
+		*plain = (min >= INT32_MIN && max <= INT32_MAX) ? 4 : 8;
+		*packed = (min >= INT8_MIN && max <= INT8_MAX) ? 1 :
+			  (min >= INT16_MIN && max <= INT16_MAX) ? 2 : *plain;
+	} else {
+		*plain = umax <= UINT32_MAX ? 4 : 8;
+		*packed = umax <= UINT8_MAX ? 1 : umax <= UINT16_MAX ? 2 :
+			  *plain;
+	}
+}
+
+static const char *enum_mode(__u32 size)
+{
+	switch (size) {
+	case 1:
+		return "QI";
+	case 2:
+		return "HI";
+	case 4:
+		return "SI";
+	default:
+		return "DI";
+	}
+}
+
+static void print_enum(struct tg_c_dumper *d, struct out *o, __u32 id, int lvl)
+{
+	const struct btf_type *t = type_of(d, id);
+	__u32 i, n = btf_vlen(t), plain, packed;
+	const __u32 *dups = d->enum_val_dup[id];
+
+	enum_natural_sizes(t, &plain, &packed);
+	out_str(o, "enum");
+	if (t->size != plain && t->size != packed) {
+		/* the only way to give an enum a size its values don't ask for */
+		out_str(o, " __attribute__((mode(");
+		out_str(o, enum_mode(t->size));
+		out_str(o, ")))");
+		if (d->names[id])
+			out_mem(o, " ", 1);
+	}
+	if (d->names[id])
+		out_word(o, d->names[id]);
+	if (!n) {
+		/* an enum BTF knows only by name: a forward declaration */
+		return;
+	}
+	out_str(o, " {\n");
+	for (i = 0; i < n; i++) {
+		__u32 off = btf_is_enum(t) ? btf_enum(t)[i].name_off :
+					     btf_enum64(t)[i].name_off;
+		const char *name = btf__name_by_offset(d->btf, off);
+
+		out_indent(o, lvl + 1);
+		out_str(o, name ? name : "");
+		if (dups && dups[i]) {
+			out_str(o, "___");
+			out_u64(o, dups[i]);
+		}
+		out_str(o, " = ");
+		print_enum_value(o, t, i);
+		out_str(o, ",\n");
+	}
+	out_indent(o, lvl);
+	out_str(o, "}");
+	if (t->size != plain && t->size == packed)
+		out_str(o, " __attribute__((packed))");
+}
+
+/* Unnamed bitfields from bit @cur to bit @target of a struct. */
+static void print_padding(struct out *o, __u64 cur, __u64 target, int lvl)
+{
+	static const struct { __u32 bits; const char *type; } units[] = {
+		{ 64, "long" }, { 32, "int" }, { 16, "short" }, { 8, "char" },
+	};
+	size_t i;
+
+	while (cur < target) {
+		__u64 w = 0;
+		const char *type = "char";
+
+		if (cur % 8 || target - cur < 8) {
+			w = 8 - cur % 8;
+			if (w > target - cur)
+				w = target - cur;
+		} else {
+			for (i = 0; i < sizeof(units) / sizeof(*units); i++) {
+				if (cur % units[i].bits == 0 &&
+				    cur + units[i].bits <= target) {
+					w = units[i].bits;
+					type = units[i].type;
+					break;
+				}
+			}
+		}
+		out_indent(o, lvl);
+		out_str(o, type);
+		out_str(o, ": ");
+		out_u64(o, w);
+		out_str(o, ";\n");
+		cur += w;
+	}
+}
+
+/* A union's padding: one unnamed bitfield as wide as the union. */
+static void print_union_padding(struct out *o, __u64 bits, int lvl)
+{
+	out_indent(o, lvl);
+	out_str(o, bits <= 8 ? "char" : bits <= 16 ? "short" :
+		   bits <= 32 ? "int" : bits <= 64 ? "long" : "__int128");
+	out_str(o, ": ");
+	out_u64(o, bits);
+	out_str(o, ";\n");
+}
+
+static void print_type_attrs(struct out *o, const struct tg_c_layout *l)
+{
+	if (!l->packed && !l->align_attr)
+		return;
+	out_str(o, " __attribute__((");
+	if (l->packed)
+		out_str(o, "packed");
+	if (l->align_attr) {
+		out_str(o, l->packed ? ", aligned(" : "aligned(");
+		out_u64(o, l->align_attr);
+		out_str(o, ")");
+	}
+	out_str(o, "))");
+}
+
+/* Bit offset and bitfield width as the layout planner saw them. */
+static void member_pos(const struct tg_c_dumper *d, const struct btf_type *t,
+		       __u32 i, __u64 *off, __u32 *bits)
+{
+	const struct btf_member *m = btf_members(t) + i;
+	const struct btf_type *mt;
+
+	*off = btf_member_bit_offset(t, i);
+	*bits = btf_member_bitfield_size(t, i);
+	if (btf_kflag(t))
+		return;
+	mt = type_of(d, tg_c_skip_mods_typedefs(d->btf, m->type));
+	if (mt && btf_is_int(mt) &&
+	    (btf_int_bits(mt) != mt->size * 8 || btf_int_offset(mt))) {
+		*bits = btf_int_bits(mt);
+		*off += btf_int_offset(mt);
+	}
+}
+
+static int print_composite(struct tg_c_dumper *d, struct out *o, __u32 id,
+			   int lvl)
+{
+	const struct btf_type *t = type_of(d, id);
+	const struct tg_c_layout *l = tg_c_layout(d, id);
+	const struct btf_member *m = btf_members(t);
+	bool is_union = btf_is_union(t);
+	__u64 cur = 0, end = 0;
+	__u32 i;
+	int err;
+
+	if (!l)
+		return -TG_ERRNO__BTF;
+	out_str(o, is_union ? "union" : "struct");
+	if (d->names[id])
+		out_word(o, d->names[id]);
+	out_str(o, " {");
+	if (btf_vlen(t) || l->tail_pad_bits)
+		out_str(o, "\n");
+	for (i = 0; i < btf_vlen(t); i++) {
+		const struct tg_c_member_layout *ml =
+			l->members ? &l->members[i] : NULL;
+		const char *name = btf__name_by_offset(d->btf, m[i].name_off);
+		__u64 off;
+		__u32 bits;
+
+		member_pos(d, t, i, &off, &bits);
+		if (ml && ml->pad_bits)
+			print_padding(o, off - ml->pad_bits, off, lvl + 1);
+		out_indent(o, lvl + 1);
+		err = print_decl(d, o, m[i].type, name ? name : "", lvl + 1);
+		if (err)
+			return err;
+		if (bits) {
+			out_str(o, ": ");
+			out_u64(o, bits);
+		}
+		if (ml && ml->align_attr) {
+			out_str(o, " __attribute__((aligned(");
+			out_u64(o, ml->align_attr);
+			out_str(o, ")))");
+		}
+		out_str(o, ";\n");
+		if (!bits) {
+			__s64 sz = btf__resolve_size(d->btf, m[i].type);
+
+			cur = off + (sz > 0 ? (__u64)sz * 8 : 0);
+		} else {
+			cur = off + bits;
+		}
+		if (cur > end)
+			end = cur;
+	}
+	if (l->tail_pad_bits) {
+		if (is_union)
+			print_union_padding(o, (__u64)t->size * 8, lvl + 1);
+		else
+			print_padding(o, end, end + l->tail_pad_bits, lvl + 1);
+	}
+	if (btf_vlen(t) || l->tail_pad_bits)
+		out_indent(o, lvl);
+	out_str(o, "}");
+	print_type_attrs(o, l);
+	return 0;
+}
+
+/* Integer of the same size as an enum we cannot write inline again. */
+static const char *enum_int_name(const struct btf_type *t)
+{
+	bool s = btf_kflag(t);
+
+	switch (t->size) {
+	case 1:
+		return s ? "signed char" : "unsigned char";
+	case 2:
+		return s ? "short" : "unsigned short";
+	case 8:
+		return s ? "long" : "unsigned long";
+	default:
+		return s ? "int" : "unsigned int";
+	}
+}
+
+/* The type a declarator is built on: "int", "struct foo", an inline body. */
+static int print_base(struct tg_c_dumper *d, struct out *o, __u32 id, int lvl)
+{
+	const struct btf_type *t;
+	const char *name;
+	int err;
+
+	if (id == 0) {
+		out_word(o, "void");
+		return 0;
+	}
+	t = type_of(d, id);
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+		err = tg_c_int_name(t, btf_name(d, t), &name);
+		if (err)
+			return err;
+		out_word(o, name);
+		return 0;
+	case BTF_KIND_FLOAT:
+		out_word(o, t->size == 4 ? "float" :
+			    t->size == 8 ? "double" : "long double");
+		return 0;
+	case BTF_KIND_TYPEDEF:
+		out_word(o, d->names[id]);
+		return 0;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		if (d->names[id]) {
+			out_word(o, btf_is_union(t) ? "union" : "struct");
+			out_word(o, d->names[id]);
+			return 0;
+		}
+		return print_composite(d, o, id, lvl);
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		if (d->names[id]) {
+			out_word(o, "enum");
+			out_word(o, d->names[id]);
+			return 0;
+		}
+		if (enum_is_standalone(d, id)) {
+			out_word(o, enum_int_name(t));
+			return 0;
+		}
+		print_enum(d, o, id, lvl);
+		return 0;
+	case BTF_KIND_FWD:
+		id = d->fwd_alias[id];
+		t = type_of(d, id);
+		out_word(o, btf_is_union(t) ||
+			    (btf_is_fwd(t) && btf_kflag(t)) ? "union" : "struct");
+		out_word(o, d->names[id]);
+		return 0;
+	default:
+		return -TG_ERRNO__BTF;
+	}
+}
+
+static bool is_qualifier(const struct btf_type *t)
+{
+	return btf_is_const(t) || btf_is_volatile(t) || btf_is_restrict(t);
+}
+
+static const char *qualifier_word(const struct btf_type *t)
+{
+	return btf_is_const(t) ? "const" :
+	       btf_is_volatile(t) ? "volatile" : "restrict";
+}
+
+static __u32 chain_next(const struct btf_type *t)
+{
+	return btf_is_array(t) ? btf_array(t)->type : t->type;
+}
+
+static bool is_declarator_kind(const struct btf_type *t)
+{
+	return btf_is_ptr(t) || btf_is_array(t) || btf_is_func_proto(t) ||
+	       is_qualifier(t) || btf_is_type_tag(t);
+}
+
+/* Append to a declarator chain; "const const" says nothing more than one. */
+static void push_link(struct tg_c_dumper *d, __u32 *chain, int *n, __u32 id)
+{
+	const struct btf_type *t = type_of(d, id);
+
+	if (*n && is_qualifier(t) &&
+	    btf_kind(type_of(d, chain[*n - 1])) == btf_kind(t))
+		return;
+	chain[(*n)++] = id;
+}
+
+/*
+ * The chain from a declared name to its base type, outermost first:
+ * "int *(*fp[4])(void)" is ARRAY, PTR, FUNC_PROTO, PTR on base int.
+ * C has no qualified arrays: a qualifier on an array qualifies its
+ * elements, so it is moved past the arrays below it.
+ */
+static int collect_chain(struct tg_c_dumper *d, __u32 id, __u32 *chain,
+			 int *cnt, __u32 *base)
+{
+	__u32 pending[TG_C_MAX_DEPTH];
+	int n = 0, np = 0;
+
+	while (id) {
+		const struct btf_type *t = type_of(d, id);
+
+		if (!t)
+			return -TG_ERRNO__BTF;
+		if (!is_declarator_kind(t))
+			break;
+		if (n + np >= TG_C_MAX_DEPTH)
+			return -TG_ERRNO__CYCLE;
+		if (is_qualifier(t)) {
+			const struct btf_type *nt = type_of(d, t->type);
+
+			if (nt && btf_is_array(nt)) {
+				pending[np++] = id;
+				id = t->type;
+				continue;
+			}
+		}
+		/* held qualifiers apply to the first non-array below them */
+		if (!btf_is_array(t))
+			while (np)
+				push_link(d, chain, &n, pending[--np]);
+		push_link(d, chain, &n, id);
+		id = chain_next(t);
+	}
+	while (np)
+		push_link(d, chain, &n, pending[--np]);
+	*cnt = n;
+	*base = id;
+	return 0;
+}
+
+static void print_type_tag(struct tg_c_dumper *d, struct out *o,
+			   const struct btf_type *t)
+{
+	/* a tag with kflag set is a plain attribute, not btf_type_tag */
+	out_word(o, "__attribute__((");
+	if (btf_kflag(t)) {
+		out_str(o, btf_name(d, t));
+	} else {
+		out_str(o, "btf_type_tag(\"");
+		out_str(o, btf_name(d, t));
+		out_str(o, "\")");
+	}
+	out_str(o, ")) ");
+}
+
+static int print_params(struct tg_c_dumper *d, struct out *o,
+			const struct btf_type *t, int lvl)
+{
+	const struct btf_param *p = btf_params(t);
+	__u32 i, n = btf_vlen(t);
+	int err;
+
+	out_mem(o, "(", 1);
+	if (!n)
+		out_str(o, "void");
+	for (i = 0; i < n; i++) {
+		const char *pname = btf__name_by_offset(d->btf, p[i].name_off);
+
+		if (i)
+			out_str(o, ", ");
+		if (i == n - 1 && p[i].type == 0) {
+			out_str(o, "...");
+			break;
+		}
+		/* a parameter named like a typedef would hide it */
+		if (!pname || tg_c_is_ident_name(d, pname))
+			pname = "";
+		err = print_decl(d, o, p[i].type, pname, lvl);
+		if (err)
+			return err;
+	}
+	out_mem(o, ")", 1);
+	return 0;
+}
+
+static bool needs_parens(struct tg_c_dumper *d, const __u32 *chain, int i,
+			 int cnt)
+{
+	const struct btf_type *inner;
+
+	if (i + 1 >= cnt)
+		return false;
+	inner = type_of(d, chain[i + 1]);
+	return btf_is_array(inner) || btf_is_func_proto(inner);
+}
+
+/* Write "type name" for a value of type @id called @name (may be ""). */
+static int print_decl(struct tg_c_dumper *d, struct out *o, __u32 id,
+		      const char *name, int lvl)
+{
+	__u32 chain[TG_C_MAX_DEPTH * 2], base;
+	int cnt, i, err;
+
+	if (++d->depth > TG_C_MAX_DEPTH)
+		return -TG_ERRNO__CYCLE;
+	err = collect_chain(d, id, chain, &cnt, &base);
+	if (err)
+		goto out;
+
+	/* qualifiers right above the base read better in front of it */
+	while (cnt && is_qualifier(type_of(d, chain[cnt - 1]))) {
+		out_word(o, qualifier_word(type_of(d, chain[cnt - 1])));
+		out_mem(o, " ", 1);
+		cnt--;
+	}
+	err = print_base(d, o, base, lvl);
+	if (err)
+		goto out;
+	if (cnt || *name)
+		out_mem(o, " ", 1);
+
+	for (i = cnt - 1; i >= 0; i--) {
+		const struct btf_type *t = type_of(d, chain[i]);
+
+		if (btf_is_ptr(t)) {
+			if (needs_parens(d, chain, i, cnt))
+				out_mem(o, "(", 1);
+			out_mem(o, "*", 1);
+		} else if (is_qualifier(t)) {
+			out_word(o, qualifier_word(t));
+		} else if (btf_is_type_tag(t)) {
+			print_type_tag(d, o, t);
+		}
+	}
+	if (*name)
+		out_word(o, name);
+	for (i = 0; i < cnt; i++) {
+		const struct btf_type *t = type_of(d, chain[i]);
+
+		if (btf_is_ptr(t) && needs_parens(d, chain, i, cnt)) {
+			out_mem(o, ")", 1);
+		} else if (btf_is_array(t)) {
+			out_mem(o, "[", 1);
+			out_u64(o, btf_array(t)->nelems);
+			out_mem(o, "]", 1);
+		} else if (btf_is_func_proto(t)) {
+			err = print_params(d, o, t, lvl);
+			if (err)
+				goto out;
+		}
+	}
+out:
+	d->depth--;
+	return err;
+}
+
+static int print_step(struct tg_c_dumper *d, struct out *o,
+		      const struct tg_c_step *s)
+{
+	const struct btf_type *t = type_of(d, s->id);
+	int err = 0;
+
+	if (s->fwd) {
+		bool is_union = btf_is_union(t) ||
+				(btf_is_fwd(t) && btf_kflag(t));
+
+		out_str(o, is_union ? "union " : "struct ");
+		out_str(o, d->names[s->id]);
+		out_str(o, ";\n\n");
+		return 0;
+	}
+	switch (btf_kind(t)) {
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		err = print_composite(d, o, s->id, 0);
+		break;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		print_enum(d, o, s->id, 0);
+		break;
+	case BTF_KIND_TYPEDEF:
+		out_str(o, "typedef ");
+		err = print_decl(d, o, t->type, d->names[s->id], 0);
+		break;
+	default:
+		return -TG_ERRNO__BTF;
+	}
+	out_str(o, ";\n\n");
+	return err;
+}
+
+static const char preamble[] =
+	"#ifndef __VMLINUX_H__\n"
+	"#define __VMLINUX_H__\n"
+	"\n"
+	"#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
+	"#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n"
+	"#endif\n"
+	"\n";
+
+static const char epilogue[] =
+	"#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
+	"#pragma clang attribute pop\n"
+	"#endif\n"
+	"\n"
+	"#endif /* __VMLINUX_H__ */\n";
+
+/* ------------------------------------------------------------------------
+ * Public API
+ */
+
+int tg_c_dumper__new(const struct tg_btf *btf, const struct tg_c_opts *opts,
+		     struct tg_c_dumper **dp)
+{
+	struct tg_c_dumper *d;
+	int err;
+
+	if (!btf || !dp || !TG_OPTS_VALID(opts, tg_c_opts))
+		return -EINVAL;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->tgb = btf;
+	d->btf = btf->btf;
+	d->nr_types = btf__type_cnt(d->btf);
+	d->sorted = !TG_OPTS_GET(opts, unsorted, false);
+
+	err = tg_c_names_plan(d);
+	if (!err)
+		err = count_all_inline(d);
+	if (!err)
+		err = tg_c_layouts_plan(d);
+	if (!err)
+		err = plan_steps(d);
+	if (err) {
+		tg_c_dumper__free(d);
+		return err;
+	}
+	*dp = d;
+	return 0;
+}
+
+int tg_c_dumper__dump(struct tg_c_dumper *d, FILE *f)
+{
+	struct out o = { .f = f };
+	__u32 i;
+	int err = 0;
+
+	if (!d || !f)
+		return -EINVAL;
+	o.buf = malloc(OUT_CAP);
+	if (!o.buf)
+		return -ENOMEM;
+	out_str(&o, "/* Generated by typegen; do not edit. */\n\n");
+	out_str(&o, preamble);
+	for (i = 0; i < d->step_cnt && !err; i++)
+		err = print_step(d, &o, &d->steps[i]);
+	out_str(&o, epilogue);
+	out_flush(&o);
+	free(o.buf);
+	if (err)
+		return err;
+	if (o.err)
+		return o.err;
+	return fflush(f) ? -errno : 0;
+}
+
+const char *tg_c_dumper__name(const struct tg_c_dumper *d, __u32 id)
+{
+	if (!d || id >= d->nr_types)
+		return NULL;
+	if (btf_is_fwd(type_of(d, id)))
+		id = d->fwd_alias[id];
+	return d->names[id];
+}
+
+void tg_c_dumper__free(struct tg_c_dumper *d)
+{
+	if (!d)
+		return;
+	tg_c_names_free(d);
+	tg_c_layouts_free(d);
+	free(d->occ);
+	free(d->decl_state);
+	free(d->steps);
+	free(d);
+}

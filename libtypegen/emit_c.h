@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The C header emitter, split by concern:
+ *   c_names.c   which C name each type is written under (___N flavors)
+ *   c_layout.c  packing, alignment and padding that reproduce BTF layouts
+ *   emit_c.c    declaration order and the text itself
+ */
+#ifndef __TG_EMIT_C_H
+#define __TG_EMIT_C_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "internal.h"
+
+struct btf;
+struct btf_type;
+
+/* What must be written around one member for its offset to come out right. */
+struct tg_c_member_layout {
+	__u32 pad_bits;		/* unnamed bitfields before the member */
+	__u32 align_attr;	/* __attribute__((aligned(N))) on it, or 0 */
+};
+
+/* How a struct or union is written so that clang lays it out as in BTF. */
+struct tg_c_layout {
+	__u32 align;		/* alignment of the type as written, bytes */
+	__u32 align_attr;	/* __attribute__((aligned(N))) on the type */
+	__u32 tail_pad_bits;	/* unnamed bitfields after the last member */
+	bool packed;
+	struct tg_c_member_layout *members;	/* NULL: nothing per member */
+};
+
+/* One top-level declaration, in output order. */
+struct tg_c_step {
+	__u32 id;
+	bool fwd;		/* "struct foo;" rather than the definition */
+};
+
+struct tg_c_dumper {
+	const struct tg_btf *tgb;
+	const struct btf *btf;
+	__u32 nr_types;		/* btf__type_cnt(): ids are 1..nr_types-1 */
+	bool sorted;
+
+	/* c_names.c */
+	const char **names;	/* C name per id, NULL if it has none */
+	char **owned_names;	/* the suffixed names we allocated */
+	__u32 owned_cnt;
+	__u32 *fwd_alias;	/* FWD id -> the type whose name it uses */
+	__u32 **enum_val_dup;	/* per enum: ___N per enumerator, or NULL */
+	const char *const *ident_sorted; /* typedef names, for lookups */
+	__u32 ident_cnt;
+
+	/* c_layout.c */
+	struct tg_c_layout *layouts;
+	__u8 *layout_state;
+
+	/* emit_c.c */
+	__u32 *occ;		/* inline uses of each anonymous type */
+	__u8 *decl_state;
+	struct tg_c_step *steps;
+	__u32 step_cnt, step_cap;
+	__u32 cur_def;		/* type whose definition is being planned */
+	int depth;
+};
+
+/* Nesting deeper than this is hostile input, not a kernel type. */
+#define TG_C_MAX_DEPTH 256
+
+/* c_names.c */
+int tg_c_names_plan(struct tg_c_dumper *d);
+void tg_c_names_free(struct tg_c_dumper *d);
+bool tg_c_is_ident_name(const struct tg_c_dumper *d, const char *name);
+
+/* c_layout.c */
+int tg_c_layouts_plan(struct tg_c_dumper *d);
+const struct tg_c_layout *tg_c_layout(const struct tg_c_dumper *d, __u32 id);
+void tg_c_layouts_free(struct tg_c_dumper *d);
+int tg_c_int_name(const struct btf_type *t, const char *btf_name,
+		  const char **name);
+
+/* Skips const/volatile/restrict/type tags and typedefs. */
+__u32 tg_c_skip_mods_typedefs(const struct btf *btf, __u32 id);
+
+#endif /* __TG_EMIT_C_H */
