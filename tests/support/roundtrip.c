@@ -61,10 +61,14 @@ static bool is_compared_kind(const struct btf_type *t)
 	return btf_is_composite(t) || btf_is_any_enum(t) || btf_is_typedef(t);
 }
 
-int rt_compile_uses(const struct tg_btf *in, struct tg_c_dumper *d,
-		    const char *hdr, const char *obj, char **diag)
+const char *rt_dumper_name(void *dumper, __u32 id)
 {
-	const struct btf *btf = tg_btf__btf(in);
+	return tg_c_dumper__name(dumper, id);
+}
+
+int rt_compile_uses(const struct btf *btf, rt_name_fn name_fn, void *ctx,
+		    const char *hdr, const char *obj, bool werror, char **diag)
+{
 	char *src = tg_test_path("%s.use.c", obj), *cmd, *abs_hdr;
 	FILE *f = fopen(src, "w");
 	__u32 id, n = btf__type_cnt(btf);
@@ -82,7 +86,7 @@ int rt_compile_uses(const struct tg_btf *in, struct tg_c_dumper *d,
 	fprintf(f, "struct __rt_uses {\n");
 	for (id = 1; id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
-		const char *name = tg_c_dumper__name(d, id);
+		const char *name = name_fn(ctx, id);
 
 		if (!name || !is_compared_kind(t))
 			continue;
@@ -92,8 +96,9 @@ int rt_compile_uses(const struct tg_btf *in, struct tg_c_dumper *d,
 	}
 	fprintf(f, "} __rt_all;\n");
 	fclose(f);
-	cmd = tg_test_path("%s -g -O2 -target bpf -Wall -Werror -c '%s' -o '%s'",
-			   tg_test_clang(), src, obj);
+	cmd = tg_test_path("%s -g -O2 -target bpf %s -c '%s' -o '%s'",
+			   tg_test_clang(), werror ? "-Wall -Werror" : "-w",
+			   src, obj);
 	rc = tg_test_run(cmd, NULL, diag);
 	free(cmd);
 	free(src);
@@ -210,6 +215,7 @@ static __u64 enum_val(const struct btf_type *t, __u32 i)
 struct cmp_ctx {
 	const struct btf *in, *out;
 	const char *what;	/* the named type being compared */
+	FILE *log;
 	int diffs;
 };
 
@@ -220,12 +226,14 @@ static void diff(struct cmp_ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "roundtrip: %s: ", c->what);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 	c->diffs++;
+	if (!c->log)
+		return;
+	fprintf(c->log, "roundtrip: %s: ", c->what);
+	va_start(ap, fmt);
+	vfprintf(c->log, fmt, ap);
+	va_end(ap);
+	fputc('\n', c->log);
 }
 
 static void cmp_type(struct cmp_ctx *c, __u32 in_id, __u32 out_id, int depth);
@@ -339,20 +347,25 @@ static void cmp_type(struct cmp_ctx *c, __u32 in_id, __u32 out_id, int depth)
 	}
 }
 
-int rt_compare(const struct btf *in, struct tg_c_dumper *d,
-	       const struct btf *out, int *checked)
+int rt_compare(const struct btf *in, rt_name_fn name_fn, void *ctx,
+	       const struct btf *out, FILE *log, struct rt_result *res)
 {
-	struct cmp_ctx c = { .in = in, .out = out };
+	struct cmp_ctx c = { .in = in, .out = out, .log = log };
 	struct name_map m;
 	__u32 id, n = btf__type_cnt(in);
 	char what[512];
 
-	*checked = 0;
-	if (map_build(out, &m))
+	memset(res, 0, sizeof(*res));
+	res->bad_ids = calloc(n, sizeof(*res->bad_ids));
+	if (!res->bad_ids || map_build(out, &m)) {
+		free(res->bad_ids);
+		res->bad_ids = NULL;
 		return -ENOMEM;
+	}
 	for (id = 1; id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(in, id);
-		const char *name = tg_c_dumper__name(d, id);
+		const char *name = name_fn(ctx, id);
+		int before = c.diffs;
 		__u32 out_id;
 
 		if (!name || !is_compared_kind(t))
@@ -360,15 +373,17 @@ int rt_compare(const struct btf *in, struct tg_c_dumper *d,
 		snprintf(what, sizeof(what), "%s%s (id %u)", tag_of(t), name, id);
 		c.what = what;
 		out_id = map_find(&m, class_of(t), name);
-		if (!out_id) {
+		if (!out_id)
 			diff(&c, "missing from the compiled header's BTF");
-			continue;
-		}
-		cmp_type(&c, id, out_id, 0);
-		(*checked)++;
+		else
+			cmp_type(&c, id, out_id, 0);
+		res->checked += out_id != 0;
+		if (c.diffs != before)
+			res->bad_ids[res->bad_cnt++] = id;
 	}
+	res->diffs = c.diffs;
 	free(m.ents);
-	return c.diffs;
+	return 0;
 }
 
 int rt_check_file(const char *path, int *checked)
@@ -379,6 +394,7 @@ int rt_check_file(const char *path, int *checked)
 	struct tg_c_dumper *d = NULL;
 	struct tg_btf *in = NULL;
 	struct btf *out = NULL;
+	struct rt_result res = {};
 	char *diag = NULL, msg[256];
 	int err, rc;
 
@@ -393,7 +409,8 @@ int rt_check_file(const char *path, int *checked)
 		fprintf(stderr, "roundtrip: %s: %s\n", path, msg);
 		goto out;
 	}
-	rc = rt_compile_uses(in, d, hdr, obj, &diag);
+	rc = rt_compile_uses(tg_btf__btf(in), rt_dumper_name, d, hdr, obj, true,
+			     &diag);
 	if (rc) {
 		fprintf(stderr, "roundtrip: %s: header does not compile (%d):\n%.4000s\n",
 			path, rc, diag ? diag : "");
@@ -406,7 +423,12 @@ int rt_check_file(const char *path, int *checked)
 		fprintf(stderr, "roundtrip: %s: no BTF in %s\n", path, obj);
 		goto out;
 	}
-	err = rt_compare(tg_btf__btf(in), d, out, checked);
+	err = rt_compare(tg_btf__btf(in), rt_dumper_name, d, out, stderr, &res);
+	if (!err) {
+		*checked = res.checked;
+		err = res.diffs;
+	}
+	free(res.bad_ids);
 out:
 	btf__free(out);
 	tg_c_dumper__free(d);
