@@ -117,6 +117,11 @@ enum opt_result parse_common_opt(int c, char **argv, const char *cmd_name,
 		return check_nonempty("--input", cmd_name);
 	case OPT_RELEASE:
 		loc->release = optarg;
+		/* The library would only say EINVAL: say what is wrong. */
+		if (strchr(optarg, '/')) {
+			p_err(NULL, "option '--release' takes a kernel release such as 6.1.0-13-amd64, not a path");
+			return OPT_BAD;
+		}
 		return check_nonempty("--release", cmd_name);
 	case OPT_SYSROOT:
 		loc->sysroot = optarg;
