@@ -59,7 +59,7 @@ CLI := $(O)/typegen
 DEPS_STAMP := $(O)/.deps-build
 TEST_DEPS_STAMP := $(O)/.deps-test
 
-.PHONY: all test install uninstall clean bench deps test-deps fixtures
+.PHONY: all test install uninstall clean bench deps test-deps fixtures vmlinux.h
 .DELETE_ON_ERROR:
 
 all: $(STATIC_LIB) $(O)/libtypegen.so $(CLI)

@@ -306,8 +306,11 @@ typedef int (*tg_write_fn)(FILE *out, void *ctx);
  *
  * The content goes to a new temporary file beside @path (created with
  * O_EXCL, so a symlink planted at that name is never followed), which is
- * renamed over @path only once @fn succeeded and the data reached the disk.
- * On any failure @path is left as it was and the temporary file is removed.
+ * renamed over @path only once @fn succeeded and everything was written:
+ * readers see the old file or the whole new one, never a part. On any
+ * failure @path is left as it was and the temporary file is removed. Like a
+ * compiler's output the file is not fsync'ed: a header is cheaper to
+ * regenerate after a power cut than to sync on every build.
  * The new file's mode is 0666 less the umask, as for any created file. A
  * symlink at @path is replaced, never written through.
  *

@@ -92,7 +92,12 @@ static int create_temp(const char *path, char **tmpp)
 	return -EEXIST;
 }
 
-/* Flush, sync and close @out (closed whatever happens). */
+/*
+ * Flush and close @out (closed whatever happens). No fsync: the file is
+ * replaced atomically for anyone reading it, and a run that fails leaves
+ * the old one, but like a compiler's output it is not made crash-durable;
+ * a generated header is cheaper to regenerate than to sync on every build.
+ */
 static int finish_file(FILE *out)
 {
 	int err = 0;
@@ -102,35 +107,9 @@ static int finish_file(FILE *out)
 	else if (ferror(out))
 		/* An earlier write failed; its errno is long gone. */
 		err = -EIO;
-	else if (fsync(fileno(out)))
-		err = -errno;
 	if (fclose(out) == EOF && !err)
 		err = -errno;
 	return err;
-}
-
-/*
- * The rename is only durable once the directory is synced too. @path is
- * already replaced by then, so a failure here is not worth reporting.
- */
-static void sync_parent_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	int fd;
-
-	if (!slash)
-		dir = strdup(".");
-	else
-		dir = strndup(path, slash - path + 1);
-	if (!dir)
-		return;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
-	if (fd < 0)
-		return;
-	fsync(fd);
-	close(fd);
 }
 
 static bool names_directory(const char *path)
@@ -180,7 +159,6 @@ int tg_write_file_atomic(const char *path, tg_write_fn fn, void *ctx)
 		goto remove_tmp;
 	}
 	free(tmp);
-	sync_parent_dir(path);
 	return 0;
 
 remove_tmp:
