@@ -575,10 +575,16 @@ static void print_enum(struct tg_c_dumper *d, struct out *o, __u32 id, int lvl)
 	const struct btf_type *t = type_of(d, id);
 	__u32 i, n = btf_vlen(t), plain, packed;
 	const __u32 *dups = d->enum_val_dup[id];
+	bool moded;
 
 	enum_natural_sizes(t, &plain, &packed);
+	/*
+	 * A forward declaration has size 0 to clang unless mode() gives it
+	 * one; BTF gives it one (libbpf's btf__add_fwd() gives enums 4).
+	 */
+	moded = n ? t->size != plain && t->size != packed : t->size != 0;
 	out_str(o, "enum");
-	if (t->size != plain && t->size != packed) {
+	if (moded) {
 		/* the only way to give an enum a size its values don't ask for */
 		out_str(o, " __attribute__((mode(");
 		out_str(o, enum_mode(t->size));
