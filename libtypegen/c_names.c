@@ -66,6 +66,45 @@ static __u32 fnv_u32(__u32 h, __u32 v)
 	return h;
 }
 
+/*
+ * What a reference to type @id looks like: kinds down to the first named
+ * type, and that name. Enough to tell "int a" from "unsigned int a" and
+ * "struct x *p" from "struct y *p" without the ids, which move.
+ */
+static __u32 fnv_type_ref(__u32 h, const struct btf *btf, __u32 id)
+{
+	int depth;
+
+	for (depth = 0; depth < 8; depth++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name;
+
+		if (!t)
+			break;
+		h = fnv_u32(h, btf_kind(t));
+		if (btf_is_int(t)) {
+			/* old-style bitfields differ in bits only */
+			h = fnv_u32(h, t->size);
+			h = fnv_u32(h, *(const __u32 *)(t + 1));
+		}
+		name = btf__name_by_offset(btf, t->name_off);
+		if (name && *name)
+			return fnv_str(h, name);
+		if (btf_is_array(t)) {
+			h = fnv_u32(h, btf_array(t)->nelems);
+			id = btf_array(t)->type;
+		} else if (btf_is_ptr(t) || btf_is_mod(t)) {
+			id = t->type;
+		} else {
+			/* void, or an anonymous body: its shape's outline */
+			if (id)
+				h = fnv_u32(fnv_u32(h, btf_vlen(t)), t->size);
+			break;
+		}
+	}
+	return h;
+}
+
 /* A hash of what a type looks like one level deep: stable across kernels. */
 static __u32 type_shape_hash(const struct btf *btf, __u32 id)
 {
@@ -83,6 +122,7 @@ static __u32 type_shape_hash(const struct btf *btf, __u32 id)
 		for (i = 0; i < n; i++, m++) {
 			h = fnv_str(h, btf__name_by_offset(btf, m->name_off));
 			h = fnv_u32(h, m->offset);
+			h = fnv_type_ref(h, btf, m->type);
 		}
 		break;
 	}
@@ -107,15 +147,9 @@ static __u32 type_shape_hash(const struct btf *btf, __u32 id)
 		}
 		break;
 	}
-	case BTF_KIND_TYPEDEF: {
-		const struct btf_type *tt = btf__type_by_id(btf, t->type);
-
-		if (tt) {
-			h = fnv_u32(h, btf_kind(tt));
-			h = fnv_str(h, btf__name_by_offset(btf, tt->name_off));
-		}
+	case BTF_KIND_TYPEDEF:
+		h = fnv_type_ref(h, btf, t->type);
 		break;
-	}
 	default:
 		break;
 	}
