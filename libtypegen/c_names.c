@@ -34,11 +34,12 @@ struct name_ent {
 	const char *name;
 	__u32 id;
 	__u32 idx;	/* enumerator index, or NO_IDX */
-	__u32 hash;
+	__u32 hash;	/* shape hash; computed only for clashing names */
+	__u32 next;	/* next entry with the same name, or NO_IDX */
+	__u32 dup;	/* assigned suffix: 0 plain, else N of ___N */
 	__u8 ns;
 	__u8 cls;
 	__u8 tag_kind;	/* for NS_TAG: 's', 'u' or 'e' */
-	__u32 dup;	/* assigned suffix: 0 plain, else N of ___N */
 };
 
 /* Names clang predefines; the kernel's BTF may carry its own version. */
@@ -159,13 +160,7 @@ static __u32 type_shape_hash(const struct btf *btf, __u32 id)
 static int name_ent_cmp(const void *pa, const void *pb)
 {
 	const struct name_ent *a = pa, *b = pb;
-	int r;
 
-	if (a->ns != b->ns)
-		return a->ns < b->ns ? -1 : 1;
-	r = strcmp(a->name, b->name);
-	if (r)
-		return r;
 	if (a->cls != b->cls)
 		return a->cls < b->cls ? -1 : 1;
 	if (a->hash != b->hash)
@@ -177,10 +172,23 @@ static int name_ent_cmp(const void *pa, const void *pb)
 	return 0;
 }
 
+/*
+ * All names, grouped by (namespace, name) in a hash table: sorting the
+ * kernel's 75k names would cost more than the rest of the plan, and only
+ * a few dozen of them clash.
+ */
 struct name_table {
 	struct name_ent *ents;
 	size_t cnt, cap;
+	__u32 *heads;		/* bucket -> first group head, NO_IDX if none */
+	__u32 *chain;		/* group head -> next head in its bucket */
+	__u32 mask;
 };
+
+static __u32 name_hash(__u8 ns, const char *name)
+{
+	return fnv_str(2166136261u ^ ns, name);
+}
 
 static int add_ent(struct name_table *tab, const struct name_ent *e)
 {
@@ -193,7 +201,55 @@ static int add_ent(struct name_table *tab, const struct name_ent *e)
 		tab->ents = n;
 		tab->cap = cap;
 	}
-	tab->ents[tab->cnt++] = *e;
+	tab->ents[tab->cnt] = *e;
+	tab->ents[tab->cnt].next = NO_IDX;
+	tab->cnt++;
+	return 0;
+}
+
+/* The head of the group named @name in @ns, or NO_IDX. */
+static __u32 find_group(const struct name_table *tab, __u8 ns,
+			const char *name)
+{
+	__u32 i = tab->heads[name_hash(ns, name) & tab->mask];
+
+	for (; i != NO_IDX; i = tab->chain[i])
+		if (tab->ents[i].ns == ns && !strcmp(tab->ents[i].name, name))
+			return i;
+	return NO_IDX;
+}
+
+static int group_names(struct name_table *tab)
+{
+	__u32 nb = 1024, i, b, head, *tail_of;
+
+	while (nb < tab->cnt * 2)
+		nb *= 2;
+	tab->mask = nb - 1;
+	tab->heads = malloc(nb * sizeof(*tab->heads));
+	tab->chain = malloc(tab->cnt * sizeof(*tab->chain));
+	tail_of = malloc(tab->cnt * sizeof(*tail_of));
+	if (!tab->heads || !tab->chain || !tail_of) {
+		free(tail_of);
+		return -ENOMEM;
+	}
+	memset(tab->heads, 0xff, nb * sizeof(*tab->heads));
+	for (i = 0; i < tab->cnt; i++) {
+		struct name_ent *e = &tab->ents[i];
+
+		tab->chain[i] = NO_IDX;
+		head = find_group(tab, e->ns, e->name);
+		if (head == NO_IDX) {
+			b = name_hash(e->ns, e->name) & tab->mask;
+			tab->chain[i] = tab->heads[b];
+			tab->heads[b] = i;
+			tail_of[i] = i;
+			continue;
+		}
+		tab->ents[tail_of[head]].next = i;
+		tail_of[head] = i;
+	}
+	free(tail_of);
 	return 0;
 }
 
@@ -212,7 +268,7 @@ static char tag_kind_of(const struct btf_type *t)
 }
 
 static int add_enumerators(struct name_table *tab, const struct btf *btf,
-			   __u32 id, __u32 hash)
+			   __u32 id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
 	__u32 i, n = btf_vlen(t);
@@ -223,8 +279,7 @@ static int add_enumerators(struct name_table *tab, const struct btf *btf,
 					     btf_enum64(t)[i].name_off;
 		struct name_ent e = {
 			.name = btf__name_by_offset(btf, off),
-			.id = id, .idx = i, .hash = hash,
-			.ns = NS_IDENT, .cls = CLS_DEF,
+			.id = id, .idx = i, .ns = NS_IDENT, .cls = CLS_DEF,
 		};
 
 		if (!e.name || !*e.name)
@@ -236,11 +291,9 @@ static int add_enumerators(struct name_table *tab, const struct btf *btf,
 	return 0;
 }
 
-static int collect_names(struct tg_c_dumper *d, struct name_table *tab)
+static int add_reserved(struct name_table *tab)
 {
-	const struct btf *btf = d->btf;
 	size_t i;
-	__u32 id;
 	int err;
 
 	for (i = 0; i < sizeof(reserved_idents) / sizeof(*reserved_idents); i++) {
@@ -258,7 +311,17 @@ static int collect_names(struct tg_c_dumper *d, struct name_table *tab)
 		if ((err = add_ent(tab, &e)))
 			return err;
 	}
+	return 0;
+}
 
+static int collect_names(struct tg_c_dumper *d, struct name_table *tab)
+{
+	const struct btf *btf = d->btf;
+	__u32 id;
+	int err;
+
+	if ((err = add_reserved(tab)))
+		return err;
 	for (id = 1; id < d->nr_types; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
 		const char *name = btf__name_by_offset(btf, t->name_off);
@@ -268,8 +331,7 @@ static int collect_names(struct tg_c_dumper *d, struct name_table *tab)
 		switch (btf_kind(t)) {
 		case BTF_KIND_ENUM:
 		case BTF_KIND_ENUM64:
-			e.hash = type_shape_hash(btf, id);
-			if ((err = add_enumerators(tab, btf, id, e.hash)))
+			if ((err = add_enumerators(tab, btf, id)))
 				return err;
 			/* fall through */
 		case BTF_KIND_STRUCT:
@@ -290,32 +352,10 @@ static int collect_names(struct tg_c_dumper *d, struct name_table *tab)
 		default:
 			continue;
 		}
-		if (!e.hash)
-			e.hash = type_shape_hash(btf, id);
 		if ((err = add_ent(tab, &e)))
 			return err;
 	}
 	return 0;
-}
-
-/* Is "name" already a name of its own in namespace ns? */
-static bool name_taken(const struct name_table *tab, __u8 ns, const char *name)
-{
-	size_t lo = 0, hi = tab->cnt;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		const struct name_ent *e = &tab->ents[mid];
-		int r = e->ns != ns ? (e->ns < ns ? -1 : 1) : strcmp(e->name, name);
-
-		if (r == 0)
-			return true;
-		if (r < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
 }
 
 /* The next ___N for this name that no type already has as its own name. */
@@ -330,42 +370,57 @@ static __u32 next_suffix(const struct name_table *tab, const struct name_ent *e,
 		if (strlen(e->name) > sizeof(buf) - 16)
 			return (*next)++;
 		snprintf(buf, sizeof(buf), "%s___%u", e->name, *next);
-		if (!name_taken(tab, e->ns, buf))
+		if (find_group(tab, e->ns, buf) == NO_IDX)
 			return (*next)++;
 	}
 }
 
+static int add_fwd_alias(struct tg_c_dumper *d, __u32 fwd, __u32 target)
+{
+	struct tg_c_id_pair *p;
+
+	p = realloc(d->fwd_aliases, (d->fwd_alias_cnt + 1) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	d->fwd_aliases = p;
+	p[d->fwd_alias_cnt].key = fwd;
+	p[d->fwd_alias_cnt].val = target;
+	d->fwd_alias_cnt++;
+	return 0;
+}
+
 /*
- * Within one group of equal names: the first definition keeps the name,
- * later ones get ___N. A forward declaration reuses the name of a
- * definition of the same kind (a pointer to it needs nothing more), and
- * only gets a name of its own when the tag is taken by another kind.
+ * Within one group of equal names, in content-hash order: the first
+ * definition keeps the name, later ones get ___N. A forward declaration
+ * reuses the name of a definition of the same kind (a pointer to it needs
+ * nothing more), and only gets a name of its own when the tag is taken by
+ * another kind.
  */
-static void assign_group(struct name_table *tab, size_t lo, size_t hi,
-			 struct tg_c_dumper *d)
+static int assign_group(const struct name_table *tab, struct name_ent *g,
+			size_t n, struct tg_c_dumper *d)
 {
 	bool plain_taken = false;
 	__u32 next = 2;
 	size_t i, j;
+	int err;
 
-	for (i = lo; i < hi; i++) {
-		struct name_ent *e = &tab->ents[i];
+	for (i = 0; i < n; i++) {
+		struct name_ent *e = &g[i];
 
 		if (e->cls == CLS_RESERVED) {
 			plain_taken = true;
 			continue;
 		}
 		if (e->cls == CLS_FWD) {
-			for (j = lo; j < i; j++) {
-				struct name_ent *o = &tab->ents[j];
-
-				if (o->cls != CLS_RESERVED &&
-				    o->tag_kind == e->tag_kind)
+			for (j = 0; j < i; j++)
+				if (g[j].cls != CLS_RESERVED &&
+				    g[j].tag_kind == e->tag_kind)
 					break;
-			}
 			if (j < i) {
-				d->fwd_alias[e->id] = tab->ents[j].id;
-				e->dup = tab->ents[j].dup;
+				if ((err = add_fwd_alias(d, e->id, g[j].id)))
+					return err;
+				e->dup = g[j].dup;
+				e->cls = CLS_RESERVED;	/* named through g[j] */
 				continue;
 			}
 		}
@@ -376,25 +431,24 @@ static void assign_group(struct name_table *tab, size_t lo, size_t hi,
 			e->dup = next_suffix(tab, e, &next);
 		}
 	}
+	return 0;
 }
 
-static int set_enumerator_dup(struct tg_c_dumper *d, const struct name_ent *e)
+static int add_enum_dup(struct tg_c_dumper *d, const struct name_ent *e)
 {
-	__u32 **slot = &d->enum_val_dup[e->id];
+	struct tg_c_enum_dup *p;
 
-	if (!*slot) {
-		const struct btf_type *t = btf__type_by_id(d->btf, e->id);
-
-		*slot = calloc(btf_vlen(t), sizeof(**slot));
-		if (!*slot)
-			return -ENOMEM;
-	}
-	(*slot)[e->idx] = e->dup;
+	p = realloc(d->enum_dups, (d->enum_dup_cnt + 1) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	d->enum_dups = p;
+	p[d->enum_dup_cnt++] = (struct tg_c_enum_dup){ e->id, e->idx, e->dup };
 	return 0;
 }
 
 static int set_type_name(struct tg_c_dumper *d, const struct name_ent *e)
 {
+	char **owned;
 	char *s;
 
 	if (e->dup == 0) {
@@ -403,42 +457,96 @@ static int set_type_name(struct tg_c_dumper *d, const struct name_ent *e)
 	}
 	if (asprintf(&s, "%s___%u", e->name, e->dup) < 0)
 		return -ENOMEM;
+	owned = realloc(d->owned_names, (d->owned_cnt + 1) * sizeof(*owned));
+	if (!owned) {
+		free(s);
+		return -ENOMEM;
+	}
+	d->owned_names = owned;
 	d->owned_names[d->owned_cnt++] = s;
 	d->names[e->id] = s;
 	return 0;
 }
 
-static int record_names(struct tg_c_dumper *d, struct name_table *tab)
+static int record_name(struct tg_c_dumper *d, const struct name_ent *e)
 {
-	size_t i, idents = 0;
+	if (e->cls == CLS_RESERVED)
+		return 0;
+	if (e->idx != NO_IDX)
+		return e->dup ? add_enum_dup(d, e) : 0;
+	return set_type_name(d, e);
+}
+
+/* Sort a clashing group by content and name its members. */
+static int plan_group(struct tg_c_dumper *d, struct name_table *tab,
+		      __u32 head, struct name_ent **scratch, size_t *cap)
+{
+	size_t n = 0, k;
+	__u32 i;
 	int err;
 
-	d->owned_names = calloc(tab->cnt, sizeof(*d->owned_names));
-	if (!d->owned_names)
-		return -ENOMEM;
-	for (i = 0; i < tab->cnt; i++)
-		idents += tab->ents[i].ns == NS_IDENT;
-	d->ident_sorted = calloc(idents + 1, sizeof(char *));
-	if (!d->ident_sorted)
-		return -ENOMEM;
-
-	for (i = 0; i < tab->cnt; i++) {
+	for (i = head; i != NO_IDX; i = tab->ents[i].next) {
 		struct name_ent *e = &tab->ents[i];
 
-		if (e->ns == NS_IDENT && e->idx == NO_IDX &&
-		    e->cls != CLS_RESERVED)
-			((const char **)d->ident_sorted)[d->ident_cnt++] = e->name;
-		if (e->cls == CLS_RESERVED)
-			continue;
-		if (e->idx != NO_IDX) {
-			if (e->dup && (err = set_enumerator_dup(d, e)))
-				return err;
-			continue;
+		if (n == *cap) {
+			size_t c = *cap ? *cap * 2 : 16;
+			struct name_ent *s = realloc(*scratch, c * sizeof(*s));
+
+			if (!s)
+				return -ENOMEM;
+			*scratch = s;
+			*cap = c;
 		}
-		if (e->cls == CLS_FWD && d->fwd_alias[e->id] != e->id)
-			continue;	/* named through its alias */
-		if ((err = set_type_name(d, e)))
-			return err;
+		if (e->cls != CLS_RESERVED)
+			e->hash = type_shape_hash(d->btf, e->id);
+		(*scratch)[n++] = *e;
+	}
+	qsort(*scratch, n, sizeof(**scratch), name_ent_cmp);
+	err = assign_group(tab, *scratch, n, d);
+	for (k = 0; !err && k < n; k++)
+		err = record_name(d, &(*scratch)[k]);
+	return err;
+}
+
+static int id_pair_cmp(const void *pa, const void *pb)
+{
+	const struct tg_c_id_pair *a = pa, *b = pb;
+
+	return a->key < b->key ? -1 : a->key > b->key;
+}
+
+static int enum_dup_cmp(const void *pa, const void *pb)
+{
+	const struct tg_c_enum_dup *a = pa, *b = pb;
+
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Typedef names, for the check that a parameter name hides none. */
+static int build_typedef_set(struct tg_c_dumper *d, const struct name_table *tab)
+{
+	__u32 i, cnt = 0, nb = 64;
+
+	for (i = 0; i < tab->cnt; i++)
+		cnt += tab->ents[i].ns == NS_IDENT && tab->ents[i].idx == NO_IDX;
+	while (nb < cnt * 2)
+		nb *= 2;
+	d->typedef_set = calloc(nb, sizeof(*d->typedef_set));
+	if (!d->typedef_set)
+		return -ENOMEM;
+	d->typedef_mask = nb - 1;
+	for (i = 0; i < tab->cnt; i++) {
+		const struct name_ent *e = &tab->ents[i];
+		__u32 b;
+
+		if (e->ns != NS_IDENT || e->idx != NO_IDX)
+			continue;
+		b = name_hash(NS_IDENT, e->name) & d->typedef_mask;
+		while (d->typedef_set[b] && strcmp(d->typedef_set[b], e->name))
+			b = (b + 1) & d->typedef_mask;
+		d->typedef_set[b] = e->name;
 	}
 	return 0;
 }
@@ -446,52 +554,74 @@ static int record_names(struct tg_c_dumper *d, struct name_table *tab)
 int tg_c_names_plan(struct tg_c_dumper *d)
 {
 	struct name_table tab = {};
-	size_t lo, hi;
-	__u32 id;
+	struct name_ent *scratch = NULL;
+	size_t cap = 0;
+	__u32 i;
 	int err;
 
 	d->names = calloc(d->nr_types, sizeof(*d->names));
-	d->fwd_alias = calloc(d->nr_types, sizeof(*d->fwd_alias));
-	d->enum_val_dup = calloc(d->nr_types, sizeof(*d->enum_val_dup));
-	if (!d->names || !d->fwd_alias || !d->enum_val_dup)
+	if (!d->names)
 		return -ENOMEM;
-	for (id = 0; id < d->nr_types; id++)
-		d->fwd_alias[id] = id;
 
 	err = collect_names(d, &tab);
-	if (err)
-		goto out;
-	qsort(tab.ents, tab.cnt, sizeof(*tab.ents), name_ent_cmp);
+	if (!err)
+		err = group_names(&tab);
+	for (i = 0; !err && i < tab.cnt; i++) {
+		struct name_ent *e = &tab.ents[i];
 
-	for (lo = 0; lo < tab.cnt; lo = hi) {
-		for (hi = lo + 1; hi < tab.cnt; hi++)
-			if (tab.ents[hi].ns != tab.ents[lo].ns ||
-			    strcmp(tab.ents[hi].name, tab.ents[lo].name))
-				break;
-		assign_group(&tab, lo, hi, d);
+		if (e->next == NO_IDX && find_group(&tab, e->ns, e->name) == i)
+			err = record_name(d, e);	/* the only one */
+		else if (find_group(&tab, e->ns, e->name) == i)
+			err = plan_group(d, &tab, i, &scratch, &cap);
 	}
-	err = record_names(d, &tab);
-out:
+	if (!err)
+		err = build_typedef_set(d, &tab);
+	qsort(d->fwd_aliases, d->fwd_alias_cnt, sizeof(*d->fwd_aliases),
+	      id_pair_cmp);
+	qsort(d->enum_dups, d->enum_dup_cnt, sizeof(*d->enum_dups),
+	      enum_dup_cmp);
+	free(scratch);
 	free(tab.ents);
+	free(tab.heads);
+	free(tab.chain);
 	return err;
+}
+
+__u32 tg_c_fwd_alias(const struct tg_c_dumper *d, __u32 id)
+{
+	struct tg_c_id_pair key = { .key = id }, *p;
+
+	p = bsearch(&key, d->fwd_aliases, d->fwd_alias_cnt,
+		    sizeof(*d->fwd_aliases), id_pair_cmp);
+	return p ? p->val : id;
+}
+
+/* First clash suffix of enum @id, or NULL if none of its values clash. */
+const struct tg_c_enum_dup *tg_c_enum_dups(const struct tg_c_dumper *d,
+					   __u32 id)
+{
+	size_t lo = 0, hi = d->enum_dup_cnt;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (d->enum_dups[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < d->enum_dup_cnt && d->enum_dups[lo].id == id ?
+	       &d->enum_dups[lo] : NULL;
 }
 
 /* Is @name a typedef name in this header (so not usable as a parameter)? */
 bool tg_c_is_ident_name(const struct tg_c_dumper *d, const char *name)
 {
-	size_t lo = 0, hi = d->ident_cnt;
+	__u32 b = name_hash(NS_IDENT, name) & d->typedef_mask;
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int r = strcmp(d->ident_sorted[mid], name);
-
-		if (r == 0)
+	for (; d->typedef_set[b]; b = (b + 1) & d->typedef_mask)
+		if (!strcmp(d->typedef_set[b], name))
 			return true;
-		if (r < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	return false;
 }
 
@@ -499,15 +629,11 @@ void tg_c_names_free(struct tg_c_dumper *d)
 {
 	__u32 i;
 
-	if (d->owned_names)
-		for (i = 0; i < d->owned_cnt; i++)
-			free(d->owned_names[i]);
-	if (d->enum_val_dup)
-		for (i = 0; i < d->nr_types; i++)
-			free(d->enum_val_dup[i]);
+	for (i = 0; i < d->owned_cnt; i++)
+		free(d->owned_names[i]);
 	free(d->owned_names);
-	free(d->enum_val_dup);
 	free(d->names);
-	free(d->fwd_alias);
-	free((void *)d->ident_sorted);
+	free(d->fwd_aliases);
+	free(d->enum_dups);
+	free(d->typedef_set);
 }

@@ -357,7 +357,7 @@ static int plan_ref_kind(struct tg_c_dumper *d, __u32 id,
 			return 0;
 		return plan_def(d, id);
 	case BTF_KIND_FWD:
-		return plan_declare(d, d->fwd_alias[id]);
+		return plan_declare(d, tg_c_fwd_alias(d, id));
 	case BTF_KIND_FUNC_PROTO:
 		if ((err = plan_ref(d, t->type, false)))
 			return err;
@@ -447,7 +447,7 @@ static bool root_of(const struct tg_c_dumper *d, __u32 id, struct root *r)
 	case BTF_KIND_FWD:
 		/* only a forward nothing else gives a definition of */
 		r->rank = RANK_OTHER;
-		return named && d->fwd_alias[id] == id;
+		return named && tg_c_fwd_alias(d, id) == id;
 	default:
 		return false;
 	}
@@ -574,7 +574,8 @@ static void print_enum(struct tg_c_dumper *d, struct out *o, __u32 id, int lvl)
 {
 	const struct btf_type *t = type_of(d, id);
 	__u32 i, n = btf_vlen(t), plain, packed;
-	const __u32 *dups = d->enum_val_dup[id];
+	const struct tg_c_enum_dup *dup = tg_c_enum_dups(d, id);
+	const struct tg_c_enum_dup *dup_end = d->enum_dups + d->enum_dup_cnt;
 	bool moded;
 
 	enum_natural_sizes(t, &plain, &packed);
@@ -606,9 +607,10 @@ static void print_enum(struct tg_c_dumper *d, struct out *o, __u32 id, int lvl)
 
 		out_indent(o, lvl + 1);
 		out_str(o, name ? name : "");
-		if (dups && dups[i]) {
+		if (dup && dup < dup_end && dup->id == id && dup->idx == i) {
 			out_str(o, "___");
-			out_u64(o, dups[i]);
+			out_u64(o, dup->dup);
+			dup++;
 		}
 		out_str(o, " = ");
 		print_enum_value(o, t, i);
@@ -831,7 +833,7 @@ static int print_base(struct tg_c_dumper *d, struct out *o, __u32 id, int lvl)
 		print_enum(d, o, id, lvl);
 		return 0;
 	case BTF_KIND_FWD:
-		id = d->fwd_alias[id];
+		id = tg_c_fwd_alias(d, id);
 		t = type_of(d, id);
 		out_word(o, btf_is_union(t) ||
 			    (btf_is_fwd(t) && btf_kflag(t)) ? "union" : "struct");
@@ -1151,7 +1153,7 @@ const char *tg_c_dumper__name(const struct tg_c_dumper *d, __u32 id)
 	if (!d || id >= d->nr_types)
 		return NULL;
 	if (btf_is_fwd(type_of(d, id)))
-		id = d->fwd_alias[id];
+		id = tg_c_fwd_alias(d, id);
 	return d->names[id];
 }
 

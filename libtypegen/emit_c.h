@@ -30,6 +30,15 @@ struct tg_c_layout {
 	struct tg_c_member_layout *members;	/* NULL: nothing per member */
 };
 
+struct tg_c_id_pair {
+	__u32 key, val;
+};
+
+/* Enumerator @idx of enum @id is written with ___@dup. */
+struct tg_c_enum_dup {
+	__u32 id, idx, dup;
+};
+
 /* One top-level declaration, in output order. */
 struct tg_c_step {
 	__u32 id;
@@ -46,10 +55,12 @@ struct tg_c_dumper {
 	const char **names;	/* C name per id, NULL if it has none */
 	char **owned_names;	/* the suffixed names we allocated */
 	__u32 owned_cnt;
-	__u32 *fwd_alias;	/* FWD id -> the type whose name it uses */
-	__u32 **enum_val_dup;	/* per enum: ___N per enumerator, or NULL */
-	const char *const *ident_sorted; /* typedef names, for lookups */
-	__u32 ident_cnt;
+	struct tg_c_id_pair *fwd_aliases;	/* FWD -> type named for it */
+	__u32 fwd_alias_cnt;
+	struct tg_c_enum_dup *enum_dups;	/* enumerators given ___N */
+	__u32 enum_dup_cnt;
+	const char **typedef_set;	/* open addressing, for lookups */
+	__u32 typedef_mask;
 
 	/* c_layout.c */
 	struct tg_c_layout *layouts;
@@ -71,6 +82,9 @@ struct tg_c_dumper {
 int tg_c_names_plan(struct tg_c_dumper *d);
 void tg_c_names_free(struct tg_c_dumper *d);
 bool tg_c_is_ident_name(const struct tg_c_dumper *d, const char *name);
+__u32 tg_c_fwd_alias(const struct tg_c_dumper *d, __u32 id);
+const struct tg_c_enum_dup *tg_c_enum_dups(const struct tg_c_dumper *d,
+					   __u32 id);
 
 /* c_layout.c */
 int tg_c_layouts_plan(struct tg_c_dumper *d);

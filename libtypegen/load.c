@@ -13,7 +13,9 @@
 #include <libelf.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #include <linux/btf.h>
 #include <bpf/btf.h>
@@ -452,6 +454,33 @@ nomem:
 	return -ENOMEM;
 }
 
+#define SYSFS_MAGIC 0x62656572
+
+/*
+ * The kernel's own BTF in /sys/kernel/btf can be mapped (6.16+): the pages
+ * are the kernel's, so mapping them costs neither a copy nor resident
+ * memory, and they cannot change under us. Other files are read: a file
+ * truncated while mapped would kill us with SIGBUS. -EOPNOTSUPP means
+ * "read it instead".
+ */
+static int open_sysfs_mapped(int fd, const struct stat *st, const char *path,
+			     struct tg_btf **btfp)
+{
+	struct statfs sfs;
+	void *map;
+	int err;
+
+	if (!S_ISREG(st->st_mode) || st->st_size <= 0 ||
+	    fstatfs(fd, &sfs) || sfs.f_type != SYSFS_MAGIC)
+		return -EOPNOTSUPP;
+	map = mmap(NULL, st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED)
+		return -EOPNOTSUPP;
+	err = tg_btf_from_mem(map, st->st_size, path, btfp);
+	munmap(map, st->st_size);
+	return err;
+}
+
 static int open_fd(int fd, const char *path, struct tg_btf **btfp)
 {
 	unsigned char prefix[PREFIX_SZ];
@@ -486,6 +515,9 @@ static int open_fd(int fd, const char *path, struct tg_btf **btfp)
 		/* Already at end of file: no need to copy. */
 		return tg_btf_from_mem(prefix, n, path, btfp);
 	}
+	err = open_sysfs_mapped(fd, &st, path, btfp);
+	if (err != -EOPNOTSUPP)
+		return err;
 	err = read_rest(fd, prefix, n, S_ISREG(st.st_mode) ? st.st_size : 0,
 			&buf, &size);
 	if (err)
