@@ -33,12 +33,12 @@ static __u64 roundup_bits(__u64 v, __u64 a)
 	return a ? (v + a - 1) / a * a : v;
 }
 
-__u32 tg_c_skip_mods_typedefs(const struct btf *btf, __u32 id)
+__u32 tg_c_skip_mods_typedefs(const struct tg_c_dumper *d, __u32 id)
 {
 	int depth = 0;
 
 	while (depth++ < TG_C_MAX_DEPTH) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_type *t = tg_c_type(d, id);
 
 		if (!t)
 			return 0;
@@ -60,14 +60,42 @@ __u32 tg_c_skip_mods_typedefs(const struct btf *btf, __u32 id)
 static int struct_layout(struct tg_c_dumper *d, __u32 id,
 			 const struct tg_c_layout **lp);
 
+/* Size of a value of type @id in bytes (btf__resolve_size, minus calls). */
+static __s64 type_size(const struct tg_c_dumper *d, __u32 id, int depth)
+{
+	const struct btf_type *t = tg_c_type(d, tg_c_skip_mods_typedefs(d, id));
+	__s64 elem;
+
+	if (!t || depth > TG_C_MAX_DEPTH)
+		return -TG_ERRNO__BTF;
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return t->size;
+	case BTF_KIND_PTR:
+		return 8;	/* the BPF target that compiles the header */
+	case BTF_KIND_ARRAY:
+		elem = type_size(d, btf_array(t)->type, depth + 1);
+		if (elem < 0)
+			return elem;
+		return elem * btf_array(t)->nelems;
+	default:
+		return -TG_ERRNO__BTF;
+	}
+}
+
 static int type_align(struct tg_c_dumper *d, __u32 id, __u32 *align)
 {
 	const struct tg_c_layout *l;
 	const struct btf_type *t;
 	int err;
 
-	id = tg_c_skip_mods_typedefs(d->btf, id);
-	t = btf__type_by_id(d->btf, id);
+	id = tg_c_skip_mods_typedefs(d, id);
+	t = tg_c_type(d, id);
 	if (!t)
 		return -TG_ERRNO__BTF;
 	switch (btf_kind(t)) {
@@ -120,7 +148,7 @@ static int member_info(struct tg_c_dumper *d, const struct btf_type *t,
 
 	mi->off = btf_member_bit_offset(t, i);
 	mi->bits = btf_member_bitfield_size(t, i);
-	sz = btf__resolve_size(d->btf, m->type);
+	sz = type_size(d, m->type, 0);
 	if (sz < 0)
 		return -TG_ERRNO__BTF;
 	mi->type_size = sz;
@@ -130,8 +158,7 @@ static int member_info(struct tg_c_dumper *d, const struct btf_type *t,
 
 	/* Old-style bitfields live in the int type's own bits/offset. */
 	if (!btf_kflag(t)) {
-		mt = btf__type_by_id(d->btf,
-				     tg_c_skip_mods_typedefs(d->btf, m->type));
+		mt = tg_c_type(d, tg_c_skip_mods_typedefs(d, m->type));
 		if (mt && btf_is_int(mt) &&
 		    (btf_int_bits(mt) != mt->size * 8 || btf_int_offset(mt))) {
 			mi->bits = btf_int_bits(mt);
@@ -263,7 +290,7 @@ static int plan_layout(struct tg_c_dumper *d, __u32 id, struct tg_c_layout *l)
 		{ .packed = false, .member_attrs = false },
 		{ .packed = true, .member_attrs = false },
 	};
-	const struct btf_type *t = btf__type_by_id(d->btf, id);
+	const struct btf_type *t = tg_c_type(d, id);
 	__u32 n = btf_vlen(t);
 	struct tg_c_member_layout *ml;
 	size_t s;
@@ -282,7 +309,10 @@ static int plan_layout(struct tg_c_dumper *d, __u32 id, struct tg_c_layout *l)
 		 * Overlapping or shuffled members: no C declaration gives this
 		 * layout. Write it packed and as close as C allows.
 		 */
+		__u8 state = l->state;
+
 		memset(l, 0, sizeof(*l));
+		l->state = state;
 		l->packed = true;
 		l->align = 1;
 		err = 0;
@@ -298,39 +328,45 @@ static int plan_layout(struct tg_c_dumper *d, __u32 id, struct tg_c_layout *l)
 static int struct_layout(struct tg_c_dumper *d, __u32 id,
 			 const struct tg_c_layout **lp)
 {
+	struct tg_c_layout *l = &d->layouts[d->layout_idx[id]];
 	int err;
 
-	switch (d->layout_state[id]) {
+	switch (l->state) {
 	case LAYOUT_DONE:
-		*lp = &d->layouts[id];
+		*lp = l;
 		return 0;
 	case LAYOUT_BUSY:
 		return -TG_ERRNO__CYCLE;	/* contains itself by value */
 	}
 	if (++d->depth > TG_C_MAX_DEPTH)
 		return -TG_ERRNO__CYCLE;
-	d->layout_state[id] = LAYOUT_BUSY;
-	err = plan_layout(d, id, &d->layouts[id]);
+	l->state = LAYOUT_BUSY;
+	err = plan_layout(d, id, l);
 	d->depth--;
 	if (err)
 		return err;
-	d->layout_state[id] = LAYOUT_DONE;
-	*lp = &d->layouts[id];
+	l->state = LAYOUT_DONE;
+	*lp = l;
 	return 0;
 }
 
 int tg_c_layouts_plan(struct tg_c_dumper *d)
 {
 	const struct tg_c_layout *l;
-	__u32 id;
+	__u32 id, cnt = 1;
 	int err;
 
-	d->layouts = calloc(d->nr_types, sizeof(*d->layouts));
-	d->layout_state = calloc(d->nr_types, 1);
-	if (!d->layouts || !d->layout_state)
+	d->layout_idx = calloc(d->nr_types, sizeof(*d->layout_idx));
+	if (!d->layout_idx)
+		return -ENOMEM;
+	for (id = 1; id < d->nr_types; id++)
+		if (btf_is_composite(tg_c_type(d, id)))
+			d->layout_idx[id] = cnt++;
+	d->layouts = calloc(cnt, sizeof(*d->layouts));
+	if (!d->layouts)
 		return -ENOMEM;
 	for (id = 1; id < d->nr_types; id++) {
-		if (!btf_is_composite(btf__type_by_id(d->btf, id)))
+		if (!d->layout_idx[id])
 			continue;
 		err = struct_layout(d, id, &l);
 		if (err)
@@ -341,18 +377,24 @@ int tg_c_layouts_plan(struct tg_c_dumper *d)
 
 const struct tg_c_layout *tg_c_layout(const struct tg_c_dumper *d, __u32 id)
 {
-	return d->layout_state[id] == LAYOUT_DONE ? &d->layouts[id] : NULL;
+	const struct tg_c_layout *l;
+
+	if (id >= d->nr_types || !d->layout_idx || !d->layout_idx[id])
+		return NULL;
+	l = &d->layouts[d->layout_idx[id]];
+	return l->state == LAYOUT_DONE ? l : NULL;
 }
 
 void tg_c_layouts_free(struct tg_c_dumper *d)
 {
 	__u32 id;
 
-	if (d->layouts)
+	if (d->layouts && d->layout_idx)
 		for (id = 0; id < d->nr_types; id++)
-			free(d->layouts[id].members);
+			if (d->layout_idx[id])
+				free(d->layouts[d->layout_idx[id]].members);
 	free(d->layouts);
-	free(d->layout_state);
+	free(d->layout_idx);
 }
 
 /* ------------------------------------------------------------------------

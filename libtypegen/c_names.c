@@ -40,6 +40,7 @@ struct name_ent {
 	__u8 ns;
 	__u8 cls;
 	__u8 tag_kind;	/* for NS_TAG: 's', 'u' or 'e' */
+	bool head;	/* first entry of its name's group */
 };
 
 /* Names clang predefines; the kernel's BTF may carry its own version. */
@@ -244,6 +245,7 @@ static int group_names(struct name_table *tab)
 			tab->chain[i] = tab->heads[b];
 			tab->heads[b] = i;
 			tail_of[i] = i;
+			e->head = true;
 			continue;
 		}
 		tab->ents[tail_of[head]].next = i;
@@ -569,9 +571,11 @@ int tg_c_names_plan(struct tg_c_dumper *d)
 	for (i = 0; !err && i < tab.cnt; i++) {
 		struct name_ent *e = &tab.ents[i];
 
-		if (e->next == NO_IDX && find_group(&tab, e->ns, e->name) == i)
+		if (!e->head)
+			continue;
+		if (e->next == NO_IDX)
 			err = record_name(d, e);	/* the only one */
-		else if (find_group(&tab, e->ns, e->name) == i)
+		else
 			err = plan_group(d, &tab, i, &scratch, &cap);
 	}
 	if (!err)

@@ -124,7 +124,7 @@ static void out_word(struct out *o, const char *s)
 
 static const struct btf_type *type_of(const struct tg_c_dumper *d, __u32 id)
 {
-	return btf__type_by_id(d->btf, id);
+	return tg_c_type(d, id);
 }
 
 static const char *btf_name(const struct tg_c_dumper *d,
@@ -180,12 +180,13 @@ static int count_inline(struct tg_c_dumper *d, __u32 id)
 	case BTF_KIND_UNION:
 		if (has_name(d, t))
 			break;
-		d->occ[id]++;
+		if (d->occ[id] < 2)
+			d->occ[id]++;
 		err = count_members(d, t);
 		break;
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64:
-		if (!has_name(d, t))
+		if (!has_name(d, t) && d->occ[id] < 2)
 			d->occ[id]++;
 		break;
 	case BTF_KIND_PTR:
@@ -455,19 +456,26 @@ static bool root_of(const struct tg_c_dumper *d, __u32 id, struct root *r)
 
 static int plan_steps(struct tg_c_dumper *d)
 {
-	struct root *roots;
-	__u32 id, cnt = 0, i;
+	struct root *roots = NULL, *tmp;
+	__u32 id, cnt = 0, cap = 0, i;
 	int err = 0;
 
 	d->decl_state = calloc(d->nr_types, 1);
-	roots = calloc(d->nr_types, sizeof(*roots));
-	if (!d->decl_state || !roots) {
-		free(roots);
+	if (!d->decl_state)
 		return -ENOMEM;
+	for (id = 1; id < d->nr_types; id++) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 4096;
+			tmp = realloc(roots, cap * sizeof(*roots));
+			if (!tmp) {
+				free(roots);
+				return -ENOMEM;
+			}
+			roots = tmp;
+		}
+		/* root_of() fills the slot even for non-roots; cnt says which */
+		cnt += root_of(d, id, &roots[cnt]);
 	}
-	for (id = 1; id < d->nr_types; id++)
-		if (root_of(d, id, &roots[cnt]))
-			cnt++;
 	if (d->sorted)
 		qsort(roots, cnt, sizeof(*roots), root_cmp);
 
@@ -694,7 +702,7 @@ static void member_pos(const struct tg_c_dumper *d, const struct btf_type *t,
 	*bits = btf_member_bitfield_size(t, i);
 	if (btf_kflag(t))
 		return;
-	mt = type_of(d, tg_c_skip_mods_typedefs(d->btf, m->type));
+	mt = type_of(d, tg_c_skip_mods_typedefs(d, m->type));
 	if (mt && btf_is_int(mt) &&
 	    (btf_int_bits(mt) != mt->size * 8 || btf_int_offset(mt))) {
 		*bits = btf_int_bits(mt);
@@ -709,7 +717,6 @@ static int print_composite(struct tg_c_dumper *d, struct out *o, __u32 id,
 	const struct tg_c_layout *l = tg_c_layout(d, id);
 	const struct btf_member *m = btf_members(t);
 	bool is_union = btf_is_union(t);
-	__u64 cur = 0, end = 0;
 	__u32 i;
 	int err;
 
@@ -745,21 +752,16 @@ static int print_composite(struct tg_c_dumper *d, struct out *o, __u32 id,
 			out_str(o, ")))");
 		}
 		out_str(o, ";\n");
-		if (!bits) {
-			__s64 sz = btf__resolve_size(d->btf, m[i].type);
-
-			cur = off + (sz > 0 ? (__u64)sz * 8 : 0);
-		} else {
-			cur = off + bits;
-		}
-		if (cur > end)
-			end = cur;
 	}
 	if (l->tail_pad_bits) {
+		__u64 size_bits = (__u64)t->size * 8;
+
+		/* padding always runs to the end of the type */
 		if (is_union)
-			print_union_padding(o, (__u64)t->size * 8, lvl + 1);
+			print_union_padding(o, size_bits, lvl + 1);
 		else
-			print_padding(o, end, end + l->tail_pad_bits, lvl + 1);
+			print_padding(o, size_bits - l->tail_pad_bits,
+				      size_bits, lvl + 1);
 	}
 	if (btf_vlen(t) || l->tail_pad_bits)
 		out_indent(o, lvl);
@@ -1092,6 +1094,18 @@ static const char epilogue[] =
  * Public API
  */
 
+static int index_types(struct tg_c_dumper *d)
+{
+	__u32 id;
+
+	d->types = malloc(d->nr_types * sizeof(*d->types));
+	if (!d->types)
+		return -ENOMEM;
+	for (id = 0; id < d->nr_types; id++)
+		d->types[id] = btf__type_by_id(d->btf, id);
+	return 0;
+}
+
 int tg_c_dumper__new(const struct tg_btf *btf, const struct tg_c_opts *opts,
 		     struct tg_c_dumper **dp)
 {
@@ -1108,7 +1122,10 @@ int tg_c_dumper__new(const struct tg_btf *btf, const struct tg_c_opts *opts,
 	d->nr_types = btf__type_cnt(d->btf);
 	d->sorted = !TG_OPTS_GET(opts, unsorted, false);
 
+	/* names first: their scratch table is gone before the rest grows */
 	err = tg_c_names_plan(d);
+	if (!err)
+		err = index_types(d);
 	if (!err)
 		err = count_all_inline(d);
 	if (!err)
@@ -1163,6 +1180,7 @@ void tg_c_dumper__free(struct tg_c_dumper *d)
 		return;
 	tg_c_names_free(d);
 	tg_c_layouts_free(d);
+	free(d->types);
 	free(d->occ);
 	free(d->decl_state);
 	free(d->steps);

@@ -23,6 +23,7 @@ struct tg_c_member_layout {
 
 /* How a struct or union is written so that clang lays it out as in BTF. */
 struct tg_c_layout {
+	__u8 state;		/* planning state, see c_layout.c */
 	__u32 align;		/* alignment of the type as written, bytes */
 	__u32 align_attr;	/* __attribute__((aligned(N))) on the type */
 	__u32 tail_pad_bits;	/* unnamed bitfields after the last member */
@@ -49,6 +50,8 @@ struct tg_c_dumper {
 	const struct tg_btf *tgb;
 	const struct btf *btf;
 	__u32 nr_types;		/* btf__type_cnt(): ids are 1..nr_types-1 */
+	/* every type by id: libbpf's accessor is a call per use */
+	const struct btf_type **types;
 	bool sorted;
 
 	/* c_names.c */
@@ -63,11 +66,11 @@ struct tg_c_dumper {
 	__u32 typedef_mask;
 
 	/* c_layout.c */
-	struct tg_c_layout *layouts;
-	__u8 *layout_state;
+	struct tg_c_layout *layouts;	/* one per struct/union, [0] unused */
+	__u32 *layout_idx;	/* id -> index in layouts, 0 if none */
 
 	/* emit_c.c */
-	__u32 *occ;		/* inline uses of each anonymous type */
+	__u8 *occ;		/* inline uses of anonymous types: 0, 1, 2+ */
 	__u8 *decl_state;
 	struct tg_c_step *steps;
 	__u32 step_cnt, step_cap;
@@ -94,6 +97,13 @@ int tg_c_int_name(const struct btf_type *t, const char *btf_name,
 		  const char **name);
 
 /* Skips const/volatile/restrict/type tags and typedefs. */
-__u32 tg_c_skip_mods_typedefs(const struct btf *btf, __u32 id);
+__u32 tg_c_skip_mods_typedefs(const struct tg_c_dumper *d, __u32 id);
+
+/* Type @id, or NULL if there is none. */
+static inline const struct btf_type *tg_c_type(const struct tg_c_dumper *d,
+					       __u32 id)
+{
+	return id < d->nr_types ? d->types[id] : NULL;
+}
 
 #endif /* __TG_EMIT_C_H */
