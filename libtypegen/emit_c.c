@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,11 +43,16 @@ enum rank {
 
 #define OUT_CAP (256 * 1024)
 
+/*
+ * Text goes either to a FILE, through a fixed buffer, or (f == NULL) into
+ * a growing buffer in memory, for a part printed by a second thread.
+ */
 struct out {
 	char *buf;
-	size_t len;
+	size_t len, cap;
 	FILE *f;
 	int err;
+	int depth;	/* nesting of print_decl(), against hostile chains */
 	char last;	/* last character written, for spacing decisions */
 };
 
@@ -57,17 +63,39 @@ static void out_flush(struct out *o)
 	o->len = 0;
 }
 
+static bool out_grow(struct out *o, size_t need)
+{
+	size_t cap = o->cap;
+	char *b;
+
+	while (cap < need)
+		cap *= 2;
+	b = realloc(o->buf, cap);
+	if (!b) {
+		o->err = -ENOMEM;
+		return false;
+	}
+	o->buf = b;
+	o->cap = cap;
+	return true;
+}
+
 static void out_mem(struct out *o, const char *s, size_t n)
 {
 	if (!n)
 		return;
-	if (o->len + n > OUT_CAP) {
-		out_flush(o);
-		if (n > OUT_CAP) {
-			if (!o->err && fwrite(s, 1, n, o->f) != n)
-				o->err = -EIO;
-			o->last = s[n - 1];
-			return;
+	if (o->len + n > o->cap) {
+		if (!o->f) {
+			if (!out_grow(o, o->len + n))
+				return;
+		} else {
+			out_flush(o);
+			if (n > o->cap) {
+				if (!o->err && fwrite(s, 1, n, o->f) != n)
+					o->err = -EIO;
+				o->last = s[n - 1];
+				return;
+			}
 		}
 	}
 	memcpy(o->buf + o->len, s, n);
@@ -138,6 +166,11 @@ static const char *btf_name(const struct tg_c_dumper *d,
 static bool has_name(const struct tg_c_dumper *d, const struct btf_type *t)
 {
 	return *btf_name(d, t) != '\0';
+}
+
+static bool is_anon_enum(const struct tg_c_dumper *d, const struct btf_type *t)
+{
+	return (btf_is_enum(t) || btf_is_enum64(t)) && !has_name(d, t);
 }
 
 /* An anonymous enum written on its own rather than inline (see top). */
@@ -390,23 +423,29 @@ static int plan_ref(struct tg_c_dumper *d, __u32 id, bool strong)
 	return err;
 }
 
-struct root {
-	__u32 id;
-	__u8 rank;
-	const char *key;	/* name, or first enumerator of an anonymous enum */
-};
-
 static int root_cmp(const void *pa, const void *pb)
 {
-	const struct root *a = pa, *b = pb;
+	const struct tg_c_root *a = pa, *b = pb;
 	int r;
 
-	if (a->rank != b->rank)
-		return a->rank < b->rank ? -1 : 1;
+	/* most roots differ in rank or their first seven bytes */
+	if (a->prefix != b->prefix)
+		return a->prefix < b->prefix ? -1 : 1;
 	r = strcmp(a->key, b->key);
 	if (r)
 		return r;
 	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Rank in the top byte, then the key's first seven bytes: one compare. */
+static __u64 root_prefix(enum rank rank, const char *key)
+{
+	__u64 p = (__u64)rank << 56;
+	int i;
+
+	for (i = 0; i < 7 && key[i]; i++)
+		p |= (__u64)(unsigned char)key[i] << (48 - 8 * i);
+	return p;
 }
 
 static const char *anon_enum_key(const struct tg_c_dumper *d,
@@ -420,75 +459,93 @@ static const char *anon_enum_key(const struct tg_c_dumper *d,
 	return btf__name_by_offset(d->btf, off) ?: "";
 }
 
-/* Is @id something written at the top level on its own? */
-static bool root_of(const struct tg_c_dumper *d, __u32 id, struct root *r)
+/*
+ * Is @id written at the top level in its own right? Anonymous enums are
+ * all candidates here: whether one is written inline instead is known
+ * only once inline uses are counted (plan_steps() skips those).
+ */
+static bool root_of(const struct tg_c_dumper *d, __u32 id, struct tg_c_root *r)
 {
 	const struct btf_type *t = type_of(d, id);
-	bool named = has_name(d, t);
+	bool named = has_name(d, t), is_root;
+	enum rank rank;
 
 	r->id = id;
 	r->key = d->names[id] ? d->names[id] : "";
 	switch (btf_kind(t)) {
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64:
-		if (named) {
-			r->rank = RANK_ENUM;
-			return true;
-		}
-		r->rank = RANK_ANON_ENUM;
-		r->key = anon_enum_key(d, t);
-		return enum_is_standalone(d, id);
+		rank = named ? RANK_ENUM : RANK_ANON_ENUM;
+		if (!named)
+			r->key = anon_enum_key(d, t);
+		is_root = true;
+		break;
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
-		r->rank = RANK_COMPOSITE;
-		return named;
+		rank = RANK_COMPOSITE;
+		is_root = named;
+		break;
 	case BTF_KIND_TYPEDEF:
-		r->rank = RANK_OTHER;
-		return true;
+		rank = RANK_OTHER;
+		is_root = true;
+		break;
 	case BTF_KIND_FWD:
 		/* only a forward nothing else gives a definition of */
-		r->rank = RANK_OTHER;
-		return named && tg_c_fwd_alias(d, id) == id;
+		rank = RANK_OTHER;
+		is_root = named && tg_c_fwd_alias(d, id) == id;
+		break;
 	default:
 		return false;
 	}
+	if (is_root)
+		r->prefix = root_prefix(rank, r->key);
+	return is_root;
+}
+
+/* The roots, sorted by kind rank and name unless unsorted output is asked. */
+static int collect_roots(struct tg_c_dumper *d)
+{
+	struct tg_c_root *tmp;
+	__u32 id, cap = 0;
+
+	for (id = 1; id < d->nr_types; id++) {
+		if (d->root_cnt == cap) {
+			cap = cap ? cap * 2 : 4096;
+			tmp = realloc(d->roots, cap * sizeof(*tmp));
+			if (!tmp)
+				return -ENOMEM;
+			d->roots = tmp;
+		}
+		/* root_of() fills the slot even for non-roots */
+		d->root_cnt += root_of(d, id, &d->roots[d->root_cnt]);
+	}
+	if (d->sorted)
+		qsort(d->roots, d->root_cnt, sizeof(*d->roots), root_cmp);
+	return 0;
 }
 
 static int plan_steps(struct tg_c_dumper *d)
 {
-	struct root *roots = NULL, *tmp;
-	__u32 id, cnt = 0, cap = 0, i;
+	__u32 i;
 	int err = 0;
 
 	d->decl_state = calloc(d->nr_types, 1);
 	if (!d->decl_state)
 		return -ENOMEM;
-	for (id = 1; id < d->nr_types; id++) {
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 4096;
-			tmp = realloc(roots, cap * sizeof(*roots));
-			if (!tmp) {
-				free(roots);
-				return -ENOMEM;
-			}
-			roots = tmp;
-		}
-		/* root_of() fills the slot even for non-roots; cnt says which */
-		cnt += root_of(d, id, &roots[cnt]);
-	}
-	if (d->sorted)
-		qsort(roots, cnt, sizeof(*roots), root_cmp);
-
-	for (i = 0; i < cnt && !err; i++) {
-		const struct btf_type *t = type_of(d, roots[i].id);
+	for (i = 0; i < d->root_cnt && !err; i++) {
+		__u32 id = d->roots[i].id;
+		const struct btf_type *t = type_of(d, id);
 
 		d->cur_def = 0;
 		if (btf_is_fwd(t))
-			err = plan_declare(d, roots[i].id);
+			err = plan_declare(d, id);
+		else if (is_anon_enum(d, t) && !enum_is_standalone(d, id))
+			continue;	/* written inline where it is used */
 		else
-			err = plan_def(d, roots[i].id);
+			err = plan_def(d, id);
 	}
-	free(roots);
+	free(d->roots);
+	d->roots = NULL;
 	return err;
 }
 
@@ -986,7 +1043,7 @@ static int print_decl(struct tg_c_dumper *d, struct out *o, __u32 id,
 	__u32 chain[TG_C_MAX_DEPTH * 2], base;
 	int cnt, i, err;
 
-	if (++d->depth > TG_C_MAX_DEPTH)
+	if (++o->depth > TG_C_MAX_DEPTH)
 		return -TG_ERRNO__CYCLE;
 	err = collect_chain(d, id, chain, &cnt, &base);
 	if (err)
@@ -1035,7 +1092,7 @@ static int print_decl(struct tg_c_dumper *d, struct out *o, __u32 id,
 		}
 	}
 out:
-	d->depth--;
+	o->depth--;
 	return err;
 }
 
@@ -1094,6 +1151,44 @@ static const char epilogue[] =
  * Public API
  */
 
+/*
+ * Names, and the sorted list of roots they give, are independent of the
+ * inline-use counts and layouts: plan them on two cores. Both halves only
+ * read the BTF and write fields of their own.
+ */
+struct plan_job {
+	struct tg_c_dumper *d;
+	int err;
+};
+
+static void *plan_layouts_job(void *arg)
+{
+	struct plan_job *job = arg;
+
+	job->err = count_all_inline(job->d);
+	if (!job->err)
+		job->err = tg_c_layouts_plan(job->d);
+	return NULL;
+}
+
+static int plan_parallel(struct tg_c_dumper *d)
+{
+	struct plan_job job = { .d = d };
+	bool threaded;
+	pthread_t th;
+	int err;
+
+	threaded = pthread_create(&th, NULL, plan_layouts_job, &job) == 0;
+	err = tg_c_names_plan(d);
+	if (!err)
+		err = collect_roots(d);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		plan_layouts_job(&job);
+	return err ? err : job.err;
+}
+
 static int index_types(struct tg_c_dumper *d)
 {
 	__u32 id;
@@ -1122,14 +1217,9 @@ int tg_c_dumper__new(const struct tg_btf *btf, const struct tg_c_opts *opts,
 	d->nr_types = btf__type_cnt(d->btf);
 	d->sorted = !TG_OPTS_GET(opts, unsorted, false);
 
-	/* names first: their scratch table is gone before the rest grows */
-	err = tg_c_names_plan(d);
+	err = index_types(d);
 	if (!err)
-		err = index_types(d);
-	if (!err)
-		err = count_all_inline(d);
-	if (!err)
-		err = tg_c_layouts_plan(d);
+		err = plan_parallel(d);
 	if (!err)
 		err = plan_steps(d);
 	if (err) {
@@ -1140,29 +1230,97 @@ int tg_c_dumper__new(const struct tg_btf *btf, const struct tg_c_opts *opts,
 	return 0;
 }
 
+/* Roughly how much text a step makes: members and enumerators dominate. */
+static __u32 step_weight(const struct tg_c_dumper *d, const struct tg_c_step *s)
+{
+	const struct btf_type *t = type_of(d, s->id);
+
+	return s->fwd ? 1 : btf_vlen(t) + 2;
+}
+
+/* The first step of the second half, by weight. */
+static __u32 split_point(const struct tg_c_dumper *d)
+{
+	__u64 total = 0, acc = 0;
+	__u32 i;
+
+	for (i = 0; i < d->step_cnt; i++)
+		total += step_weight(d, &d->steps[i]);
+	for (i = 0; i < d->step_cnt && acc * 2 < total; i++)
+		acc += step_weight(d, &d->steps[i]);
+	return i;
+}
+
+struct print_job {
+	struct tg_c_dumper *d;
+	struct out o;
+	__u32 from, to;
+	int err;
+};
+
+static void *print_steps_job(void *arg)
+{
+	struct print_job *job = arg;
+	__u32 i;
+
+	for (i = job->from; i < job->to && !job->err; i++)
+		job->err = print_step(job->d, &job->o, &job->d->steps[i]);
+	return NULL;
+}
+
+static int out_init(struct out *o, FILE *f)
+{
+	memset(o, 0, sizeof(*o));
+	o->f = f;
+	o->cap = OUT_CAP;
+	o->buf = malloc(o->cap);
+	return o->buf ? 0 : -ENOMEM;
+}
+
+/*
+ * The first half of the steps is printed straight to @f while a second
+ * thread prints the rest into memory, written out once the first is done:
+ * printing is read-only on the plan, so the halves need no locking.
+ */
 int tg_c_dumper__dump(struct tg_c_dumper *d, FILE *f)
 {
-	struct out o = { .f = f };
-	__u32 i;
-	int err = 0;
+	struct print_job head = { .d = d }, tail = { .d = d };
+	bool threaded = false;
+	pthread_t th;
+	int err;
 
 	if (!d || !f)
 		return -EINVAL;
-	o.buf = malloc(OUT_CAP);
-	if (!o.buf)
-		return -ENOMEM;
-	out_str(&o, "/* Generated by typegen; do not edit. */\n\n");
-	out_str(&o, preamble);
-	for (i = 0; i < d->step_cnt && !err; i++)
-		err = print_step(d, &o, &d->steps[i]);
-	out_str(&o, epilogue);
-	out_flush(&o);
-	free(o.buf);
+	err = out_init(&head.o, f);
+	if (!err)
+		err = out_init(&tail.o, NULL);
 	if (err)
-		return err;
-	if (o.err)
-		return o.err;
-	return fflush(f) ? -errno : 0;
+		goto out;
+	head.to = tail.from = split_point(d);
+	tail.to = d->step_cnt;
+	if (tail.from < tail.to)
+		threaded = !pthread_create(&th, NULL, print_steps_job, &tail);
+
+	out_str(&head.o, "/* Generated by typegen; do not edit. */\n\n");
+	out_str(&head.o, preamble);
+	print_steps_job(&head);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		print_steps_job(&tail);
+	err = head.err ? head.err : tail.err;
+	if (!err && !tail.o.err)
+		out_mem(&head.o, tail.o.buf, tail.o.len);
+	out_str(&head.o, epilogue);
+	out_flush(&head.o);
+	if (!err)
+		err = tail.o.err ? tail.o.err : head.o.err;
+	if (!err && fflush(f))
+		err = -errno;
+out:
+	free(head.o.buf);
+	free(tail.o.buf);
+	return err;
 }
 
 const char *tg_c_dumper__name(const struct tg_c_dumper *d, __u32 id)
@@ -1181,6 +1339,7 @@ void tg_c_dumper__free(struct tg_c_dumper *d)
 	tg_c_names_free(d);
 	tg_c_layouts_free(d);
 	free(d->types);
+	free(d->roots);
 	free(d->occ);
 	free(d->decl_state);
 	free(d->steps);

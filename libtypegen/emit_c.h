@@ -40,6 +40,13 @@ struct tg_c_enum_dup {
 	__u32 id, idx, dup;
 };
 
+/* A declaration written at the top level in its own right. */
+struct tg_c_root {
+	__u64 prefix;		/* rank and the key's first bytes, big-endian */
+	const char *key;	/* name, or first enumerator of an anonymous enum */
+	__u32 id;
+};
+
 /* One top-level declaration, in output order. */
 struct tg_c_step {
 	__u32 id;
@@ -70,6 +77,8 @@ struct tg_c_dumper {
 	__u32 *layout_idx;	/* id -> index in layouts, 0 if none */
 
 	/* emit_c.c */
+	struct tg_c_root *roots;	/* sorted, until the steps are planned */
+	__u32 root_cnt;
 	__u8 *occ;		/* inline uses of anonymous types: 0, 1, 2+ */
 	__u8 *decl_state;
 	struct tg_c_step *steps;
