@@ -41,6 +41,7 @@ struct name_ent {
 	__u8 cls;
 	__u8 tag_kind;	/* for NS_TAG: 's', 'u' or 'e' */
 	bool head;	/* first entry of its name's group */
+	__u32 nhash;	/* name_hash() of ns and name */
 };
 
 /* Names clang predefines; the kernel's BTF may carry its own version. */
@@ -180,21 +181,34 @@ static int name_ent_cmp(const void *pa, const void *pb)
  */
 struct name_table {
 	struct name_ent *ents;
-	size_t cnt, cap;
+	size_t cnt, cap, hint;
 	__u32 *heads;		/* bucket -> first group head, NO_IDX if none */
 	__u32 *chain;		/* group head -> next head in its bucket */
 	__u32 mask;
 };
 
+/* A hash of a name, eight bytes at a time: it runs on every name. */
 static __u32 name_hash(__u8 ns, const char *name)
 {
-	return fnv_str(2166136261u ^ ns, name);
+	size_t len = strlen(name);
+	__u64 h = 0x9e3779b97f4a7c15ULL ^ len ^ ((__u64)ns << 56), w;
+
+	for (; len >= 8; len -= 8, name += 8) {
+		memcpy(&w, name, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, name, len);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 29);
 }
 
 static int add_ent(struct name_table *tab, const struct name_ent *e)
 {
 	if (tab->cnt == tab->cap) {
-		size_t cap = tab->cap ? tab->cap * 2 : 4096;
+		/* kernels have about 0.6 names (most enumerators) per type */
+		size_t cap = tab->cap ? tab->cap * 2 : tab->hint;
 		struct name_ent *n = realloc(tab->ents, cap * sizeof(*n));
 
 		if (!n)
@@ -208,16 +222,25 @@ static int add_ent(struct name_table *tab, const struct name_ent *e)
 	return 0;
 }
 
-/* The head of the group named @name in @ns, or NO_IDX. */
+/* The head of the group named @name in @ns (hashing to @h), or NO_IDX. */
+static __u32 find_group_hashed(const struct name_table *tab, __u8 ns,
+			       const char *name, __u32 h)
+{
+	__u32 i = tab->heads[h & tab->mask];
+
+	for (; i != NO_IDX; i = tab->chain[i]) {
+		const struct name_ent *e = &tab->ents[i];
+
+		if (e->nhash == h && e->ns == ns && !strcmp(e->name, name))
+			return i;
+	}
+	return NO_IDX;
+}
+
 static __u32 find_group(const struct name_table *tab, __u8 ns,
 			const char *name)
 {
-	__u32 i = tab->heads[name_hash(ns, name) & tab->mask];
-
-	for (; i != NO_IDX; i = tab->chain[i])
-		if (tab->ents[i].ns == ns && !strcmp(tab->ents[i].name, name))
-			return i;
-	return NO_IDX;
+	return find_group_hashed(tab, ns, name, name_hash(ns, name));
 }
 
 static int group_names(struct name_table *tab)
@@ -239,9 +262,10 @@ static int group_names(struct name_table *tab)
 		struct name_ent *e = &tab->ents[i];
 
 		tab->chain[i] = NO_IDX;
-		head = find_group(tab, e->ns, e->name);
+		e->nhash = name_hash(e->ns, e->name);
+		head = find_group_hashed(tab, e->ns, e->name, e->nhash);
 		if (head == NO_IDX) {
-			b = name_hash(e->ns, e->name) & tab->mask;
+			b = e->nhash & tab->mask;
 			tab->chain[i] = tab->heads[b];
 			tab->heads[b] = i;
 			tail_of[i] = i;
@@ -555,7 +579,7 @@ static int build_typedef_set(struct tg_c_dumper *d, const struct name_table *tab
 
 int tg_c_names_plan(struct tg_c_dumper *d)
 {
-	struct name_table tab = {};
+	struct name_table tab = { .hint = d->nr_types * 2 / 3 + 64 };
 	struct name_ent *scratch = NULL;
 	size_t cap = 0;
 	__u32 i;
