@@ -256,9 +256,7 @@ static int count_all_inline(struct tg_c_dumper *d)
 	for (id = 1; id < d->nr_types && !err; id++) {
 		const struct btf_type *t = type_of(d, id);
 
-		if (!has_name(d, t))
-			continue;
-		if (btf_is_composite(t))
+		if (btf_is_composite(t) && has_name(d, t))
 			err = count_members(d, t);
 		else if (btf_is_typedef(t))
 			err = count_inline(d, t->type);
@@ -428,24 +426,70 @@ static int root_cmp(const void *pa, const void *pb)
 	const struct tg_c_root *a = pa, *b = pb;
 	int r;
 
-	/* most roots differ in rank or their first seven bytes */
+	/* most roots differ in rank or their first fifteen bytes */
 	if (a->prefix != b->prefix)
 		return a->prefix < b->prefix ? -1 : 1;
+	if (a->prefix2 != b->prefix2)
+		return a->prefix2 < b->prefix2 ? -1 : 1;
 	r = strcmp(a->key, b->key);
 	if (r)
 		return r;
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
-/* Rank in the top byte, then the key's first seven bytes: one compare. */
-static __u64 root_prefix(enum rank rank, const char *key)
+static bool root_less(const struct tg_c_root *a, const struct tg_c_root *b)
 {
-	__u64 p = (__u64)rank << 56;
+	return root_cmp(a, b) < 0;
+}
+
+/*
+ * A merge sort for roots: qsort()'s indirect calls and generic copying
+ * were half of the planning of the roots. Stable, O(n log n) whatever the
+ * input order; @tmp holds @n roots.
+ */
+static void sort_roots(struct tg_c_root *r, struct tg_c_root *tmp, size_t n)
+{
+	size_t i, j, k, mid = n / 2;
+
+	if (n <= 16) {
+		for (i = 1; i < n; i++) {
+			struct tg_c_root x = r[i];
+
+			for (j = i; j > 0 && root_less(&x, &r[j - 1]); j--)
+				r[j] = r[j - 1];
+			r[j] = x;
+		}
+		return;
+	}
+	sort_roots(r, tmp, mid);
+	sort_roots(r + mid, tmp, n - mid);
+	if (!root_less(&r[mid], &r[mid - 1]))
+		return;		/* already in order */
+	memcpy(tmp, r, mid * sizeof(*r));
+	for (i = 0, j = mid, k = 0; i < mid && j < n; k++)
+		r[k] = root_less(&r[j], &tmp[i]) ? r[j++] : tmp[i++];
+	while (i < mid)
+		r[k++] = tmp[i++];
+}
+
+/* Up to @n bytes of @key as a big-endian number, placed from bit @top. */
+static __u64 key_bytes(const char *key, int n, int top)
+{
+	__u64 p = 0;
 	int i;
 
-	for (i = 0; i < 7 && key[i]; i++)
-		p |= (__u64)(unsigned char)key[i] << (48 - 8 * i);
+	for (i = 0; i < n && key[i]; i++)
+		p |= (__u64)(unsigned char)key[i] << (top - 8 * i);
 	return p;
+}
+
+/* Rank in the top byte and the first 15 bytes of the key: two compares. */
+static void root_prefix(struct tg_c_root *r, enum rank rank)
+{
+	size_t len = strlen(r->key);
+
+	r->prefix = (__u64)rank << 56 | key_bytes(r->key, 7, 48);
+	r->prefix2 = len > 7 ? key_bytes(r->key + 7, 8, 56) : 0;
 }
 
 static const char *anon_enum_key(const struct tg_c_dumper *d,
@@ -467,9 +511,22 @@ static const char *anon_enum_key(const struct tg_c_dumper *d,
 static bool root_of(const struct tg_c_dumper *d, __u32 id, struct tg_c_root *r)
 {
 	const struct btf_type *t = type_of(d, id);
-	bool named = has_name(d, t), is_root;
+	bool named, is_root;
 	enum rank rank;
 
+	/* most types are pointers, functions and prototypes: no roots */
+	switch (btf_kind(t)) {
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_FWD:
+		break;
+	default:
+		return false;
+	}
+	named = has_name(d, t);
 	r->id = id;
 	r->key = d->names[id] ? d->names[id] : "";
 	switch (btf_kind(t)) {
@@ -498,7 +555,7 @@ static bool root_of(const struct tg_c_dumper *d, __u32 id, struct tg_c_root *r)
 		return false;
 	}
 	if (is_root)
-		r->prefix = root_prefix(rank, r->key);
+		root_prefix(r, rank);
 	return is_root;
 }
 
@@ -519,8 +576,13 @@ static int collect_roots(struct tg_c_dumper *d)
 		/* root_of() fills the slot even for non-roots */
 		d->root_cnt += root_of(d, id, &d->roots[d->root_cnt]);
 	}
-	if (d->sorted)
-		qsort(d->roots, d->root_cnt, sizeof(*d->roots), root_cmp);
+	if (d->sorted && d->root_cnt > 1) {
+		tmp = malloc(d->root_cnt / 2 * sizeof(*tmp) + sizeof(*tmp));
+		if (!tmp)
+			return -ENOMEM;
+		sort_roots(d->roots, tmp, d->root_cnt);
+		free(tmp);
+	}
 	return 0;
 }
 

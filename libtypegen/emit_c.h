@@ -43,6 +43,7 @@ struct tg_c_enum_dup {
 /* A declaration written at the top level in its own right. */
 struct tg_c_root {
 	__u64 prefix;		/* rank and the key's first bytes, big-endian */
+	__u64 prefix2;		/* the key's next eight bytes */
 	const char *key;	/* name, or first enumerator of an anonymous enum */
 	__u32 id;
 };
