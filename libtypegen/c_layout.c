@@ -271,9 +271,10 @@ static int try_layout(struct tg_c_dumper *d, const struct btf_type *t,
 		}
 	}
 	if (total < size_bits) {
-		/* a union's padding is one unnamed bitfield at offset 0 */
-		if (is_union && size_bits > 128)
-			return -EAGAIN;
+		/*
+		 * A union's padding starts at offset 0: one unnamed bitfield
+		 * up to 128 bits, an anonymous struct of them beyond.
+		 */
 		l->tail_pad_bits = size_bits - end;
 		if (roundup_bits(size_bits, (__u64)l->align * 8) != size_bits)
 			return -EAGAIN;

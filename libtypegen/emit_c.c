@@ -784,9 +784,21 @@ static void print_padding(struct out *o, __u64 cur, __u64 target, int lvl)
 	}
 }
 
-/* A union's padding: one unnamed bitfield as wide as the union. */
+/*
+ * A union's padding: one unnamed bitfield as wide as the union, or, past
+ * the widest bitfield C has, an anonymous struct of them. That struct is a
+ * member clang records in BTF, but without it the size cannot be right.
+ */
 static void print_union_padding(struct out *o, __u64 bits, int lvl)
 {
+	if (bits > 128) {
+		out_indent(o, lvl);
+		out_str(o, "struct {\n");
+		print_padding(o, 0, bits, lvl + 1);
+		out_indent(o, lvl);
+		out_str(o, "};\n");
+		return;
+	}
 	out_indent(o, lvl);
 	out_str(o, bits <= 8 ? "char" : bits <= 16 ? "short" :
 		   bits <= 32 ? "int" : bits <= 64 ? "long" : "__int128");
@@ -906,6 +918,27 @@ static const char *enum_int_name(const struct btf_type *t)
 	}
 }
 
+/*
+ * BPF has float and double only: clang rejects _Float16, and its long
+ * double is 8 bytes. Other sizes are written as integers of their size, so
+ * that layouts stay exact; BPF programs cannot do float arithmetic anyway.
+ */
+static const char *float_name(const struct btf_type *t)
+{
+	switch (t->size) {
+	case 2:
+		return "unsigned short";
+	case 4:
+		return "float";
+	case 8:
+		return "double";
+	case 16:
+		return "unsigned __int128";
+	default:
+		return "long double";	/* no BPF type has this size */
+	}
+}
+
 /* The type a declarator is built on: "int", "struct foo", an inline body. */
 static int print_base(struct tg_c_dumper *d, struct out *o, __u32 id, int lvl)
 {
@@ -926,8 +959,7 @@ static int print_base(struct tg_c_dumper *d, struct out *o, __u32 id, int lvl)
 		out_word(o, name);
 		return 0;
 	case BTF_KIND_FLOAT:
-		out_word(o, t->size == 4 ? "float" :
-			    t->size == 8 ? "double" : "long double");
+		out_word(o, float_name(t));
 		return 0;
 	case BTF_KIND_TYPEDEF:
 		out_word(o, d->names[id]);
@@ -1057,6 +1089,35 @@ static void print_type_tag(struct tg_c_dumper *d, struct out *o,
 	out_str(o, ")) ");
 }
 
+/* Names only hand-made BTF gives a parameter; C cannot use them. */
+static bool is_c_keyword(const char *name)
+{
+	static const char *const keywords[] = {
+		"_Alignas", "_Alignof", "_Atomic", "_Bool", "_Complex",
+		"_Generic", "_Imaginary", "_Noreturn", "_Static_assert",
+		"_Thread_local", "__int128", "asm", "auto", "break", "case",
+		"char", "const", "continue", "default", "do", "double", "else",
+		"enum", "extern", "float", "for", "goto", "if", "inline", "int",
+		"long", "register", "restrict", "return", "short", "signed",
+		"sizeof", "static", "struct", "switch", "typedef", "typeof",
+		"union", "unsigned", "void", "volatile", "while",
+	};
+	size_t lo = 0, hi = sizeof(keywords) / sizeof(*keywords);
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int r = strcmp(keywords[mid], name);
+
+		if (!r)
+			return true;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
 static int print_params(struct tg_c_dumper *d, struct out *o,
 			const struct btf_type *t, int lvl)
 {
@@ -1077,7 +1138,7 @@ static int print_params(struct tg_c_dumper *d, struct out *o,
 			break;
 		}
 		/* a parameter named like a typedef would hide it */
-		if (!pname || tg_c_is_ident_name(d, pname))
+		if (!pname || tg_c_is_ident_name(d, pname) || is_c_keyword(pname))
 			pname = "";
 		err = print_decl(d, o, p[i].type, pname, lvl);
 		if (err)

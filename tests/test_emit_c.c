@@ -788,6 +788,67 @@ static void test_memberless(void **state)
 	emit_free(&e);
 }
 
+/*
+ * Past the edge of C: a union larger than anything C can pad it with, floats
+ * BPF has no type for, parameters named like keywords. Sizes stay exact.
+ */
+static void test_limits_of_c(void **state)
+{
+	static const char *const unions[] = { "u24", "uc24" };
+	struct base t;
+	struct btf *b = new_btf(&t);
+	__u32 f16, f2, f4, f8, fp, i;
+	const struct btf_type *ot;
+	struct btf *out;
+	struct emit e;
+	int oid;
+
+	(void)state;
+	add_comp(b, true, "u24", 24, NULL, 0);
+	UNION(b, "uc24", 24, { "c", t.chr, 0 });
+	f2 = ok_id(btf__add_float(b, "_Float16", 2));
+	f4 = ok_id(btf__add_float(b, "float", 4));
+	f8 = ok_id(btf__add_float(b, "double", 8));
+	f16 = ok_id(btf__add_float(b, "long double", 16));
+	STRUCT(b, "floats", 48, { "h", f2, 0 }, { "f", f4, 32 },
+	       { "d", f8, 64 }, { "ld", f16, 128 }, { "after", t.chr, 256 });
+	fp = ok_id(btf__add_func_proto(b, t.i32));
+	assert_int_equal(btf__add_func_param(b, "int", t.i32), 0);
+	assert_int_equal(btf__add_func_param(b, "struct", t.i32), 0);
+	assert_int_equal(btf__add_func_param(b, "n", t.i32), 0);
+	ok_id(btf__add_typedef(b, "keyword_params_fn",
+			       ok_id(btf__add_ptr(b, fp))));
+	emit(&e, b);
+
+	/* keywords are dropped, ordinary names kept */
+	assert_count(&e, "int int", 0);
+	assert_count(&e, "int struct", 0);
+	pos_of(&e, "int n)");
+	/* no BPF type is 2 or 16 bytes of float: integers of the size */
+	pos_of(&e, "unsigned short h;");
+	pos_of(&e, "unsigned __int128 ld;");
+
+	out = compile_header(&e);
+	for (i = 0; i < 2; i++) {
+		oid = btf__find_by_name_kind(out, unions[i], BTF_KIND_UNION);
+		assert_true(oid > 0);
+		ot = btf__type_by_id(out, oid);
+		assert_int_equal(ot->size, 24);
+		/* the padding struct: the one member C cannot do without */
+		assert_string_equal(btf__name_by_offset(out,
+				btf_members(ot)[btf_vlen(ot) - 1].name_off), "");
+		assert_int_equal(btf_vlen(ot), i + 1);
+	}
+	/* everything else exactly as in the BTF */
+	expect_same_type(&e, out, btf__find_by_name_kind(b, "floats",
+							 BTF_KIND_STRUCT),
+			 btf__find_by_name_kind(out, "floats", BTF_KIND_STRUCT));
+	assert_true(btf__find_by_name_kind(out, "keyword_params_fn",
+					   BTF_KIND_TYPEDEF) > 0);
+	btf__free(out);
+	emit_free(&e);
+}
+
 /* ------------------------------------------------------------------------
  * 7. Enums whose size is not what their values ask for
  */
@@ -1343,6 +1404,7 @@ int main(void)
 		cmocka_unit_test(test_builtin_va_list),
 		cmocka_unit_test(test_forward_decls),
 		cmocka_unit_test(test_memberless),
+		cmocka_unit_test(test_limits_of_c),
 		cmocka_unit_test(test_enum_sizes),
 		cmocka_unit_test(test_old_bitfields),
 		cmocka_unit_test(test_gcc_int_names),
