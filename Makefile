@@ -25,7 +25,7 @@ CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror -Wno-missing-field-initializers
 LIB_PKGS := libbpf libelf zlib
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) 2>/dev/null)
-PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(LIB_PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(LIB_PKGS) 2>/dev/null) -pthread
 
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -33,8 +33,8 @@ LDFLAGS += -fsanitize=address,undefined
 O := $(O)-san
 endif
 
-ALL_CFLAGS = $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -Iinclude \
-	     -Ilibtypegen $(PKG_CFLAGS) -MMD -MP
+ALL_CFLAGS = $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -pthread \
+	     -Iinclude -Ilibtypegen $(PKG_CFLAGS) -MMD -MP
 
 LIB_SRCS := $(sort $(wildcard libtypegen/*.c))
 CLI_SRCS := $(sort $(wildcard btfgen/*.c))

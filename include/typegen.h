@@ -271,7 +271,8 @@ struct tg_c_dumper;
  *
  * Names, order and layout are all decided here, so errors in the input
  * (-TG_ERRNO__CYCLE, -TG_ERRNO__BTF) are reported before anything is
- * written.
+ * written. Planning runs on two threads (one started here and joined
+ * before returning); nothing is left running.
  */
 TG_API int tg_c_dumper__new(const struct tg_btf *btf,
 			    const struct tg_c_opts *opts,
@@ -279,6 +280,9 @@ TG_API int tg_c_dumper__new(const struct tg_btf *btf,
 
 /*
  * tg_c_dumper__dump - write the whole header to @out.
+ *
+ * The second half of the header is printed by a second thread into memory
+ * while the first goes to @out; the thread is joined before returning.
  *
  * Returns 0 or a negative errno from writing (-EIO, -ENOSPC...).
  */

@@ -5,7 +5,7 @@
 set -eu
 
 BUILD_PKGS="gcc make pkg-config libbpf-dev libelf-dev libdw-dev zlib1g-dev"
-TEST_PKGS="$BUILD_PKGS libcmocka-dev clang-19 llvm-19 xz-utils bpftool"
+TEST_PKGS="$BUILD_PKGS libcmocka-dev clang-19 llvm-19 xz-utils bpftool python3 man-db"
 
 case "${1:-build}" in
 build) want=$BUILD_PKGS ;;
