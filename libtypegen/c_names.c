@@ -604,10 +604,13 @@ int tg_c_names_plan(struct tg_c_dumper *d)
 	}
 	if (!err)
 		err = build_typedef_set(d, &tab);
-	qsort(d->fwd_aliases, d->fwd_alias_cnt, sizeof(*d->fwd_aliases),
-	      id_pair_cmp);
-	qsort(d->enum_dups, d->enum_dup_cnt, sizeof(*d->enum_dups),
-	      enum_dup_cmp);
+	/* qsort() and bsearch() want an array even for zero elements */
+	if (d->fwd_alias_cnt)
+		qsort(d->fwd_aliases, d->fwd_alias_cnt,
+		      sizeof(*d->fwd_aliases), id_pair_cmp);
+	if (d->enum_dup_cnt)
+		qsort(d->enum_dups, d->enum_dup_cnt, sizeof(*d->enum_dups),
+		      enum_dup_cmp);
 	free(scratch);
 	free(tab.ents);
 	free(tab.heads);
@@ -619,6 +622,8 @@ __u32 tg_c_fwd_alias(const struct tg_c_dumper *d, __u32 id)
 {
 	struct tg_c_id_pair key = { .key = id }, *p;
 
+	if (!d->fwd_alias_cnt)
+		return id;
 	p = bsearch(&key, d->fwd_aliases, d->fwd_alias_cnt,
 		    sizeof(*d->fwd_aliases), id_pair_cmp);
 	return p ? p->val : id;

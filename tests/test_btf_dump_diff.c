@@ -476,13 +476,6 @@ static void test_emit_cases(void **state)
 	free(path);
 }
 
-static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
 
 int main(void)
 {
@@ -491,6 +484,6 @@ int main(void)
 		cmocka_unit_test(test_kernel_fixture),
 	};
 
-	libbpf_set_print(silent);
+	tg_test_silence_libbpf();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,14 +34,6 @@ struct fx {
 
 static struct fx fx;
 
-static int silent_print(enum libbpf_print_level level, const char *fmt,
-			va_list args)
-{
-	(void)level;
-	(void)fmt;
-	(void)args;
-	return 0;
-}
 
 static int setup(void **state)
 {
@@ -51,7 +43,7 @@ static int setup(void **state)
 
 	(void)state;
 	/* libbpf explains every rejected input on stderr; keep logs clean. */
-	libbpf_set_print(silent_print);
+	tg_test_silence_libbpf();
 
 	fx.obj_path = tg_test_fixture("load_basic.bpf.o");
 	fx.obj = tg_test_read_file(fx.obj_path, &fx.obj_sz);

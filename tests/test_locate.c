@@ -51,20 +51,12 @@ struct fx {
 	char *root;
 };
 
-static int silent_print(enum libbpf_print_level level, const char *fmt,
-			va_list args)
-{
-	(void)level;
-	(void)fmt;
-	(void)args;
-	return 0;
-}
 
 static int setup(void **state)
 {
 	struct fx *fx = calloc(1, sizeof(*fx));
 
-	libbpf_set_print(silent_print);
+	tg_test_silence_libbpf();
 	/* Each test states the environment it wants. */
 	unsetenv(ENV);
 	fx->root = tg_test_mkdtemp();

@@ -13,13 +13,6 @@
 #include "tg_test.h"
 #include "roundtrip.h"
 
-static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
 
 static void check_exact(const char *path, int min_types)
 {
@@ -97,6 +90,6 @@ int main(void)
 		cmocka_unit_test(test_running_kernel),
 	};
 
-	libbpf_set_print(silent);
+	tg_test_silence_libbpf();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

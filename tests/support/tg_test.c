@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <bpf/libbpf.h>
 #include "tg_test.h"
 
 static const char *env_or(const char *name, const char *fallback)
@@ -178,4 +179,18 @@ int tg_test_count_lines(const char *s)
 		if (*s == '\n' || !s[1])
 			n++;
 	return n;
+}
+
+static int silent_print(enum libbpf_print_level level, const char *fmt,
+			va_list args)
+{
+	(void)level;
+	(void)fmt;
+	(void)args;
+	return 0;
+}
+
+void tg_test_silence_libbpf(void)
+{
+	libbpf_set_print(silent_print);
 }

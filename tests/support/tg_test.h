@@ -45,6 +45,9 @@ int tg_test_write_file(const char *path, const void *data, size_t len);
 void *tg_test_read_file(const char *path, size_t *len);
 int tg_test_file_exists(const char *path);
 
+/* Keep libbpf's own warnings off the test output (bad input is the point). */
+void tg_test_silence_libbpf(void);
+
 /* Number of lines in @s (a final line without '\n' counts). */
 int tg_test_count_lines(const char *s);
 
