@@ -37,35 +37,21 @@ enum rank {
 };
 
 /* ------------------------------------------------------------------------
- * Output buffer: the header is megabytes of small pieces; stdio's per-call
- * locking would dominate the run time.
+ * Output buffer: the header is megabytes of small pieces, printed into
+ * memory a chunk at a time (see tg_c_dumper__dump()).
  */
 
-#define OUT_CAP (256 * 1024)
-
-/*
- * Text goes either to a FILE, through a fixed buffer, or (f == NULL) into
- * a growing buffer in memory, for a part printed by a second thread.
- */
 struct out {
 	char *buf;
 	size_t len, cap;
-	FILE *f;
 	int err;
 	int depth;	/* nesting of print_decl(), against hostile chains */
 	char last;	/* last character written, for spacing decisions */
 };
 
-static void out_flush(struct out *o)
-{
-	if (o->len && !o->err && fwrite(o->buf, 1, o->len, o->f) != o->len)
-		o->err = -EIO;
-	o->len = 0;
-}
-
 static bool out_grow(struct out *o, size_t need)
 {
-	size_t cap = o->cap;
+	size_t cap = o->cap ? o->cap : 4096;
 	char *b;
 
 	while (cap < need)
@@ -84,20 +70,8 @@ static void out_mem(struct out *o, const char *s, size_t n)
 {
 	if (!n)
 		return;
-	if (o->len + n > o->cap) {
-		if (!o->f) {
-			if (!out_grow(o, o->len + n))
-				return;
-		} else {
-			out_flush(o);
-			if (n > o->cap) {
-				if (!o->err && fwrite(s, 1, n, o->f) != n)
-					o->err = -EIO;
-				o->last = s[n - 1];
-				return;
-			}
-		}
-	}
+	if (o->len + n > o->cap && !out_grow(o, o->len + n))
+		return;
 	memcpy(o->buf + o->len, s, n);
 	o->len += n;
 	o->last = s[n - 1];
@@ -1353,96 +1327,206 @@ int tg_c_dumper__new(const struct tg_btf *btf, const struct tg_c_opts *opts,
 	return 0;
 }
 
-/* Roughly how much text a step makes: members and enumerators dominate. */
-static __u32 step_weight(const struct tg_c_dumper *d, const struct tg_c_step *s)
-{
-	const struct btf_type *t = type_of(d, s->id);
+/* ------------------------------------------------------------------------
+ * Printing on two cores
+ *
+ * The steps are cut into chunks of about the same amount of text. The
+ * caller's thread and a second one take chunks in turn and print each into
+ * memory; whoever finishes the chunk that is next in order writes it, and
+ * any finished ones behind it, so the header is written while the rest is
+ * still being printed and only a few chunks are held at once. Printing
+ * only reads the plan; the chunk queue is under a mutex.
+ */
 
-	return s->fwd ? 1 : btf_vlen(t) + 2;
-}
+/* Enough chunks that the two threads finish close together. */
+#define PRINT_CHUNKS 128
+/* Small headers are not worth a second thread's hand-overs. */
+#define MIN_CHUNK_WEIGHT 256
+/* Most chunks fit: fewer reallocations while printing. */
+#define CHUNK_BUF (64 * 1024)
 
-/* The first step of the second half, by weight. */
-static __u32 split_point(const struct tg_c_dumper *d)
-{
-	__u64 total = 0, acc = 0;
-	__u32 i;
+struct print_chunk {
+	__u32 from, to;		/* steps */
+	char *text;		/* printed, waiting for the chunks before it */
+	size_t len;
+	bool ready;
+};
 
-	for (i = 0; i < d->step_cnt; i++)
-		total += step_weight(d, &d->steps[i]);
-	for (i = 0; i < d->step_cnt && acc * 2 < total; i++)
-		acc += step_weight(d, &d->steps[i]);
-	return i;
-}
-
-struct print_job {
+struct printer {
 	struct tg_c_dumper *d;
-	struct out o;
-	__u32 from, to;
+	FILE *f;
+	struct print_chunk *chunks;
+	__u32 chunk_cnt;
+	pthread_mutex_t lock;
+	/* the rest is under lock */
+	__u32 next_chunk;	/* next to print */
+	__u32 next_write;	/* next to write */
+	bool writing;		/* a thread is writing; others only hand over */
 	int err;
 };
 
-static void *print_steps_job(void *arg)
+/* Roughly how many lines a step makes. */
+static __u32 step_weight(const struct tg_c_dumper *d, const struct tg_c_step *s)
 {
-	struct print_job *job = arg;
-	__u32 i;
+	const struct btf_type *t = type_of(d, s->id);
+	int depth;
 
-	for (i = job->from; i < job->to && !job->err; i++)
-		job->err = print_step(job->d, &job->o, &job->d->steps[i]);
+	if (s->fwd)
+		return 1;
+	if (!btf_is_typedef(t))
+		return btf_vlen(t) + 2;
+	/* a typedef of a function (pointer) is as long as its parameters */
+	t = type_of(d, t->type);
+	for (depth = 0; t && depth < 4 && (btf_is_ptr(t) || is_qualifier(t));
+	     depth++)
+		t = type_of(d, t->type);
+	return t && btf_is_func_proto(t) ? btf_vlen(t) + 2 : 2;
+}
+
+static int plan_chunks(struct printer *p)
+{
+	const struct tg_c_dumper *d = p->d;
+	__u64 total = 0, acc = 0, per;
+	__u32 i, from = 0;
+
+	for (i = 0; i < d->step_cnt; i++)
+		total += step_weight(d, &d->steps[i]);
+	per = total / PRINT_CHUNKS;
+	if (per < MIN_CHUNK_WEIGHT)
+		per = MIN_CHUNK_WEIGHT;
+	/* every chunk but the last weighs at least @per */
+	p->chunks = calloc(total / per + 2, sizeof(*p->chunks));
+	if (!p->chunks)
+		return -ENOMEM;
+	for (i = 0; i < d->step_cnt; i++) {
+		acc += step_weight(d, &d->steps[i]);
+		if (acc < per && i + 1 < d->step_cnt)
+			continue;
+		p->chunks[p->chunk_cnt].from = from;
+		p->chunks[p->chunk_cnt].to = i + 1;
+		p->chunk_cnt++;
+		from = i + 1;
+		acc = 0;
+	}
+	return 0;
+}
+
+/* Write finished chunks in order. Called and returns with p->lock held. */
+static void write_ready(struct printer *p)
+{
+	while (!p->err && p->next_write < p->chunk_cnt &&
+	       p->chunks[p->next_write].ready) {
+		struct print_chunk *c = &p->chunks[p->next_write];
+		char *text = c->text;
+		size_t len = c->len;
+		bool ok;
+
+		c->text = NULL;
+		/* the other thread may hand over meanwhile; it will not write */
+		pthread_mutex_unlock(&p->lock);
+		ok = fwrite(text, 1, len, p->f) == len;
+		free(text);
+		pthread_mutex_lock(&p->lock);
+		if (!ok && !p->err)
+			p->err = -EIO;
+		p->next_write++;
+	}
+}
+
+/* Give chunk @k's text to the writer (or become the writer). */
+static void hand_over(struct printer *p, __u32 k, struct out *o)
+{
+	struct print_chunk *c = &p->chunks[k];
+
+	pthread_mutex_lock(&p->lock);
+	if (o->err) {
+		if (!p->err)
+			p->err = o->err;
+	} else {
+		c->text = o->buf;
+		c->len = o->len;
+		c->ready = true;
+		o->buf = NULL;
+		o->cap = 0;
+		if (!p->writing) {
+			p->writing = true;
+			write_ready(p);
+			p->writing = false;
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+static __u32 claim_chunk(struct printer *p)
+{
+	__u32 k;
+
+	pthread_mutex_lock(&p->lock);
+	k = p->err ? p->chunk_cnt : p->next_chunk++;
+	pthread_mutex_unlock(&p->lock);
+	return k;
+}
+
+static void *print_worker(void *arg)
+{
+	struct printer *p = arg;
+	struct out o = { 0 };
+	__u32 k, i;
+
+	while ((k = claim_chunk(p)) < p->chunk_cnt) {
+		const struct print_chunk *c = &p->chunks[k];
+
+		o.len = 0;
+		o.last = '\0';
+		if (!o.buf)
+			out_grow(&o, CHUNK_BUF);
+		for (i = c->from; i < c->to && !o.err; i++)
+			o.err = print_step(p->d, &o, &p->d->steps[i]);
+		hand_over(p, k, &o);
+	}
+	free(o.buf);
 	return NULL;
 }
 
-static int out_init(struct out *o, FILE *f)
+static int write_str(FILE *f, const char *s)
 {
-	memset(o, 0, sizeof(*o));
-	o->f = f;
-	o->cap = OUT_CAP;
-	o->buf = malloc(o->cap);
-	return o->buf ? 0 : -ENOMEM;
+	return fputs(s, f) == EOF ? -EIO : 0;
 }
 
-/*
- * The first half of the steps is printed straight to @f while a second
- * thread prints the rest into memory, written out once the first is done:
- * printing is read-only on the plan, so the halves need no locking.
- */
 int tg_c_dumper__dump(struct tg_c_dumper *d, FILE *f)
 {
-	struct print_job head = { .d = d }, tail = { .d = d };
-	bool threaded = false;
+	struct printer p = { .d = d, .f = f };
+	bool threaded;
 	pthread_t th;
+	__u32 i;
 	int err;
 
 	if (!d || !f)
 		return -EINVAL;
-	err = out_init(&head.o, f);
+	err = plan_chunks(&p);
+	if (err)
+		return err;
+	err = write_str(f, "/* Generated by typegen; do not edit. */\n\n");
 	if (!err)
-		err = out_init(&tail.o, NULL);
+		err = write_str(f, preamble);
 	if (err)
 		goto out;
-	head.to = tail.from = split_point(d);
-	tail.to = d->step_cnt;
-	if (tail.from < tail.to)
-		threaded = !pthread_create(&th, NULL, print_steps_job, &tail);
-
-	out_str(&head.o, "/* Generated by typegen; do not edit. */\n\n");
-	out_str(&head.o, preamble);
-	print_steps_job(&head);
+	pthread_mutex_init(&p.lock, NULL);
+	threaded = p.chunk_cnt > 1 &&
+		   !pthread_create(&th, NULL, print_worker, &p);
+	print_worker(&p);
 	if (threaded)
 		pthread_join(th, NULL);
-	else
-		print_steps_job(&tail);
-	err = head.err ? head.err : tail.err;
-	if (!err && !tail.o.err)
-		out_mem(&head.o, tail.o.buf, tail.o.len);
-	out_str(&head.o, epilogue);
-	out_flush(&head.o);
+	pthread_mutex_destroy(&p.lock);
+	err = p.err;
 	if (!err)
-		err = tail.o.err ? tail.o.err : head.o.err;
+		err = write_str(f, epilogue);
 	if (!err && fflush(f))
 		err = -errno;
 out:
-	free(head.o.buf);
-	free(tail.o.buf);
+	for (i = 0; i < p.chunk_cnt; i++)
+		free(p.chunks[i].text);
+	free(p.chunks);
 	return err;
 }
 
