@@ -112,10 +112,10 @@ static int type_align(struct tg_c_dumper *d, __u32 id, __u32 *align)
 		*align = 8;	/* the BPF target that compiles the header */
 		return 0;
 	case BTF_KIND_ARRAY:
-		if (++d->depth > TG_C_MAX_DEPTH)
+		if (++d->layout_depth > TG_C_MAX_DEPTH)
 			return -TG_ERRNO__CYCLE;
 		err = type_align(d, btf_array(t)->type, align);
-		d->depth--;
+		d->layout_depth--;
 		return err;
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
@@ -339,11 +339,11 @@ static int struct_layout(struct tg_c_dumper *d, __u32 id,
 	case LAYOUT_BUSY:
 		return -TG_ERRNO__CYCLE;	/* contains itself by value */
 	}
-	if (++d->depth > TG_C_MAX_DEPTH)
+	if (++d->layout_depth > TG_C_MAX_DEPTH)
 		return -TG_ERRNO__CYCLE;
 	l->state = LAYOUT_BUSY;
 	err = plan_layout(d, id, l);
-	d->depth--;
+	d->layout_depth--;
 	if (err)
 		return err;
 	l->state = LAYOUT_DONE;

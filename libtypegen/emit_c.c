@@ -1249,41 +1249,75 @@ static const char epilogue[] =
  */
 
 /*
- * Names, and the sorted list of roots they give, are independent of the
- * inline-use counts and layouts: plan them on two cores. Both halves only
- * read the BTF and write fields of their own.
+ * Planning on two cores. The second thread counts inline uses, which the
+ * order depends on, then plans the layouts, which only printing needs;
+ * this thread names the types and sorts the roots, then plans the order
+ * once the counts are in, while the layouts are still being planned. Each
+ * side writes fields of its own (the layouts have their own depth count).
  */
 struct plan_job {
 	struct tg_c_dumper *d;
-	int err;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool counted;		/* d->occ is final, or count_err is set */
+	int count_err;
+	int layout_err;
 };
 
-static void *plan_layouts_job(void *arg)
+static void *plan_side_job(void *arg)
 {
 	struct plan_job *job = arg;
+	int err = count_all_inline(job->d);
 
-	job->err = count_all_inline(job->d);
-	if (!job->err)
-		job->err = tg_c_layouts_plan(job->d);
+	pthread_mutex_lock(&job->lock);
+	job->count_err = err;
+	job->counted = true;
+	pthread_cond_signal(&job->cond);
+	pthread_mutex_unlock(&job->lock);
+	if (!err)
+		job->layout_err = tg_c_layouts_plan(job->d);
 	return NULL;
+}
+
+static int wait_counted(struct plan_job *job)
+{
+	int err;
+
+	pthread_mutex_lock(&job->lock);
+	while (!job->counted)
+		pthread_cond_wait(&job->cond, &job->lock);
+	err = job->count_err;
+	pthread_mutex_unlock(&job->lock);
+	return err;
 }
 
 static int plan_parallel(struct tg_c_dumper *d)
 {
 	struct plan_job job = { .d = d };
+	int err, order_err = 0;
 	bool threaded;
 	pthread_t th;
-	int err;
 
-	threaded = pthread_create(&th, NULL, plan_layouts_job, &job) == 0;
+	pthread_mutex_init(&job.lock, NULL);
+	pthread_cond_init(&job.cond, NULL);
+	threaded = pthread_create(&th, NULL, plan_side_job, &job) == 0;
+	if (!threaded)
+		plan_side_job(&job);
 	err = tg_c_names_plan(d);
 	if (!err)
 		err = collect_roots(d);
+	if (!err)
+		err = wait_counted(&job);
+	if (!err)
+		order_err = plan_steps(d);
 	if (threaded)
 		pthread_join(th, NULL);
-	else
-		plan_layouts_job(&job);
-	return err ? err : job.err;
+	pthread_cond_destroy(&job.cond);
+	pthread_mutex_destroy(&job.lock);
+	/* the errors the sequential plan would have met first */
+	if (!err)
+		err = job.layout_err;
+	return err ? err : order_err;
 }
 
 static int index_types(struct tg_c_dumper *d)
@@ -1317,8 +1351,6 @@ int tg_c_dumper__new(const struct tg_btf *btf, const struct tg_c_opts *opts,
 	err = index_types(d);
 	if (!err)
 		err = plan_parallel(d);
-	if (!err)
-		err = plan_steps(d);
 	if (err) {
 		tg_c_dumper__free(d);
 		return err;

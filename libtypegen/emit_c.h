@@ -76,6 +76,7 @@ struct tg_c_dumper {
 	/* c_layout.c */
 	struct tg_c_layout *layouts;	/* one per struct/union, [0] unused */
 	__u32 *layout_idx;	/* id -> index in layouts, 0 if none */
+	int layout_depth;	/* planned alongside the order: its own */
 
 	/* emit_c.c */
 	struct tg_c_root *roots;	/* sorted, until the steps are planned */
