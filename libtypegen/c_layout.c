@@ -329,7 +329,7 @@ static int plan_layout(struct tg_c_dumper *d, __u32 id, struct tg_c_layout *l)
 static int struct_layout(struct tg_c_dumper *d, __u32 id,
 			 const struct tg_c_layout **lp)
 {
-	struct tg_c_layout *l = &d->layouts[d->layout_idx[id]];
+	struct tg_c_layout *l = &d->layouts[tg_c_decl(d, id)];
 	int err;
 
 	switch (l->state) {
@@ -354,22 +354,16 @@ static int struct_layout(struct tg_c_dumper *d, __u32 id,
 int tg_c_layouts_plan(struct tg_c_dumper *d)
 {
 	const struct tg_c_layout *l;
-	__u32 id, cnt = 1;
+	__u32 i;
 	int err;
 
-	d->layout_idx = calloc(d->nr_types, sizeof(*d->layout_idx));
-	if (!d->layout_idx)
-		return -ENOMEM;
-	for (id = 1; id < d->nr_types; id++)
-		if (btf_is_composite(tg_c_type(d, id)))
-			d->layout_idx[id] = cnt++;
-	d->layouts = calloc(cnt, sizeof(*d->layouts));
+	d->layouts = tg_c_zalloc(d->decl_cnt + 1, sizeof(*d->layouts));
 	if (!d->layouts)
 		return -ENOMEM;
-	for (id = 1; id < d->nr_types; id++) {
-		if (!d->layout_idx[id])
+	for (i = 0; i < d->decl_cnt; i++) {
+		if (!btf_is_composite(tg_c_type(d, d->decls[i])))
 			continue;
-		err = struct_layout(d, id, &l);
+		err = struct_layout(d, d->decls[i], &l);
 		if (err)
 			return err;
 	}
@@ -380,22 +374,20 @@ const struct tg_c_layout *tg_c_layout(const struct tg_c_dumper *d, __u32 id)
 {
 	const struct tg_c_layout *l;
 
-	if (id >= d->nr_types || !d->layout_idx || !d->layout_idx[id])
+	if (!d->layouts || !tg_c_decl(d, id))
 		return NULL;
-	l = &d->layouts[d->layout_idx[id]];
+	l = &d->layouts[tg_c_decl(d, id)];
 	return l->state == LAYOUT_DONE ? l : NULL;
 }
 
 void tg_c_layouts_free(struct tg_c_dumper *d)
 {
-	__u32 id;
+	__u32 i;
 
-	if (d->layouts && d->layout_idx)
-		for (id = 0; id < d->nr_types; id++)
-			if (d->layout_idx[id])
-				free(d->layouts[d->layout_idx[id]].members);
+	if (d->layouts)
+		for (i = 1; i <= d->decl_cnt; i++)
+			free(d->layouts[i].members);
 	free(d->layouts);
-	free(d->layout_idx);
 }
 
 /* ------------------------------------------------------------------------

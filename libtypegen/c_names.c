@@ -30,28 +30,32 @@ enum name_cls {
 
 #define NO_IDX ((__u32)-1)
 
+/* One holder of a clashing name, while its group is being named. */
 struct name_ent {
 	const char *name;
 	__u32 id;
 	__u32 idx;	/* enumerator index, or NO_IDX */
-	__u32 hash;	/* shape hash; computed only for clashing names */
-	__u32 next;	/* next entry with the same name, or NO_IDX */
+	__u32 hash;	/* shape hash */
 	__u32 dup;	/* assigned suffix: 0 plain, else N of ___N */
 	__u8 ns;
 	__u8 cls;
 	__u8 tag_kind;	/* for NS_TAG: 's', 'u' or 'e' */
-	bool head;	/* first entry of its name's group */
-	__u32 nhash;	/* name_hash() of ns and name */
 };
 
 /* Names clang predefines; the kernel's BTF may carry its own version. */
-static const char *const reserved_idents[] = {
-	"__builtin_va_list", "__builtin_ms_va_list", "__int128_t",
-	"__uint128_t", "__NSConstantString",
+static const struct {
+	const char *name;
+	__u8 ns;
+} reserved_names[] = {
+	{ "__builtin_va_list", NS_IDENT },
+	{ "__builtin_ms_va_list", NS_IDENT },
+	{ "__int128_t", NS_IDENT },
+	{ "__uint128_t", NS_IDENT },
+	{ "__NSConstantString", NS_IDENT },
+	{ "__NSConstantString_tag", NS_TAG },
 };
-static const char *const reserved_tags[] = {
-	"__NSConstantString_tag",
-};
+
+#define RESERVED_CNT (sizeof(reserved_names) / sizeof(*reserved_names))
 
 static __u32 fnv_str(__u32 h, const char *s)
 {
@@ -175,16 +179,34 @@ static int name_ent_cmp(const void *pa, const void *pb)
 }
 
 /*
- * All names, grouped by (namespace, name) in a hash table: sorting the
- * kernel's 75k names would cost more than the rest of the plan, and only
- * a few dozen of them clash.
+ * All names in one open-addressing hash table keyed by namespace and
+ * name. A slot holds the first type or enumerator met under its name;
+ * later ones are set aside as clashes (the kernel has a few dozen), and
+ * only their groups are sorted and suffixed. Slots are small on purpose:
+ * the table is written at random, and each of its pages is a page fault.
  */
+struct name_slot {
+	__u32 hash;	/* name_hash() | 1; 0: the slot is free */
+	__u32 id;	/* the type, or the index in reserved_names[] */
+	__u16 enum_idx;	/* enumerator index + 1; 0: the type's own name */
+	__u8 ns;
+	bool reserved;
+};
+
+/* A later holder of the name in @slot. */
+struct name_clash {
+	__u32 slot;
+	__u32 id;
+	__u32 enum_idx;
+};
+
 struct name_table {
-	struct name_ent *ents;
-	size_t cnt, cap, hint;
-	__u32 *heads;		/* bucket -> first group head, NO_IDX if none */
-	__u32 *chain;		/* group head -> next head in its bucket */
+	struct name_slot *slots;
 	__u32 mask;
+	struct name_clash *clashes;
+	__u32 clash_cnt, clash_cap;
+	const char **typedefs;	/* typedef names, for the typedef set */
+	__u32 typedef_cnt, typedef_cap;
 };
 
 /* A hash of a name, eight bytes at a time: it runs on every name. */
@@ -204,188 +226,182 @@ static __u32 name_hash(__u8 ns, const char *name)
 	return h ^ (h >> 29);
 }
 
-static int add_ent(struct name_table *tab, const struct name_ent *e)
+/* Name of enumerator @enum_idx - 1 of @id, or of @id itself if 0. */
+static const char *holder_name(const struct tg_c_dumper *d, __u32 id,
+			       __u32 enum_idx)
 {
-	if (tab->cnt == tab->cap) {
-		/* kernels have about 0.6 names (most enumerators) per type */
-		size_t cap = tab->cap ? tab->cap * 2 : tab->hint;
-		struct name_ent *n = realloc(tab->ents, cap * sizeof(*n));
+	const struct btf_type *t = tg_c_type(d, id);
+
+	if (!enum_idx)
+		return tg_c_str(d, t->name_off);
+	return tg_c_str(d, btf_is_enum(t) ? btf_enum(t)[enum_idx - 1].name_off :
+				       btf_enum64(t)[enum_idx - 1].name_off);
+}
+
+static const char *slot_name(const struct tg_c_dumper *d,
+			     const struct name_slot *s)
+{
+	if (s->reserved)
+		return reserved_names[s->id].name;
+	return holder_name(d, s->id, s->enum_idx);
+}
+
+/* The slot named @name in @ns (hashed to @h), or the free slot for it. */
+static struct name_slot *find_slot(const struct tg_c_dumper *d,
+				   const struct name_table *tab, __u8 ns,
+				   const char *name, __u32 h)
+{
+	__u32 i = h & tab->mask;
+
+	for (;; i = (i + 1) & tab->mask) {
+		struct name_slot *s = &tab->slots[i];
+
+		if (!s->hash)
+			return s;
+		if (s->hash == h && s->ns == ns && !strcmp(slot_name(d, s), name))
+			return s;
+	}
+}
+
+static bool name_taken(const struct tg_c_dumper *d,
+		       const struct name_table *tab, __u8 ns, const char *name)
+{
+	return find_slot(d, tab, ns, name, name_hash(ns, name) | 1)->hash;
+}
+
+static int add_clash(struct name_table *tab, __u32 slot, __u32 id,
+		     __u32 enum_idx)
+{
+	if (tab->clash_cnt == tab->clash_cap) {
+		__u32 cap = tab->clash_cap ? tab->clash_cap * 2 : 64;
+		struct name_clash *c = realloc(tab->clashes, cap * sizeof(*c));
+
+		if (!c)
+			return -ENOMEM;
+		tab->clashes = c;
+		tab->clash_cap = cap;
+	}
+	tab->clashes[tab->clash_cnt++] = (struct name_clash){ slot, id, enum_idx };
+	return 0;
+}
+
+/*
+ * Add @name of @id (its enumerator @enum_idx - 1 if not 0). A type first
+ * to hold its name gets it now; clashes are named in plan_group().
+ */
+static int add_name(struct tg_c_dumper *d, struct name_table *tab, __u8 ns,
+		    const char *name, __u32 id, __u32 enum_idx)
+{
+	__u32 h = name_hash(ns, name) | 1;
+	struct name_slot *s = find_slot(d, tab, ns, name, h);
+
+	if (s->hash)
+		return add_clash(tab, s - tab->slots, id, enum_idx);
+	*s = (struct name_slot){ .hash = h, .id = id, .enum_idx = enum_idx,
+				 .ns = ns };
+	if (!enum_idx)
+		d->names[tg_c_decl(d, id)] = name;
+	return 0;
+}
+
+static int add_typedef(struct name_table *tab, const char *name)
+{
+	if (tab->typedef_cnt == tab->typedef_cap) {
+		__u32 cap = tab->typedef_cap ? tab->typedef_cap * 2 : 1024;
+		const char **n = realloc(tab->typedefs, cap * sizeof(*n));
 
 		if (!n)
 			return -ENOMEM;
-		tab->ents = n;
-		tab->cap = cap;
+		tab->typedefs = n;
+		tab->typedef_cap = cap;
 	}
-	tab->ents[tab->cnt] = *e;
-	tab->ents[tab->cnt].next = NO_IDX;
-	tab->cnt++;
+	tab->typedefs[tab->typedef_cnt++] = name;
 	return 0;
 }
 
-/* The head of the group named @name in @ns (hashing to @h), or NO_IDX. */
-static __u32 find_group_hashed(const struct name_table *tab, __u8 ns,
-			       const char *name, __u32 h)
+static int add_enumerators(struct tg_c_dumper *d, struct name_table *tab,
+			   __u32 id, const struct btf_type *t)
 {
-	__u32 i = tab->heads[h & tab->mask];
-
-	for (; i != NO_IDX; i = tab->chain[i]) {
-		const struct name_ent *e = &tab->ents[i];
-
-		if (e->nhash == h && e->ns == ns && !strcmp(e->name, name))
-			return i;
-	}
-	return NO_IDX;
-}
-
-static __u32 find_group(const struct name_table *tab, __u8 ns,
-			const char *name)
-{
-	return find_group_hashed(tab, ns, name, name_hash(ns, name));
-}
-
-static int group_names(struct name_table *tab)
-{
-	__u32 nb = 1024, i, b, head, *tail_of;
-
-	while (nb < tab->cnt * 2)
-		nb *= 2;
-	tab->mask = nb - 1;
-	tab->heads = malloc(nb * sizeof(*tab->heads));
-	tab->chain = malloc(tab->cnt * sizeof(*tab->chain));
-	tail_of = malloc(tab->cnt * sizeof(*tail_of));
-	if (!tab->heads || !tab->chain || !tail_of) {
-		free(tail_of);
-		return -ENOMEM;
-	}
-	memset(tab->heads, 0xff, nb * sizeof(*tab->heads));
-	for (i = 0; i < tab->cnt; i++) {
-		struct name_ent *e = &tab->ents[i];
-
-		tab->chain[i] = NO_IDX;
-		e->nhash = name_hash(e->ns, e->name);
-		head = find_group_hashed(tab, e->ns, e->name, e->nhash);
-		if (head == NO_IDX) {
-			b = e->nhash & tab->mask;
-			tab->chain[i] = tab->heads[b];
-			tab->heads[b] = i;
-			tail_of[i] = i;
-			e->head = true;
-			continue;
-		}
-		tab->ents[tail_of[head]].next = i;
-		tail_of[head] = i;
-	}
-	free(tail_of);
-	return 0;
-}
-
-static char tag_kind_of(const struct btf_type *t)
-{
-	switch (btf_kind(t)) {
-	case BTF_KIND_STRUCT:
-		return 's';
-	case BTF_KIND_UNION:
-		return 'u';
-	case BTF_KIND_FWD:
-		return btf_kflag(t) ? 'u' : 's';
-	default:
-		return 'e';
-	}
-}
-
-static int add_enumerators(struct name_table *tab, const struct btf *btf,
-			   __u32 id)
-{
-	const struct btf_type *t = btf__type_by_id(btf, id);
 	__u32 i, n = btf_vlen(t);
 	int err;
 
 	for (i = 0; i < n; i++) {
-		__u32 off = btf_is_enum(t) ? btf_enum(t)[i].name_off :
-					     btf_enum64(t)[i].name_off;
-		struct name_ent e = {
-			.name = btf__name_by_offset(btf, off),
-			.id = id, .idx = i, .ns = NS_IDENT, .cls = CLS_DEF,
-		};
+		const char *name = holder_name(d, id, i + 1);
 
-		if (!e.name || !*e.name)
+		if (!name || !*name)
 			return -TG_ERRNO__BTF;
-		err = add_ent(tab, &e);
-		if (err)
+		if ((err = add_name(d, tab, NS_IDENT, name, id, i + 1)))
 			return err;
 	}
 	return 0;
 }
 
-static int add_reserved(struct name_table *tab)
+static void add_reserved(const struct tg_c_dumper *d, struct name_table *tab)
 {
-	size_t i;
+	__u32 i;
+
+	for (i = 0; i < RESERVED_CNT; i++) {
+		__u8 ns = reserved_names[i].ns;
+		__u32 h = name_hash(ns, reserved_names[i].name) | 1;
+		struct name_slot *s = find_slot(d, tab, ns,
+						reserved_names[i].name, h);
+
+		*s = (struct name_slot){ .hash = h, .id = i, .ns = ns,
+					 .reserved = true };
+	}
+}
+
+static int add_type_names(struct tg_c_dumper *d, struct name_table *tab,
+			  __u32 id)
+{
+	const struct btf_type *t = tg_c_type(d, id);
+	const char *name = tg_c_str(d, t->name_off);
+	bool named = name && *name;
 	int err;
 
-	for (i = 0; i < sizeof(reserved_idents) / sizeof(*reserved_idents); i++) {
-		struct name_ent e = { .name = reserved_idents[i],
-				      .idx = NO_IDX, .ns = NS_IDENT,
-				      .cls = CLS_RESERVED };
-
-		if ((err = add_ent(tab, &e)))
+	switch (btf_kind(t)) {
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		if ((err = add_enumerators(d, tab, id, t)))
 			return err;
-	}
-	for (i = 0; i < sizeof(reserved_tags) / sizeof(*reserved_tags); i++) {
-		struct name_ent e = { .name = reserved_tags[i], .idx = NO_IDX,
-				      .ns = NS_TAG, .cls = CLS_RESERVED };
-
-		if ((err = add_ent(tab, &e)))
+		/* fall through */
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+	case BTF_KIND_FWD:
+		return named ? add_name(d, tab, NS_TAG, name, id, 0) : 0;
+	case BTF_KIND_TYPEDEF:
+		if (!named)
+			return -TG_ERRNO__BTF;
+		if ((err = add_typedef(tab, name)))
 			return err;
+		return add_name(d, tab, NS_IDENT, name, id, 0);
+	default:
+		return 0;
 	}
-	return 0;
 }
 
 static int collect_names(struct tg_c_dumper *d, struct name_table *tab)
 {
-	const struct btf *btf = d->btf;
-	__u32 id;
+	__u32 n = 1024, i;
 	int err;
 
-	if ((err = add_reserved(tab)))
-		return err;
-	for (id = 1; id < d->nr_types; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
-		const char *name = btf__name_by_offset(btf, t->name_off);
-		struct name_ent e = { .name = name, .id = id, .idx = NO_IDX };
-		bool named = name && *name;
-
-		switch (btf_kind(t)) {
-		case BTF_KIND_ENUM:
-		case BTF_KIND_ENUM64:
-			if ((err = add_enumerators(tab, btf, id)))
-				return err;
-			/* fall through */
-		case BTF_KIND_STRUCT:
-		case BTF_KIND_UNION:
-		case BTF_KIND_FWD:
-			if (!named)
-				continue;
-			e.ns = NS_TAG;
-			e.cls = btf_is_fwd(t) ? CLS_FWD : CLS_DEF;
-			e.tag_kind = tag_kind_of(t);
-			break;
-		case BTF_KIND_TYPEDEF:
-			if (!named)
-				return -TG_ERRNO__BTF;
-			e.ns = NS_IDENT;
-			e.cls = CLS_DEF;
-			break;
-		default:
-			continue;
-		}
-		if ((err = add_ent(tab, &e)))
+	/* at most three quarters full: few probes, and no growing */
+	while (n < (__u64)(d->name_bound + RESERVED_CNT) * 4 / 3)
+		n *= 2;
+	tab->mask = n - 1;
+	tab->slots = tg_c_zalloc(n, sizeof(*tab->slots));
+	if (!tab->slots)
+		return -ENOMEM;
+	add_reserved(d, tab);
+	for (i = 0; i < d->decl_cnt; i++)
+		if ((err = add_type_names(d, tab, d->decls[i])))
 			return err;
-	}
 	return 0;
 }
 
 /* The next ___N for this name that no type already has as its own name. */
-static __u32 next_suffix(const struct name_table *tab, const struct name_ent *e,
+static __u32 next_suffix(const struct tg_c_dumper *d,
+			 const struct name_table *tab, const struct name_ent *e,
 			 __u32 *next)
 {
 	char buf[512];
@@ -396,7 +412,7 @@ static __u32 next_suffix(const struct name_table *tab, const struct name_ent *e,
 		if (strlen(e->name) > sizeof(buf) - 16)
 			return (*next)++;
 		snprintf(buf, sizeof(buf), "%s___%u", e->name, *next);
-		if (find_group(tab, e->ns, buf) == NO_IDX)
+		if (!name_taken(d, tab, e->ns, buf))
 			return (*next)++;
 	}
 }
@@ -454,7 +470,7 @@ static int assign_group(const struct name_table *tab, struct name_ent *g,
 			e->dup = 0;
 			plain_taken = true;
 		} else {
-			e->dup = next_suffix(tab, e, &next);
+			e->dup = next_suffix(d, tab, e, &next);
 		}
 	}
 	return 0;
@@ -478,7 +494,7 @@ static int set_type_name(struct tg_c_dumper *d, const struct name_ent *e)
 	char *s;
 
 	if (e->dup == 0) {
-		d->names[e->id] = e->name;
+		d->names[tg_c_decl(d, e->id)] = e->name;
 		return 0;
 	}
 	if (asprintf(&s, "%s___%u", e->name, e->dup) < 0)
@@ -490,7 +506,7 @@ static int set_type_name(struct tg_c_dumper *d, const struct name_ent *e)
 	}
 	d->owned_names = owned;
 	d->owned_names[d->owned_cnt++] = s;
-	d->names[e->id] = s;
+	d->names[tg_c_decl(d, e->id)] = s;
 	return 0;
 }
 
@@ -503,34 +519,104 @@ static int record_name(struct tg_c_dumper *d, const struct name_ent *e)
 	return set_type_name(d, e);
 }
 
-/* Sort a clashing group by content and name its members. */
-static int plan_group(struct tg_c_dumper *d, struct name_table *tab,
-		      __u32 head, struct name_ent **scratch, size_t *cap)
+static char tag_kind_of(const struct btf_type *t)
 {
-	size_t n = 0, k;
+	switch (btf_kind(t)) {
+	case BTF_KIND_STRUCT:
+		return 's';
+	case BTF_KIND_UNION:
+		return 'u';
+	case BTF_KIND_FWD:
+		return btf_kflag(t) ? 'u' : 's';
+	default:
+		return 'e';
+	}
+}
+
+/* The group entry for holder @id (its enumerator @enum_idx - 1 if not 0). */
+static struct name_ent holder_ent(const struct tg_c_dumper *d, __u32 id,
+				  __u32 enum_idx)
+{
+	const struct btf_type *t = tg_c_type(d, id);
+	struct name_ent e = {
+		.name = holder_name(d, id, enum_idx), .id = id,
+		.idx = enum_idx ? enum_idx - 1 : NO_IDX,
+		.hash = type_shape_hash(d->btf, id), .ns = NS_IDENT,
+		.cls = CLS_DEF,
+	};
+
+	if (!enum_idx && !btf_is_typedef(t)) {
+		e.ns = NS_TAG;
+		e.cls = btf_is_fwd(t) ? CLS_FWD : CLS_DEF;
+		e.tag_kind = tag_kind_of(t);
+	}
+	return e;
+}
+
+static struct name_ent slot_ent(const struct tg_c_dumper *d,
+				const struct name_slot *s)
+{
+	if (s->reserved)
+		return (struct name_ent){ .name = reserved_names[s->id].name,
+					  .idx = NO_IDX, .ns = s->ns,
+					  .cls = CLS_RESERVED };
+	return holder_ent(d, s->id, s->enum_idx);
+}
+
+static int name_clash_cmp(const void *pa, const void *pb)
+{
+	const struct name_clash *a = pa, *b = pb;
+
+	return a->slot < b->slot ? -1 : a->slot > b->slot;
+}
+
+/*
+ * Sort a clashing group by content and name its members: @c are the
+ * clashes with the name in slot c->slot, @n of them.
+ */
+static int plan_group(struct tg_c_dumper *d, const struct name_table *tab,
+		      const struct name_clash *c, __u32 n,
+		      struct name_ent *g)
+{
 	__u32 i;
 	int err;
 
-	for (i = head; i != NO_IDX; i = tab->ents[i].next) {
-		struct name_ent *e = &tab->ents[i];
+	g[0] = slot_ent(d, &tab->slots[c->slot]);
+	for (i = 0; i < n; i++)
+		g[i + 1] = holder_ent(d, c[i].id, c[i].enum_idx);
+	n++;
+	/* the first holder was given the name before it was known to clash */
+	for (i = 0; i < n; i++)
+		if (g[i].cls != CLS_RESERVED && g[i].idx == NO_IDX)
+			d->names[tg_c_decl(d, g[i].id)] = NULL;
+	qsort(g, n, sizeof(*g), name_ent_cmp);
+	err = assign_group(tab, g, n, d);
+	for (i = 0; !err && i < n; i++)
+		err = record_name(d, &g[i]);
+	return err;
+}
 
-		if (n == *cap) {
-			size_t c = *cap ? *cap * 2 : 16;
-			struct name_ent *s = realloc(*scratch, c * sizeof(*s));
+static int plan_groups(struct tg_c_dumper *d, struct name_table *tab)
+{
+	struct name_ent *g;
+	__u32 i, j;
+	int err = 0;
 
-			if (!s)
-				return -ENOMEM;
-			*scratch = s;
-			*cap = c;
-		}
-		if (e->cls != CLS_RESERVED)
-			e->hash = type_shape_hash(d->btf, e->id);
-		(*scratch)[n++] = *e;
+	if (!tab->clash_cnt)
+		return 0;
+	qsort(tab->clashes, tab->clash_cnt, sizeof(*tab->clashes),
+	      name_clash_cmp);
+	/* no group is larger than all clashes and one first holder */
+	g = malloc((tab->clash_cnt + 1) * sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	for (i = 0; i < tab->clash_cnt && !err; i = j) {
+		for (j = i; j < tab->clash_cnt &&
+			    tab->clashes[j].slot == tab->clashes[i].slot; j++)
+			;
+		err = plan_group(d, tab, &tab->clashes[i], j - i, g);
 	}
-	qsort(*scratch, n, sizeof(**scratch), name_ent_cmp);
-	err = assign_group(tab, *scratch, n, d);
-	for (k = 0; !err && k < n; k++)
-		err = record_name(d, &(*scratch)[k]);
+	free(g);
 	return err;
 }
 
@@ -550,58 +636,46 @@ static int enum_dup_cmp(const void *pa, const void *pb)
 	return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
+static void typedef_set_add(struct tg_c_dumper *d, const char *name)
+{
+	__u32 b = name_hash(NS_IDENT, name) & d->typedef_mask;
+
+	while (d->typedef_set[b] && strcmp(d->typedef_set[b], name))
+		b = (b + 1) & d->typedef_mask;
+	d->typedef_set[b] = name;
+}
+
 /* Typedef names, for the check that a parameter name hides none. */
 static int build_typedef_set(struct tg_c_dumper *d, const struct name_table *tab)
 {
-	__u32 i, cnt = 0, nb = 64;
+	__u32 i, nb = 64;
 
-	for (i = 0; i < tab->cnt; i++)
-		cnt += tab->ents[i].ns == NS_IDENT && tab->ents[i].idx == NO_IDX;
-	while (nb < cnt * 2)
+	while (nb < (tab->typedef_cnt + RESERVED_CNT) * 2)
 		nb *= 2;
-	d->typedef_set = calloc(nb, sizeof(*d->typedef_set));
+	d->typedef_set = tg_c_zalloc(nb, sizeof(*d->typedef_set));
 	if (!d->typedef_set)
 		return -ENOMEM;
 	d->typedef_mask = nb - 1;
-	for (i = 0; i < tab->cnt; i++) {
-		const struct name_ent *e = &tab->ents[i];
-		__u32 b;
-
-		if (e->ns != NS_IDENT || e->idx != NO_IDX)
-			continue;
-		b = name_hash(NS_IDENT, e->name) & d->typedef_mask;
-		while (d->typedef_set[b] && strcmp(d->typedef_set[b], e->name))
-			b = (b + 1) & d->typedef_mask;
-		d->typedef_set[b] = e->name;
-	}
+	for (i = 0; i < RESERVED_CNT; i++)
+		if (reserved_names[i].ns == NS_IDENT)
+			typedef_set_add(d, reserved_names[i].name);
+	for (i = 0; i < tab->typedef_cnt; i++)
+		typedef_set_add(d, tab->typedefs[i]);
 	return 0;
 }
 
 int tg_c_names_plan(struct tg_c_dumper *d)
 {
-	struct name_table tab = { .hint = d->nr_types * 2 / 3 + 64 };
-	struct name_ent *scratch = NULL;
-	size_t cap = 0;
-	__u32 i;
+	struct name_table tab = { 0 };
 	int err;
 
-	d->names = calloc(d->nr_types, sizeof(*d->names));
+	d->names = tg_c_zalloc(d->decl_cnt + 1, sizeof(*d->names));
 	if (!d->names)
 		return -ENOMEM;
 
 	err = collect_names(d, &tab);
 	if (!err)
-		err = group_names(&tab);
-	for (i = 0; !err && i < tab.cnt; i++) {
-		struct name_ent *e = &tab.ents[i];
-
-		if (!e->head)
-			continue;
-		if (e->next == NO_IDX)
-			err = record_name(d, e);	/* the only one */
-		else
-			err = plan_group(d, &tab, i, &scratch, &cap);
-	}
+		err = plan_groups(d, &tab);
 	if (!err)
 		err = build_typedef_set(d, &tab);
 	/* qsort() and bsearch() want an array even for zero elements */
@@ -611,10 +685,9 @@ int tg_c_names_plan(struct tg_c_dumper *d)
 	if (d->enum_dup_cnt)
 		qsort(d->enum_dups, d->enum_dup_cnt, sizeof(*d->enum_dups),
 		      enum_dup_cmp);
-	free(scratch);
-	free(tab.ents);
-	free(tab.heads);
-	free(tab.chain);
+	free(tab.slots);
+	free(tab.clashes);
+	free(tab.typedefs);
 	return err;
 }
 

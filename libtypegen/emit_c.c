@@ -132,14 +132,12 @@ static const struct btf_type *type_of(const struct tg_c_dumper *d, __u32 id)
 static const char *btf_name(const struct tg_c_dumper *d,
 			    const struct btf_type *t)
 {
-	const char *s = btf__name_by_offset(d->btf, t->name_off);
-
-	return s ? s : "";
+	return tg_c_name(d, t);
 }
 
 static bool has_name(const struct tg_c_dumper *d, const struct btf_type *t)
 {
-	return *btf_name(d, t) != '\0';
+	return *tg_c_name(d, t) != '\0';
 }
 
 static bool is_anon_enum(const struct tg_c_dumper *d, const struct btf_type *t)
@@ -150,7 +148,7 @@ static bool is_anon_enum(const struct tg_c_dumper *d, const struct btf_type *t)
 /* An anonymous enum written on its own rather than inline (see top). */
 static bool enum_is_standalone(const struct tg_c_dumper *d, __u32 id)
 {
-	return d->occ[id] != 1;
+	return d->occ[tg_c_decl(d, id)] != 1;
 }
 
 /* ------------------------------------------------------------------------
@@ -187,14 +185,14 @@ static int count_inline(struct tg_c_dumper *d, __u32 id)
 	case BTF_KIND_UNION:
 		if (has_name(d, t))
 			break;
-		if (d->occ[id] < 2)
-			d->occ[id]++;
+		if (d->occ[tg_c_decl(d, id)] < 2)
+			d->occ[tg_c_decl(d, id)]++;
 		err = count_members(d, t);
 		break;
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64:
-		if (!has_name(d, t) && d->occ[id] < 2)
-			d->occ[id]++;
+		if (!has_name(d, t) && d->occ[tg_c_decl(d, id)] < 2)
+			d->occ[tg_c_decl(d, id)]++;
 		break;
 	case BTF_KIND_PTR:
 	case BTF_KIND_CONST:
@@ -221,13 +219,15 @@ static int count_inline(struct tg_c_dumper *d, __u32 id)
 
 static int count_all_inline(struct tg_c_dumper *d)
 {
-	__u32 id;
+	__u32 i;
 	int err = 0;
 
-	d->occ = calloc(d->nr_types, sizeof(*d->occ));
+	d->occ = tg_c_zalloc(d->decl_cnt + 1, sizeof(*d->occ));
 	if (!d->occ)
 		return -ENOMEM;
-	for (id = 1; id < d->nr_types && !err; id++) {
+	/* uses from named types: composites' members and typedefs */
+	for (i = 0; i < d->decl_cnt && !err; i++) {
+		__u32 id = d->decls[i];
 		const struct btf_type *t = type_of(d, id);
 
 		if (btf_is_composite(t) && has_name(d, t))
@@ -264,7 +264,7 @@ static int plan_ref(struct tg_c_dumper *d, __u32 id, bool strong);
 /* Make "struct foo" usable through a pointer. */
 static int plan_declare(struct tg_c_dumper *d, __u32 id)
 {
-	__u8 *st = &d->decl_state[id];
+	__u8 *st = &d->decl_state[tg_c_decl(d, id)];
 
 	if (*st & (DECL_DECLARED | DECL_DONE))
 		return 0;
@@ -300,7 +300,7 @@ static int plan_def_deps(struct tg_c_dumper *d, __u32 id)
 /* Plan the definition of @id, after everything it needs. */
 static int plan_def(struct tg_c_dumper *d, __u32 id)
 {
-	__u8 *st = &d->decl_state[id];
+	__u8 *st = &d->decl_state[tg_c_decl(d, id)];
 	__u32 saved_cur = d->cur_def;
 	int err;
 
@@ -474,7 +474,7 @@ static const char *anon_enum_key(const struct tg_c_dumper *d,
 	if (!btf_vlen(t))
 		return "";
 	off = btf_is_enum(t) ? btf_enum(t)->name_off : btf_enum64(t)->name_off;
-	return btf__name_by_offset(d->btf, off) ?: "";
+	return tg_c_str(d, off) ?: "";
 }
 
 /*
@@ -502,7 +502,7 @@ static bool root_of(const struct tg_c_dumper *d, __u32 id, struct tg_c_root *r)
 	}
 	named = has_name(d, t);
 	r->id = id;
-	r->key = d->names[id] ? d->names[id] : "";
+	r->key = tg_c_name_of(d, id) ?: "";
 	switch (btf_kind(t)) {
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64:
@@ -537,19 +537,14 @@ static bool root_of(const struct tg_c_dumper *d, __u32 id, struct tg_c_root *r)
 static int collect_roots(struct tg_c_dumper *d)
 {
 	struct tg_c_root *tmp;
-	__u32 id, cap = 0;
+	__u32 i;
 
-	for (id = 1; id < d->nr_types; id++) {
-		if (d->root_cnt == cap) {
-			cap = cap ? cap * 2 : 4096;
-			tmp = realloc(d->roots, cap * sizeof(*tmp));
-			if (!tmp)
-				return -ENOMEM;
-			d->roots = tmp;
-		}
-		/* root_of() fills the slot even for non-roots */
-		d->root_cnt += root_of(d, id, &d->roots[d->root_cnt]);
-	}
+	/* one more than needed: root_of() fills a slot even for non-roots */
+	d->roots = malloc((d->decl_cnt + 1) * sizeof(*d->roots));
+	if (!d->roots)
+		return -ENOMEM;
+	for (i = 0; i < d->decl_cnt; i++)
+		d->root_cnt += root_of(d, d->decls[i], &d->roots[d->root_cnt]);
 	if (d->sorted && d->root_cnt > 1) {
 		tmp = malloc(d->root_cnt / 2 * sizeof(*tmp) + sizeof(*tmp));
 		if (!tmp)
@@ -565,7 +560,7 @@ static int plan_steps(struct tg_c_dumper *d)
 	__u32 i;
 	int err = 0;
 
-	d->decl_state = calloc(d->nr_types, 1);
+	d->decl_state = tg_c_zalloc(d->decl_cnt + 1, 1);
 	if (!d->decl_state)
 		return -ENOMEM;
 	for (i = 0; i < d->root_cnt && !err; i++) {
@@ -691,11 +686,11 @@ static void print_enum(struct tg_c_dumper *d, struct out *o, __u32 id, int lvl)
 		out_str(o, " __attribute__((mode(");
 		out_str(o, enum_mode(t->size));
 		out_str(o, ")))");
-		if (d->names[id])
+		if (tg_c_name_of(d, id))
 			out_mem(o, " ", 1);
 	}
-	if (d->names[id])
-		out_word(o, d->names[id]);
+	if (tg_c_name_of(d, id))
+		out_word(o, tg_c_name_of(d, id));
 	if (!n) {
 		/* an enum BTF knows only by name: a forward declaration */
 		return;
@@ -704,7 +699,7 @@ static void print_enum(struct tg_c_dumper *d, struct out *o, __u32 id, int lvl)
 	for (i = 0; i < n; i++) {
 		__u32 off = btf_is_enum(t) ? btf_enum(t)[i].name_off :
 					     btf_enum64(t)[i].name_off;
-		const char *name = btf__name_by_offset(d->btf, off);
+		const char *name = tg_c_str(d, off);
 
 		out_indent(o, lvl + 1);
 		out_str(o, name ? name : "");
@@ -828,15 +823,15 @@ static int print_composite(struct tg_c_dumper *d, struct out *o, __u32 id,
 	if (!l)
 		return -TG_ERRNO__BTF;
 	out_str(o, is_union ? "union" : "struct");
-	if (d->names[id])
-		out_word(o, d->names[id]);
+	if (tg_c_name_of(d, id))
+		out_word(o, tg_c_name_of(d, id));
 	out_str(o, " {");
 	if (btf_vlen(t) || l->tail_pad_bits)
 		out_str(o, "\n");
 	for (i = 0; i < btf_vlen(t); i++) {
 		const struct tg_c_member_layout *ml =
 			l->members ? &l->members[i] : NULL;
-		const char *name = btf__name_by_offset(d->btf, m[i].name_off);
+		const char *name = tg_c_str(d, m[i].name_off);
 		__u64 off;
 		__u32 bits;
 
@@ -936,21 +931,21 @@ static int print_base(struct tg_c_dumper *d, struct out *o, __u32 id, int lvl)
 		out_word(o, float_name(t));
 		return 0;
 	case BTF_KIND_TYPEDEF:
-		out_word(o, d->names[id]);
+		out_word(o, tg_c_name_of(d, id));
 		return 0;
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
-		if (d->names[id]) {
+		if (tg_c_name_of(d, id)) {
 			out_word(o, btf_is_union(t) ? "union" : "struct");
-			out_word(o, d->names[id]);
+			out_word(o, tg_c_name_of(d, id));
 			return 0;
 		}
 		return print_composite(d, o, id, lvl);
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64:
-		if (d->names[id]) {
+		if (tg_c_name_of(d, id)) {
 			out_word(o, "enum");
-			out_word(o, d->names[id]);
+			out_word(o, tg_c_name_of(d, id));
 			return 0;
 		}
 		if (enum_is_standalone(d, id)) {
@@ -964,7 +959,7 @@ static int print_base(struct tg_c_dumper *d, struct out *o, __u32 id, int lvl)
 		t = type_of(d, id);
 		out_word(o, btf_is_union(t) ||
 			    (btf_is_fwd(t) && btf_kflag(t)) ? "union" : "struct");
-		out_word(o, d->names[id]);
+		out_word(o, tg_c_name_of(d, id));
 		return 0;
 	default:
 		return -TG_ERRNO__BTF;
@@ -1103,7 +1098,7 @@ static int print_params(struct tg_c_dumper *d, struct out *o,
 	if (!n)
 		out_str(o, "void");
 	for (i = 0; i < n; i++) {
-		const char *pname = btf__name_by_offset(d->btf, p[i].name_off);
+		const char *pname = tg_c_str(d, p[i].name_off);
 
 		if (i)
 			out_str(o, ", ");
@@ -1204,7 +1199,7 @@ static int print_step(struct tg_c_dumper *d, struct out *o,
 				(btf_is_fwd(t) && btf_kflag(t));
 
 		out_str(o, is_union ? "union " : "struct ");
-		out_str(o, d->names[s->id]);
+		out_str(o, tg_c_name_of(d, s->id));
 		out_str(o, ";\n\n");
 		return 0;
 	}
@@ -1219,7 +1214,7 @@ static int print_step(struct tg_c_dumper *d, struct out *o,
 		break;
 	case BTF_KIND_TYPEDEF:
 		out_str(o, "typedef ");
-		err = print_decl(d, o, t->type, d->names[s->id], 0);
+		err = print_decl(d, o, t->type, tg_c_name_of(d, s->id), 0);
 		break;
 	default:
 		return -TG_ERRNO__BTF;
@@ -1320,15 +1315,73 @@ static int plan_parallel(struct tg_c_dumper *d)
 	return err ? err : order_err;
 }
 
+/*
+ * libbpf answers every string lookup with a call. The string section of
+ * BTF without a base is one block; libbpf does not give its length, but
+ * answers NULL exactly past its end, so a binary search finds it.
+ */
+static void map_strings(struct tg_c_dumper *d)
+{
+	__u32 lo = 0, hi = 1;
+
+	d->strs = btf__name_by_offset(d->btf, 0);
+	if (!d->strs || btf__base_btf(d->btf))
+		return;
+	while (btf__name_by_offset(d->btf, hi)) {
+		if (hi > UINT32_MAX / 2)
+			return;
+		lo = hi;
+		hi *= 2;
+	}
+	while (hi - lo > 1) {
+		__u32 mid = lo + (hi - lo) / 2;
+
+		if (btf__name_by_offset(d->btf, mid))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	d->strs_len = hi;
+}
+
+static bool is_decl_kind(const struct btf_type *t)
+{
+	switch (btf_kind(t)) {
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_FWD:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The one pass over all types: every later pass walks d->decls only. */
 static int index_types(struct tg_c_dumper *d)
 {
 	__u32 id;
 
 	d->types = malloc(d->nr_types * sizeof(*d->types));
-	if (!d->types)
+	d->decls = malloc(d->nr_types * sizeof(*d->decls));
+	d->decl_idx = malloc(d->nr_types * sizeof(*d->decl_idx));
+	if (!d->types || !d->decls || !d->decl_idx)
 		return -ENOMEM;
-	for (id = 0; id < d->nr_types; id++)
-		d->types[id] = btf__type_by_id(d->btf, id);
+	d->types[0] = btf__type_by_id(d->btf, 0);
+	d->decl_idx[0] = 0;
+	for (id = 1; id < d->nr_types; id++) {
+		const struct btf_type *t = btf__type_by_id(d->btf, id);
+
+		d->types[id] = t;
+		d->decl_idx[id] = 0;
+		if (!is_decl_kind(t))
+			continue;
+		d->decls[d->decl_cnt++] = id;
+		d->decl_idx[id] = d->decl_cnt;
+		d->name_bound += 1 + (btf_is_any_enum(t) ? btf_vlen(t) : 0);
+	}
 	return 0;
 }
 
@@ -1348,6 +1401,7 @@ int tg_c_dumper__new(const struct tg_btf *btf, const struct tg_c_opts *opts,
 	d->nr_types = btf__type_cnt(d->btf);
 	d->sorted = !TG_OPTS_GET(opts, unsorted, false);
 
+	map_strings(d);
 	err = index_types(d);
 	if (!err)
 		err = plan_parallel(d);
@@ -1568,7 +1622,7 @@ const char *tg_c_dumper__name(const struct tg_c_dumper *d, __u32 id)
 		return NULL;
 	if (btf_is_fwd(type_of(d, id)))
 		id = tg_c_fwd_alias(d, id);
-	return d->names[id];
+	return tg_c_name_of(d, id);
 }
 
 void tg_c_dumper__free(struct tg_c_dumper *d)
@@ -1578,6 +1632,8 @@ void tg_c_dumper__free(struct tg_c_dumper *d)
 	tg_c_names_free(d);
 	tg_c_layouts_free(d);
 	free(d->types);
+	free(d->decls);
+	free(d->decl_idx);
 	free(d->roots);
 	free(d->occ);
 	free(d->decl_state);

@@ -9,11 +9,12 @@
 #define __TG_EMIT_C_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <linux/types.h>
+#include <bpf/btf.h>
 #include "internal.h"
-
-struct btf;
-struct btf_type;
 
 /* What must be written around one member for its offset to come out right. */
 struct tg_c_member_layout {
@@ -23,12 +24,12 @@ struct tg_c_member_layout {
 
 /* How a struct or union is written so that clang lays it out as in BTF. */
 struct tg_c_layout {
-	__u8 state;		/* planning state, see c_layout.c */
+	struct tg_c_member_layout *members;	/* NULL: nothing per member */
 	__u32 align;		/* alignment of the type as written, bytes */
 	__u32 align_attr;	/* __attribute__((aligned(N))) on the type */
 	__u32 tail_pad_bits;	/* unnamed bitfields after the last member */
+	__u8 state;		/* planning state, see c_layout.c */
 	bool packed;
-	struct tg_c_member_layout *members;	/* NULL: nothing per member */
 };
 
 struct tg_c_id_pair {
@@ -60,10 +61,25 @@ struct tg_c_dumper {
 	__u32 nr_types;		/* btf__type_cnt(): ids are 1..nr_types-1 */
 	/* every type by id: libbpf's accessor is a call per use */
 	const struct btf_type **types;
+	/* the string section, when it can be read directly (see tg_c_str()) */
+	const char *strs;
+	__u32 strs_len;
+	/*
+	 * Enums, structs, unions, typedefs and forwards by id: the only types
+	 * that are named or written on their own, a sixth of them all.
+	 */
+	__u32 *decls;
+	__u32 decl_cnt;
+	/*
+	 * id -> index in decls plus one, 0 for other types: what is kept
+	 * per declaration is in arrays indexed by this (slot 0 for the rest).
+	 */
+	__u32 *decl_idx;
+	__u32 name_bound;	/* names they have, enumerators included, at most */
 	bool sorted;
 
 	/* c_names.c */
-	const char **names;	/* C name per id, NULL if it has none */
+	const char **names;	/* C name per decl, NULL if it has none */
 	char **owned_names;	/* the suffixed names we allocated */
 	__u32 owned_cnt;
 	struct tg_c_id_pair *fwd_aliases;	/* FWD -> type named for it */
@@ -74,15 +90,14 @@ struct tg_c_dumper {
 	__u32 typedef_mask;
 
 	/* c_layout.c */
-	struct tg_c_layout *layouts;	/* one per struct/union, [0] unused */
-	__u32 *layout_idx;	/* id -> index in layouts, 0 if none */
+	struct tg_c_layout *layouts;	/* per decl, used for structs/unions */
 	int layout_depth;	/* planned alongside the order: its own */
 
 	/* emit_c.c */
 	struct tg_c_root *roots;	/* sorted, until the steps are planned */
 	__u32 root_cnt;
-	__u8 *occ;		/* inline uses of anonymous types: 0, 1, 2+ */
-	__u8 *decl_state;
+	__u8 *occ;		/* per decl: inline uses if anonymous: 0, 1, 2+ */
+	__u8 *decl_state;	/* per decl */
 	struct tg_c_step *steps;
 	__u32 step_cnt, step_cap;
 	__u32 cur_def;		/* type whose definition is being planned */
@@ -115,6 +130,54 @@ static inline const struct btf_type *tg_c_type(const struct tg_c_dumper *d,
 					       __u32 id)
 {
 	return id < d->nr_types ? d->types[id] : NULL;
+}
+
+/*
+ * Zeroed memory for tables written at random: calloc() leaves fresh pages
+ * unmapped, so a first read maps the shared zero page and the first write
+ * after it faults again and flushes the TLB of every core we run on.
+ */
+static inline void *tg_c_zalloc(size_t n, size_t size)
+{
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	p = malloc(n * size);
+	if (!p)
+		return NULL;
+	/* or the compiler turns malloc() and memset() back into calloc() */
+	__asm__ __volatile__("" : : "r"(p) : "memory");
+	return memset(p, 0, n * size);
+}
+
+/* Index of @id in d->decls plus one; 0 if it is no declaration. */
+static inline __u32 tg_c_decl(const struct tg_c_dumper *d, __u32 id)
+{
+	return id < d->nr_types ? d->decl_idx[id] : 0;
+}
+
+/* The C name of type @id, NULL if it has none. */
+static inline const char *tg_c_name_of(const struct tg_c_dumper *d, __u32 id)
+{
+	return d->names[tg_c_decl(d, id)];
+}
+
+/* The string at @off, or NULL if there is none: btf__name_by_offset(). */
+static inline const char *tg_c_str(const struct tg_c_dumper *d, __u32 off)
+{
+	if (off < d->strs_len)
+		return d->strs + off;
+	return btf__name_by_offset(d->btf, off);
+}
+
+/* The name of @t, "" if it has none. */
+static inline const char *tg_c_name(const struct tg_c_dumper *d,
+				    const struct btf_type *t)
+{
+	const char *s = tg_c_str(d, t->name_off);
+
+	return s ? s : "";
 }
 
 #endif /* __TG_EMIT_C_H */
