@@ -23,9 +23,12 @@ MANDIR ?= $(PREFIX)/share/man
 
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror -Wno-missing-field-initializers
-LIB_PKGS := libbpf libelf zlib
+LIB_PKGS := libbpf libelf zlib liblzma libzstd liblz4
+# bzip2 and lzo2 may come without pkg-config files: linked by name.
+LIB_EXTRA_LIBS := -lbz2 -llzo2
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) 2>/dev/null)
-PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(LIB_PKGS) 2>/dev/null) -pthread
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(LIB_PKGS) 2>/dev/null) \
+	   $(LIB_EXTRA_LIBS) -pthread
 
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

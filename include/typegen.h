@@ -62,7 +62,7 @@ struct btf;
 enum tg_errno {
 	__TG_ERRNO__START = 4000,
 	TG_ERRNO__EMPTY = __TG_ERRNO__START,	/* the file is empty */
-	TG_ERRNO__FORMAT,	/* neither raw BTF nor ELF */
+	TG_ERRNO__FORMAT,	/* no format this library reads */
 	TG_ERRNO__TRUNC,	/* shorter than its own headers say */
 	TG_ERRNO__NOBTF,	/* an ELF file without a .BTF section */
 	TG_ERRNO__BTF,		/* BTF data that does not validate */
@@ -70,6 +70,19 @@ enum tg_errno {
 	TG_ERRNO__ENV_EMPTY,	/* REDBPF_VMLINUX is set to "" */
 	TG_ERRNO__NOTFOUND,	/* no candidate for the kernel's BTF worked */
 	TG_ERRNO__CYCLE,	/* types that no C declaration order satisfies */
+	TG_ERRNO__CORRUPT,	/* compressed data that does not decode */
+	TG_ERRNO__CHECKSUM,	/* compressed data that fails its checksum */
+	TG_ERRNO__ZTRUNC,	/* compressed data that ends too early */
+	TG_ERRNO__TOOBIG,	/* decompresses to more than the size limit */
+	TG_ERRNO__DEPTH,	/* containers nested deeper than TG_MAX_LAYERS */
+	TG_ERRNO__TAR,		/* a tar archive with a broken header */
+	TG_ERRNO__NOARCHBTF,	/* an archive without a BTF file in it */
+	TG_ERRNO__MULTIBTF,	/* an archive with several BTF files */
+	TG_ERRNO__KIMAGE,	/* a boot image with no kernel ELF to be found */
+	TG_ERRNO__NEEDBASE,	/* split BTF (a module's) opened without a base */
+	TG_ERRNO__BASE,		/* split BTF that does not fit the base given */
+	TG_ERRNO__NOTSPLIT,	/* not split BTF, where a module's was needed */
+	TG_ERRNO__STALE,	/* a kernel image of another build than the running one */
 	__TG_ERRNO__END,
 };
 
@@ -88,30 +101,83 @@ TG_API int tg_strerror(int err, char *buf, size_t size);
  * Loading kernel types
  */
 
-/* What a file turned out to be. Recognised by content, never by name. */
+/*
+ * What a file turned out to be. Recognised by content, never by name: the
+ * magic numbers of each format, "ustar" at offset 257 for tar, and "HdrS"
+ * at 0x202 (with the boot flag 0xaa55 at 0x1fe) for an x86 boot image.
+ *
+ * Formats nest: a file is a chain of layers, from the file itself to the raw
+ * BTF or ELF holding the types, e.g. XZ, TAR, RAW_BTF for a btfhub archive
+ * (<release>.btf.tar.xz), BZIMAGE, XZ, ELF for a Debian vmlinuz, ZSTD, ELF
+ * for a kernel module (.ko.zst). At most TG_MAX_LAYERS layers are followed.
+ */
 enum tg_format {
 	TG_FORMAT_UNKNOWN = 0,
 	TG_FORMAT_RAW_BTF,	/* raw BTF, as in /sys/kernel/btf/vmlinux */
 	TG_FORMAT_ELF,		/* an ELF file with a .BTF section */
+	TG_FORMAT_GZIP,		/* gzip (.gz) */
+	TG_FORMAT_XZ,		/* xz (.xz) */
+	TG_FORMAT_ZSTD,		/* zstd (.zst) */
+	TG_FORMAT_LZMA,		/* legacy lzma (.lzma, LZMA_Alone) */
+	TG_FORMAT_BZIP2,	/* bzip2 (.bz2) */
+	TG_FORMAT_LZ4,		/* lz4, frame or legacy (lz4 -l, as kernels) */
+	TG_FORMAT_LZO,		/* lzop (.lzo) */
+	TG_FORMAT_TAR,		/* a ustar or GNU tar archive */
+	TG_FORMAT_BZIMAGE,	/* an x86 boot image (vmlinuz, bzImage) */
 };
+
+/* The deepest nesting of layers followed (-TG_ERRNO__DEPTH beyond it). */
+#define TG_MAX_LAYERS 8
+
+/*
+ * The largest size a decompressed layer may have unless
+ * tg_open_opts.max_size says otherwise (-TG_ERRNO__TOOBIG beyond it): a
+ * guard against decompression bombs, ten times a kernel's vmlinux.
+ */
+#define TG_MAX_SIZE_DEFAULT (1UL << 30)
 
 /* A set of kernel types, with where they came from. */
 struct tg_btf;
 
 struct tg_open_opts {
 	size_t sz;	/* sizeof(struct tg_open_opts) */
+	/*
+	 * The kernel's types, for an input that is split BTF (a module's,
+	 * from /sys/kernel/btf/<module> or a .ko): its type ids and string
+	 * offsets continue those of @base. Used only when the input is
+	 * split; @base must not be split itself and must outlive the new
+	 * object.
+	 */
+	const struct tg_btf *base;
+	/* Largest decompressed layer; 0 means TG_MAX_SIZE_DEFAULT. */
+	size_t max_size;
+	size_t :0;
 };
-#define tg_open_opts__last_field sz
+#define tg_open_opts__last_field max_size
 
 /*
  * tg_btf__open - load the types in the file at @path.
- * @path: raw BTF or an ELF file with a .BTF section.
+ * @path: raw BTF or an ELF file with a .BTF section, either of them
+ *	compressed (gzip, xz, zstd, lzma, bzip2, lz4, lzop) or in a tar
+ *	archive (as one file; btfhub's <release>.btf.tar.xz), or an x86 boot
+ *	image whose compressed kernel carries .BTF (vmlinuz). BTF of either
+ *	byte order. Split BTF (a kernel module's) needs @opts->base.
  * @opts: options, or NULL.
  * @btfp: on success, the new object (free with tg_btf__free()).
  *
+ * Split BTF is recognised by its string section, which does not start
+ * with the empty string as standalone BTF must; it is checked against the
+ * base: every type id it uses must exist and every name must start a
+ * string, else -TG_ERRNO__BASE.
+ *
  * Returns 0 or a negative error: -ENOENT, -EISDIR, -EACCES...,
  * -TG_ERRNO__EMPTY, -TG_ERRNO__FORMAT, -TG_ERRNO__TRUNC, -TG_ERRNO__NOBTF,
- * -TG_ERRNO__BTF, -TG_ERRNO__ELF.
+ * -TG_ERRNO__BTF, -TG_ERRNO__ELF; for compressed data -TG_ERRNO__CORRUPT,
+ * -TG_ERRNO__CHECKSUM, -TG_ERRNO__ZTRUNC, -TG_ERRNO__TOOBIG; for archives
+ * -TG_ERRNO__TAR, -TG_ERRNO__NOARCHBTF, -TG_ERRNO__MULTIBTF; for boot
+ * images -TG_ERRNO__KIMAGE; -TG_ERRNO__DEPTH; for split BTF
+ * -TG_ERRNO__NEEDBASE (no @opts->base) or -TG_ERRNO__BASE; -EINVAL if
+ * @opts->base is itself split.
  */
 TG_API int tg_btf__open(const char *path, const struct tg_open_opts *opts,
 			struct tg_btf **btfp);
@@ -129,17 +195,120 @@ TG_API int tg_btf__open_mem(const void *data, size_t size, const char *name,
 /* tg_btf__free - release @btf and everything it owns. NULL is a no-op. */
 TG_API void tg_btf__free(struct tg_btf *btf);
 
-/* tg_btf__btf - the types, as a libbpf object owned by @btf. */
+/*
+ * tg_btf__btf - the types, as a libbpf object owned by @btf. For split BTF
+ * its base is the base's own libbpf object: ids 1.. are the base's types.
+ */
 TG_API const struct btf *tg_btf__btf(const struct tg_btf *btf);
 
-/* tg_btf__format - what kind of file the types were read from. */
+/*
+ * tg_btf__format - what kind of file the types were read from: the
+ * outermost layer (TG_FORMAT_XZ for a .btf.tar.xz). TG_FORMAT_UNKNOWN for
+ * types made by tg_btf__merge().
+ */
 TG_API enum tg_format tg_btf__format(const struct tg_btf *btf);
+
+/* tg_btf__layer_cnt - how many layers the input had (0 for merged types). */
+TG_API size_t tg_btf__layer_cnt(const struct tg_btf *btf);
+
+/*
+ * tg_btf__layer - layer @idx, the file itself first and the raw BTF or ELF
+ * last; TG_FORMAT_UNKNOWN past the last one.
+ */
+TG_API enum tg_format tg_btf__layer(const struct tg_btf *btf, size_t idx);
+
+/* tg_format__str - a short name: "raw BTF", "ELF", "xz", "bzImage"... */
+TG_API const char *tg_format__str(enum tg_format fmt);
 
 /*
  * tg_btf__path - the file the types were read from, or the name given to
- * tg_btf__open_mem() (NULL if it was given none).
+ * tg_btf__open_mem() (NULL if it was given none, and for merged types).
  */
 TG_API const char *tg_btf__path(const struct tg_btf *btf);
+
+/* tg_btf__base - the base of split BTF (tg_open_opts.base), else NULL. */
+TG_API const struct tg_btf *tg_btf__base(const struct tg_btf *btf);
+
+/*
+ * tg_btf__build_id - the GNU build ID of the ELF file the types were read
+ * from (a vmlinux, a vmlinuz's kernel, a .ko), or NULL when there is none
+ * (raw BTF). *@size is set to its length in bytes.
+ */
+TG_API const unsigned char *tg_btf__build_id(const struct tg_btf *btf,
+					     size_t *size);
+
+/* ------------------------------------------------------------------------
+ * Kernel modules
+ *
+ * A module's BTF is split BTF on the kernel's (see tg_open_opts.base).
+ * Several modules of one kernel can be merged into one set of types.
+ */
+
+struct tg_merge_opts {
+	size_t sz;		/* sizeof(struct tg_merge_opts) */
+	/*
+	 * Keep only the types the modules add, and of the base's only those
+	 * they need: by value in full, named structs and unions reached only
+	 * through pointers as forward declarations. Default: all of the
+	 * base's types and the modules'.
+	 */
+	bool module_only;
+	size_t :0;
+};
+#define tg_merge_opts__last_field module_only
+
+/*
+ * tg_btf__merge - the types of @base and of @cnt modules, deduplicated.
+ * @base: the kernel's types; not split.
+ * @mods: @cnt >= 1 modules, each opened as split BTF on @base itself.
+ * @opts: options, or NULL.
+ * @btfp: on success, new standalone (not split) types, which neither
+ *	@base nor @mods need to outlive; free with tg_btf__free().
+ *
+ * The modules' types are deduplicated against the base and each other
+ * (libbpf's btf__dedup()): a type that two modules define alike, or that
+ * a module repeats from the base, is there once. The ids of @base's types
+ * are kept unless @opts->module_only. Byte order and pointer size are the
+ * base's.
+ *
+ * Returns 0, -EINVAL (no modules, a NULL one, @base split),
+ * -TG_ERRNO__NOTSPLIT (a module that is not split BTF on @base), -ENOMEM,
+ * or -TG_ERRNO__BTF if libbpf cannot deduplicate the types.
+ */
+TG_API int tg_btf__merge(const struct tg_btf *base,
+			 struct tg_btf *const *mods, size_t cnt,
+			 const struct tg_merge_opts *opts,
+			 struct tg_btf **btfp);
+
+/* ------------------------------------------------------------------------
+ * Writing raw BTF
+ */
+
+enum tg_byte_order {
+	TG_BYTE_ORDER_INPUT = 0,	/* as the input had it */
+	TG_BYTE_ORDER_NATIVE,		/* this machine's */
+	TG_BYTE_ORDER_LITTLE,
+	TG_BYTE_ORDER_BIG,
+};
+
+struct tg_raw_opts {
+	size_t sz;		/* sizeof(struct tg_raw_opts) */
+	enum tg_byte_order byte_order;
+	size_t :0;
+};
+#define tg_raw_opts__last_field byte_order
+
+/*
+ * tg_btf__write_raw - write the types to @out as raw BTF, the format of
+ * /sys/kernel/btf/: loading the output gives the same types. Split BTF (a
+ * module's) is written split, as /sys/kernel/btf/<module> is: only its own
+ * types, loadable again on the same base.
+ * @opts: options (byte order; default: the input's), or NULL.
+ *
+ * Returns 0, -EINVAL (bad opts), -ENOMEM, or -EIO if writing failed.
+ */
+TG_API int tg_btf__write_raw(const struct tg_btf *btf, FILE *out,
+			     const struct tg_raw_opts *opts);
 
 /* ------------------------------------------------------------------------
  * Finding the kernel's types
@@ -156,7 +325,14 @@ TG_API const char *tg_btf__path(const struct tg_btf *btf);
  *	/usr/lib/debug/boot/vmlinux-R
  *	/usr/lib/debug/boot/vmlinux-R.debug
  *	/usr/lib/debug/lib/modules/R/vmlinux
+ *	/boot/vmlinuz-R
  *    and the first that loads wins;
+ *  - when probing for the running kernel (no release and no sysroot
+ *    given), a candidate read from an ELF file (a vmlinux, the kernel in
+ *    a vmlinuz) whose GNU build ID differs from the one the running kernel
+ *    gives in /sys/kernel/notes is stale: rejected with -TG_ERRNO__STALE.
+ *    Raw BTF, files without a build ID, and a kernel that does not give
+ *    its own are not checked;
  *  - REDBPF_VMLINUX set to "" is an error (-TG_ERRNO__ENV_EMPTY), never a
  *    silent probe.
  * Every candidate tried is recorded, with the reason it was rejected, so a

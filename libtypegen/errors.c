@@ -8,7 +8,8 @@
 
 static const char *const tg_errno_msgs[] = {
 	[TG_ERRNO__EMPTY - __TG_ERRNO__START] = "file is empty",
-	[TG_ERRNO__FORMAT - __TG_ERRNO__START] = "not raw BTF or an ELF file",
+	[TG_ERRNO__FORMAT - __TG_ERRNO__START] =
+		"not BTF, ELF, a boot image, a tar archive or compressed data",
 	[TG_ERRNO__TRUNC - __TG_ERRNO__START] = "file is truncated",
 	[TG_ERRNO__NOBTF - __TG_ERRNO__START] = "ELF file has no .BTF section",
 	[TG_ERRNO__BTF - __TG_ERRNO__START] = "invalid BTF data",
@@ -17,6 +18,28 @@ static const char *const tg_errno_msgs[] = {
 		"REDBPF_VMLINUX is set but empty (unset it, or set it to a path or to \"system\")",
 	[TG_ERRNO__NOTFOUND - __TG_ERRNO__START] = "no kernel BTF found",
 	[TG_ERRNO__CYCLE - __TG_ERRNO__START] = "unsatisfiable type cycle",
+	[TG_ERRNO__CORRUPT - __TG_ERRNO__START] = "compressed data is corrupt",
+	[TG_ERRNO__CHECKSUM - __TG_ERRNO__START] =
+		"compressed data fails its checksum",
+	[TG_ERRNO__ZTRUNC - __TG_ERRNO__START] = "compressed data is truncated",
+	[TG_ERRNO__TOOBIG - __TG_ERRNO__START] =
+		"decompressed data exceeds the size limit (1 GiB by default)",
+	[TG_ERRNO__DEPTH - __TG_ERRNO__START] =
+		"compressed or archived too many times over (8 layers at most)",
+	[TG_ERRNO__TAR - __TG_ERRNO__START] = "invalid tar archive",
+	[TG_ERRNO__NOARCHBTF - __TG_ERRNO__START] = "archive holds no BTF file",
+	[TG_ERRNO__MULTIBTF - __TG_ERRNO__START] =
+		"archive holds more than one BTF file",
+	[TG_ERRNO__KIMAGE - __TG_ERRNO__START] =
+		"no kernel ELF found in the boot image",
+	[TG_ERRNO__NEEDBASE - __TG_ERRNO__START] =
+		"split BTF (a kernel module's) needs the kernel's BTF as its base",
+	[TG_ERRNO__BASE - __TG_ERRNO__START] =
+		"split BTF does not match its base BTF",
+	[TG_ERRNO__NOTSPLIT - __TG_ERRNO__START] =
+		"not a kernel module's BTF (split BTF)",
+	[TG_ERRNO__STALE - __TG_ERRNO__START] =
+		"build ID does not match the running kernel's",
 };
 
 /* Every code in enum tg_errno needs a message: fail the build otherwise. */

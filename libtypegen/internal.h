@@ -6,14 +6,25 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
+#include <linux/types.h>
 #include "typegen.h"
 
 struct btf;
+struct btf_type;
+
+/* Longest GNU build ID kept (SHA-1 gives 20 bytes; 64 leaves room). */
+#define TG_BUILD_ID_MAX 64
 
 struct tg_btf {
 	struct btf *btf;
 	char *path;
-	enum tg_format format;
+	enum tg_format format;	/* layers[0], or UNKNOWN */
+	enum tg_format layers[TG_MAX_LAYERS];
+	size_t layer_cnt;
+	/* Split BTF: the base it was opened on (not owned). */
+	const struct tg_btf *base;
+	unsigned char build_id[TG_BUILD_ID_MAX];
+	size_t build_id_sz;
 };
 
 /*
@@ -55,5 +66,85 @@ static inline bool tg_opts_valid(const void *opts, size_t known_sz,
 /* load.c */
 int tg_btf_from_mem(const void *data, size_t size, const char *name,
 		    struct tg_btf **btfp);
+/* A new object holding @btf (taken over, freed on failure). */
+int tg_btf_wrap(struct btf *btf, const char *name, struct tg_btf **btfp);
+
+/*
+ * decompress.c - the compressed formats, recognised by their magic numbers
+ * and decoded by their own libraries (zlib, liblzma, libzstd, libbz2,
+ * liblz4, liblzo2) into one growing buffer.
+ */
+
+/* Stop at the end of the first stream; ignore what follows it. */
+#define TG_DZ_SINGLE	(1U << 0)
+/* Give up (-TG_ERRNO__CORRUPT) as soon as the output is not ELF. */
+#define TG_DZ_ELF	(1U << 1)
+
+/* The compressed format @data starts with, or TG_FORMAT_UNKNOWN. */
+enum tg_format tg_compression_detect(const void *data, size_t size);
+/* True if @size bytes are too few for a magic number they begin. */
+bool tg_compression_prefix(const void *data, size_t size);
+
+/*
+ * Decode @size bytes of @fmt at @data into a new malloc'ed buffer
+ * (*@outp, *@out_szp bytes) of at most @max bytes. Returns 0, -ENOMEM,
+ * -TG_ERRNO__CORRUPT, -TG_ERRNO__CHECKSUM, -TG_ERRNO__ZTRUNC or
+ * -TG_ERRNO__TOOBIG; *@outp is NULL on failure.
+ */
+int tg_decompress(enum tg_format fmt, const void *data, size_t size,
+		  unsigned int flags, size_t max, void **outp,
+		  size_t *out_szp);
+
+/* archive.c - the regular files of a ustar or GNU tar archive. */
+struct tg_tar {
+	const unsigned char *data;
+	size_t size;
+	size_t pos;
+};
+
+bool tg_tar_detect(const void *data, size_t size);
+void tg_tar_init(struct tg_tar *t, const void *data, size_t size);
+/*
+ * The next regular file: returns 1 with its content in *@datap and *@sizep
+ * (pointing into the archive), 0 at the end of the archive,
+ * -TG_ERRNO__TAR for a broken header or -TG_ERRNO__TRUNC.
+ */
+int tg_tar_next(struct tg_tar *t, const void **datap, size_t *sizep);
+
+/* bzimage.c - the kernel ELF inside an x86 boot image. */
+bool tg_bzimage_detect(const void *data, size_t size);
+/*
+ * Find the compressed kernel in the boot image at @data (by the setup
+ * header's payload fields, else by scanning for compressed data that
+ * decodes to ELF), decompress it into a new buffer (*@elfp, *@elf_szp
+ * bytes, at most @max) and say how it was compressed (*@comp). Returns 0,
+ * -TG_ERRNO__TRUNC (the payload lies past the end of the file), a
+ * decompression error of the payload the header names, -TG_ERRNO__KIMAGE
+ * or -ENOMEM.
+ */
+int tg_bzimage_extract(const void *data, size_t size, size_t max,
+		       void **elfp, size_t *elf_szp, enum tg_format *comp);
+
+/* split.c - split BTF (modules). */
+
+/* Call @fn on every type id / string offset that @t holds. */
+typedef int (*tg_u32_fn)(__u32 *v, void *ctx);
+int tg_type_visit_ids(struct btf_type *t, tg_u32_fn fn, void *ctx);
+int tg_type_visit_strs(struct btf_type *t, tg_u32_fn fn, void *ctx);
+
+/*
+ * Check that the types of @btf from id @first on refer only to types that
+ * exist and name only strings that exist; with @starts, also that every
+ * name starts a string, which a split BTF on the wrong base fails.
+ * Returns 0 or -EINVAL.
+ */
+int tg_btf_check_refs(const struct btf *btf, __u32 first, bool starts);
+
+/* locate.c - for tests: check build IDs against this notes file. */
+struct tg_locator;
+int tg_locator_set_notes(struct tg_locator *loc, const char *path);
+/* The GNU build ID in a notes blob (as /sys/kernel/notes); 0 if none. */
+size_t tg_notes_build_id(const void *notes, size_t size, bool swap,
+			 unsigned char *id, size_t id_max);
 
 #endif /* __TG_INTERNAL_H */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Loading BTF from raw BTF or from the .BTF section of an ELF file.
+ * Loading BTF from raw BTF or from the .BTF section of an ELF file, and
+ * from the containers these come in: compressed data, tar archives, x86
+ * boot images. Each is a layer, unwrapped in memory until raw BTF or ELF.
  *
  * The input is recognised by its content. Headers are checked here before
  * libbpf or libelf see the data, so that a cut file is reported as
@@ -10,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <limits.h>
 #include <libelf.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,6 +26,16 @@
 
 /* Enough bytes to hold the largest ELF header (and the BTF header). */
 #define PREFIX_SZ sizeof(Elf64_Ehdr)
+
+/* The state of one load, through its layers. */
+struct load_ctx {
+	const struct tg_btf *base;	/* for split BTF, or NULL */
+	size_t max_size;		/* of a decompressed layer */
+	enum tg_format layers[TG_MAX_LAYERS];
+	size_t layer_cnt;
+	unsigned char build_id[TG_BUILD_ID_MAX];
+	size_t build_id_sz;
+};
 
 /* What an ELF header says about the file's layout. */
 struct elf_layout {
@@ -60,7 +73,8 @@ static bool is_elf(const void *data, size_t size)
 
 /*
  * Decide what the input is from its first @size bytes (all of it if it is
- * shorter than PREFIX_SZ).
+ * shorter than PREFIX_SZ). The boot image and tar tests look further in,
+ * so they only match inputs long enough to hold what they look for.
  */
 static int detect_format(const void *data, size_t size, enum tg_format *fmt)
 {
@@ -69,18 +83,23 @@ static int detect_format(const void *data, size_t size, enum tg_format *fmt)
 
 	if (size == 0)
 		return -TG_ERRNO__EMPTY;
-	if (is_raw_btf(data, size)) {
-		*fmt = TG_FORMAT_RAW_BTF;
-		return 0;
-	}
-	if (is_elf(data, size)) {
+	if (tg_bzimage_detect(data, size))
+		*fmt = TG_FORMAT_BZIMAGE;
+	else if (is_elf(data, size))
 		*fmt = TG_FORMAT_ELF;
+	else if (is_raw_btf(data, size))
+		*fmt = TG_FORMAT_RAW_BTF;
+	else if (tg_tar_detect(data, size))
+		*fmt = TG_FORMAT_TAR;
+	else
+		*fmt = tg_compression_detect(data, size);
+	if (*fmt != TG_FORMAT_UNKNOWN)
 		return 0;
-	}
 	/* Too short to hold a whole magic, but what is there matches one. */
 	if (is_prefix_of(data, size, ELFMAG, SELFMAG) ||
 	    is_prefix_of(data, size, btf_le, sizeof(btf_le)) ||
-	    is_prefix_of(data, size, btf_be, sizeof(btf_be)))
+	    is_prefix_of(data, size, btf_be, sizeof(btf_be)) ||
+	    tg_compression_prefix(data, size))
 		return -TG_ERRNO__TRUNC;
 	return -TG_ERRNO__FORMAT;
 }
@@ -117,13 +136,134 @@ static int check_raw_btf_header(const void *data, size_t size)
 	return 0;
 }
 
-static int btf_from_bytes(const void *data, size_t size, struct btf **btfp)
+/*
+ * Standalone BTF starts its strings with the empty string (offset 0 is
+ * the empty name); split BTF continues its base's strings, so its own
+ * start with a name, or it has none. The header was checked.
+ */
+static bool is_split_btf(const void *data)
+{
+	struct btf_header hdr;
+
+	memcpy(&hdr, data, sizeof(hdr));
+	if (hdr.magic != BTF_MAGIC) {
+		hdr.hdr_len = bswap_32(hdr.hdr_len);
+		hdr.str_off = bswap_32(hdr.str_off);
+		hdr.str_len = bswap_32(hdr.str_len);
+	}
+	return !hdr.str_len ||
+	       ((const char *)data)[hdr.hdr_len + hdr.str_off] != '\0';
+}
+
+static int write_all(int fd, const void *data, size_t size)
+{
+	const char *p = data;
+	ssize_t n;
+
+	while (size) {
+		n = write(fd, p, size);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		size -= n;
+	}
+	return 0;
+}
+
+/*
+ * Parse split BTF from the file @fd, named @path, after writing @data to
+ * it. Returns 0, the write's error, or -ENOENT if @path cannot be opened
+ * (no /proc), -ENOMEM, or -TG_ERRNO__BASE when libbpf refuses the data.
+ */
+static int parse_split_fd(int fd, const char *path, const void *data,
+			  size_t size, struct btf *base, struct btf **btfp)
+{
+	int err = write_all(fd, data, size);
+
+	if (err)
+		return err;
+	*btfp = btf__parse_raw_split(path, base);
+	if (*btfp)
+		return 0;
+	if (errno == ENOENT || errno == ENOMEM)
+		return -errno;
+	return -TG_ERRNO__BASE;
+}
+
+/*
+ * libbpf 1.1 declares btf__new_split() but does not export it (1.2 does):
+ * split BTF is parsed from a file instead, a memfd reached through
+ * /proc/self/fd, or without /proc a temporary file, removed at once.
+ */
+static int new_split(const void *data, size_t size, struct btf *base,
+		     struct btf **btfp)
+{
+	char path[PATH_MAX];
+	const char *tmpdir;
+	int fd, err;
+
+	fd = memfd_create("typegen-split-btf", MFD_CLOEXEC);
+	if (fd >= 0) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		err = parse_split_fd(fd, path, data, size, base, btfp);
+		close(fd);
+		if (err != -ENOENT)
+			return err;
+	}
+	tmpdir = getenv("TMPDIR");
+	if (!tmpdir || !*tmpdir)
+		tmpdir = "/tmp";
+	if (snprintf(path, sizeof(path), "%s/typegen-btf.XXXXXX", tmpdir) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = parse_split_fd(fd, path, data, size, base, btfp);
+	unlink(path);
+	close(fd);
+	return err;
+}
+
+/*
+ * Split BTF on the base of @ctx. libbpf 1.1 checks neither type ids nor
+ * names, so that split BTF on the wrong base would still parse: its own
+ * types (a module's few thousand) are checked here.
+ */
+static int split_from_bytes(struct load_ctx *ctx, const void *data,
+			    size_t size, struct btf **btfp)
+{
+	struct btf *base, *btf;
+	int err;
+
+	if (!ctx->base)
+		return -TG_ERRNO__NEEDBASE;
+	base = ctx->base->btf;
+	err = new_split(data, size, base, &btf);
+	if (err)
+		return err;
+	if (tg_btf_check_refs(btf, btf__type_cnt(base), true)) {
+		btf__free(btf);
+		return -TG_ERRNO__BASE;
+	}
+	*btfp = btf;
+	return 0;
+}
+
+/* @data holds raw BTF whose header says it fits in @size bytes. */
+static int btf_from_bytes(struct load_ctx *ctx, const void *data,
+			  size_t size, struct btf **btfp)
 {
 	struct btf *btf;
 
 	/* btf__new() takes a __u32 size. */
 	if (size > UINT32_MAX)
 		return -EFBIG;
+	if (is_split_btf(data))
+		return split_from_bytes(ctx, data, size, btfp);
 	btf = btf__new(data, size);
 	if (!btf)
 		return errno == ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
@@ -247,8 +387,43 @@ static int check_section_in_file(Elf *elf, size_t idx, uint64_t file_sz)
 	return 0;
 }
 
+/*
+ * The GNU build ID, from the first note that holds one; none is no error
+ * (the build ID only tells a stale kernel image from the running one).
+ */
+static void read_build_id(Elf *elf, uint64_t file_sz, struct load_ctx *ctx)
+{
+	size_t off, name_off, desc_off;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr shdr;
+	GElf_Nhdr nh;
+	Elf_Data *d;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_NOTE ||
+		    !range_in_file(shdr.sh_offset, shdr.sh_size, file_sz))
+			continue;
+		/* Translated to this machine's byte order by libelf. */
+		d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf)
+			continue;
+		off = 0;
+		while ((off = gelf_getnote(d, off, &nh, &name_off, &desc_off))) {
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((char *)d->d_buf + name_off, "GNU", 4) ||
+			    !nh.n_descsz || nh.n_descsz > TG_BUILD_ID_MAX)
+				continue;
+			memcpy(ctx->build_id, (char *)d->d_buf + desc_off,
+			       nh.n_descsz);
+			ctx->build_id_sz = nh.n_descsz;
+			return;
+		}
+	}
+}
+
 /* The BTF in the .BTF section of @elf, a file of @file_sz bytes. */
-static int btf_from_elf(Elf *elf, uint64_t file_sz, struct btf **btfp)
+static int btf_from_elf(struct load_ctx *ctx, Elf *elf, uint64_t file_sz,
+			struct btf **btfp)
 {
 	size_t shnum, shstrndx;
 	Elf_Scn *scn;
@@ -280,11 +455,15 @@ static int btf_from_elf(Elf *elf, uint64_t file_sz, struct btf **btfp)
 	if (!data)
 		return -TG_ERRNO__ELF;
 
-	err = btf_from_bytes(data->d_buf, data->d_size, &btf);
+	err = check_raw_btf_header(data->d_buf, data->d_size);
+	if (err)
+		return err;
+	err = btf_from_bytes(ctx, data->d_buf, data->d_size, &btf);
 	if (err)
 		return err;
 	/* Raw BTF does not say; the ELF class of the file it came in does. */
 	btf__set_pointer_size(btf, gelf_getclass(elf) == ELFCLASS32 ? 4 : 8);
+	read_build_id(elf, file_sz, ctx);
 	*btfp = btf;
 	return 0;
 }
@@ -293,7 +472,8 @@ static int btf_from_elf(Elf *elf, uint64_t file_sz, struct btf **btfp)
  * @hdr holds the first @hdr_sz bytes of an ELF file of @file_sz bytes;
  * @open_elf gives libelf's view of the same file.
  */
-static int load_elf(const unsigned char *hdr, size_t hdr_sz, uint64_t file_sz,
+static int load_elf(struct load_ctx *ctx, const unsigned char *hdr,
+		    size_t hdr_sz, uint64_t file_sz,
 		    Elf *(*open_elf)(void *arg), void *arg, struct btf **btfp)
 {
 	struct elf_layout layout;
@@ -312,13 +492,13 @@ static int load_elf(const unsigned char *hdr, size_t hdr_sz, uint64_t file_sz,
 	elf = open_elf(arg);
 	if (!elf)
 		return -TG_ERRNO__ELF;
-	err = btf_from_elf(elf, file_sz, btfp);
+	err = btf_from_elf(ctx, elf, file_sz, btfp);
 	elf_end(elf);
 	return err;
 }
 
-static int new_tg_btf(struct btf *btf, const char *name, enum tg_format fmt,
-		      struct tg_btf **btfp)
+static int new_tg_btf(struct btf *btf, const char *name,
+		      const struct load_ctx *ctx, struct tg_btf **btfp)
 {
 	struct tg_btf *tb = calloc(1, sizeof(*tb));
 
@@ -330,13 +510,27 @@ static int new_tg_btf(struct btf *btf, const char *name, enum tg_format fmt,
 			goto nomem;
 	}
 	tb->btf = btf;
-	tb->format = fmt;
+	if (ctx) {
+		memcpy(tb->layers, ctx->layers, sizeof(tb->layers));
+		tb->layer_cnt = ctx->layer_cnt;
+		tb->format = ctx->layer_cnt ? ctx->layers[0] : TG_FORMAT_UNKNOWN;
+		memcpy(tb->build_id, ctx->build_id, ctx->build_id_sz);
+		tb->build_id_sz = ctx->build_id_sz;
+		/* The base was used only if the input was split. */
+		if (btf__base_btf(btf))
+			tb->base = ctx->base;
+	}
 	*btfp = tb;
 	return 0;
 nomem:
 	free(tb);
 	btf__free(btf);
 	return -ENOMEM;
+}
+
+int tg_btf_wrap(struct btf *btf, const char *name, struct tg_btf **btfp)
+{
+	return new_tg_btf(btf, name, NULL, btfp);
 }
 
 struct mem_input {
@@ -357,38 +551,189 @@ static Elf *elf_from_fd(void *arg)
 	return elf_begin(*(int *)arg, ELF_C_READ_MMAP, NULL);
 }
 
-int tg_btf_from_mem(const void *data, size_t size, const char *name,
-		    struct tg_btf **btfp)
+static int load_layer(struct load_ctx *ctx, const void *data, size_t size,
+		      struct btf **btfp);
+
+static int push_layer(struct load_ctx *ctx, enum tg_format fmt)
 {
-	struct mem_input in = { .data = data, .size = size };
-	enum tg_format fmt;
-	struct btf *btf;
+	if (ctx->layer_cnt == TG_MAX_LAYERS)
+		return -TG_ERRNO__DEPTH;
+	ctx->layers[ctx->layer_cnt++] = fmt;
+	return 0;
+}
+
+static int load_compressed(struct load_ctx *ctx, enum tg_format fmt,
+			   const void *data, size_t size, struct btf **btfp)
+{
+	size_t len;
+	void *buf;
 	int err;
 
-	if ((!data && size) || !btfp)
-		return -EINVAL;
-	err = detect_format(data, size, &fmt);
+	err = tg_decompress(fmt, data, size, 0, ctx->max_size, &buf, &len);
 	if (err)
 		return err;
+	err = load_layer(ctx, buf, len, btfp);
+	free(buf);
+	return err;
+}
 
-	if (fmt == TG_FORMAT_RAW_BTF) {
-		err = check_raw_btf_header(data, size);
-		if (!err)
-			err = btf_from_bytes(data, size, &btf);
-	} else {
-		err = load_elf(data, size, size, elf_from_mem, &in, &btf);
+static int load_bzimage(struct load_ctx *ctx, const void *data, size_t size,
+			struct btf **btfp)
+{
+	enum tg_format comp;
+	size_t len;
+	void *elf;
+	int err;
+
+	err = tg_bzimage_extract(data, size, ctx->max_size, &elf, &len, &comp);
+	if (err)
+		return err;
+	err = push_layer(ctx, comp);
+	if (!err)
+		err = load_layer(ctx, elf, len, btfp);
+	free(elf);
+	return err;
+}
+
+/*
+ * The one file of the archive that holds BTF. Files of no format this
+ * library reads (a README) are not candidates; if one candidate is left,
+ * its own error is the archive's; of several, the one that loads wins and
+ * more than one is an error.
+ */
+static int load_tar(struct load_ctx *ctx, const void *data, size_t size,
+		    struct btf **btfp)
+{
+	const void *file, *first = NULL;
+	struct load_ctx try, found_ctx = *ctx;
+	struct btf *btf, *found = NULL;
+	size_t file_sz, first_sz = 0;
+	enum tg_format fmt;
+	struct tg_tar tar;
+	int n = 0, err;
+
+	tg_tar_init(&tar, data, size);
+	while ((err = tg_tar_next(&tar, &file, &file_sz)) > 0) {
+		if (detect_format(file, file_sz, &fmt))
+			continue;
+		if (!n++) {
+			first = file;
+			first_sz = file_sz;
+		}
 	}
 	if (err)
 		return err;
-	return new_tg_btf(btf, name, fmt, btfp);
+	if (!n)
+		return -TG_ERRNO__NOARCHBTF;
+	if (n == 1)
+		return load_layer(ctx, first, first_sz, btfp);
+
+	tg_tar_init(&tar, data, size);
+	while (tg_tar_next(&tar, &file, &file_sz) > 0) {
+		if (detect_format(file, file_sz, &fmt))
+			continue;
+		try = *ctx;
+		err = load_layer(&try, file, file_sz, &btf);
+		if (err == -ENOMEM)
+			goto out;
+		if (err)
+			continue;
+		if (found) {
+			btf__free(btf);
+			err = -TG_ERRNO__MULTIBTF;
+			goto out;
+		}
+		found = btf;
+		found_ctx = try;
+	}
+	if (!found)
+		return -TG_ERRNO__NOARCHBTF;
+	*ctx = found_ctx;
+	*btfp = found;
+	return 0;
+out:
+	btf__free(found);
+	return err;
+}
+
+static int load_layer(struct load_ctx *ctx, const void *data, size_t size,
+		      struct btf **btfp)
+{
+	struct mem_input in = { .data = data, .size = size };
+	enum tg_format fmt;
+	int err;
+
+	err = detect_format(data, size, &fmt);
+	if (!err)
+		err = push_layer(ctx, fmt);
+	if (err)
+		return err;
+
+	switch (fmt) {
+	case TG_FORMAT_RAW_BTF:
+		err = check_raw_btf_header(data, size);
+		return err ? err : btf_from_bytes(ctx, data, size, btfp);
+	case TG_FORMAT_ELF:
+		return load_elf(ctx, data, size, size, elf_from_mem, &in, btfp);
+	case TG_FORMAT_TAR:
+		return load_tar(ctx, data, size, btfp);
+	case TG_FORMAT_BZIMAGE:
+		return load_bzimage(ctx, data, size, btfp);
+	default:
+		return load_compressed(ctx, fmt, data, size, btfp);
+	}
+}
+
+static int init_ctx(struct load_ctx *ctx, const struct tg_open_opts *opts)
+{
+	if (!TG_OPTS_VALID(opts, tg_open_opts))
+		return -EINVAL;
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->base = TG_OPTS_GET(opts, base, NULL);
+	ctx->max_size = TG_OPTS_GET(opts, max_size, 0);
+	if (!ctx->max_size)
+		ctx->max_size = TG_MAX_SIZE_DEFAULT;
+	/* Split BTF on split BTF is not supported. */
+	if (ctx->base && ctx->base->base)
+		return -EINVAL;
+	return 0;
+}
+
+static int from_mem(struct load_ctx *ctx, const void *data, size_t size,
+		    const char *name, struct tg_btf **btfp)
+{
+	struct btf *btf;
+	int err;
+
+	err = load_layer(ctx, data, size, &btf);
+	if (err)
+		return err;
+	return new_tg_btf(btf, name, ctx, btfp);
+}
+
+int tg_btf_from_mem(const void *data, size_t size, const char *name,
+		    struct tg_btf **btfp)
+{
+	struct load_ctx ctx;
+
+	if ((!data && size) || !btfp)
+		return -EINVAL;
+	init_ctx(&ctx, NULL);
+	return from_mem(&ctx, data, size, name, btfp);
 }
 
 int tg_btf__open_mem(const void *data, size_t size, const char *name,
 		     const struct tg_open_opts *opts, struct tg_btf **btfp)
 {
-	if (!TG_OPTS_VALID(opts, tg_open_opts))
+	struct load_ctx ctx;
+	int err;
+
+	if ((!data && size) || !btfp)
 		return -EINVAL;
-	return tg_btf_from_mem(data, size, name, btfp);
+	err = init_ctx(&ctx, opts);
+	if (err)
+		return err;
+	return from_mem(&ctx, data, size, name, btfp);
 }
 
 /* Read up to @len bytes, stopping early only at end of file. */
@@ -463,7 +808,8 @@ nomem:
  * truncated while mapped would kill us with SIGBUS. -EOPNOTSUPP means
  * "read it instead".
  */
-static int open_sysfs_mapped(int fd, const struct stat *st, const char *path,
+static int open_sysfs_mapped(struct load_ctx *ctx, int fd,
+			     const struct stat *st, const char *path,
 			     struct tg_btf **btfp)
 {
 	struct statfs sfs;
@@ -476,12 +822,13 @@ static int open_sysfs_mapped(int fd, const struct stat *st, const char *path,
 	map = mmap(NULL, st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED)
 		return -EOPNOTSUPP;
-	err = tg_btf_from_mem(map, st->st_size, path, btfp);
+	err = from_mem(ctx, map, st->st_size, path, btfp);
 	munmap(map, st->st_size);
 	return err;
 }
 
-static int open_fd(int fd, const char *path, struct tg_btf **btfp)
+static int open_fd(struct load_ctx *ctx, int fd, const char *path,
+		   struct tg_btf **btfp)
 {
 	unsigned char prefix[PREFIX_SZ];
 	struct stat st;
@@ -505,24 +852,26 @@ static int open_fd(int fd, const char *path, struct tg_btf **btfp)
 	 * are known to have a true size; anything else is read whole.
 	 */
 	if (S_ISREG(st.st_mode) && is_elf(prefix, n)) {
-		err = load_elf(prefix, n, st.st_size, elf_from_fd, &fd, &btf);
+		push_layer(ctx, TG_FORMAT_ELF);
+		err = load_elf(ctx, prefix, n, st.st_size, elf_from_fd, &fd,
+			       &btf);
 		if (err)
 			return err;
-		return new_tg_btf(btf, path, TG_FORMAT_ELF, btfp);
+		return new_tg_btf(btf, path, ctx, btfp);
 	}
 
 	if ((size_t)n < sizeof(prefix)) {
 		/* Already at end of file: no need to copy. */
-		return tg_btf_from_mem(prefix, n, path, btfp);
+		return from_mem(ctx, prefix, n, path, btfp);
 	}
-	err = open_sysfs_mapped(fd, &st, path, btfp);
+	err = open_sysfs_mapped(ctx, fd, &st, path, btfp);
 	if (err != -EOPNOTSUPP)
 		return err;
 	err = read_rest(fd, prefix, n, S_ISREG(st.st_mode) ? st.st_size : 0,
 			&buf, &size);
 	if (err)
 		return err;
-	err = tg_btf_from_mem(buf, size, path, btfp);
+	err = from_mem(ctx, buf, size, path, btfp);
 	free(buf);
 	return err;
 }
@@ -530,14 +879,18 @@ static int open_fd(int fd, const char *path, struct tg_btf **btfp)
 int tg_btf__open(const char *path, const struct tg_open_opts *opts,
 		 struct tg_btf **btfp)
 {
+	struct load_ctx ctx;
 	int fd, err;
 
-	if (!path || !btfp || !TG_OPTS_VALID(opts, tg_open_opts))
+	if (!path || !btfp)
 		return -EINVAL;
+	err = init_ctx(&ctx, opts);
+	if (err)
+		return err;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	err = open_fd(fd, path, btfp);
+	err = open_fd(&ctx, fd, path, btfp);
 	close(fd);
 	return err;
 }
@@ -561,7 +914,48 @@ enum tg_format tg_btf__format(const struct tg_btf *btf)
 	return btf->format;
 }
 
+size_t tg_btf__layer_cnt(const struct tg_btf *btf)
+{
+	return btf->layer_cnt;
+}
+
+enum tg_format tg_btf__layer(const struct tg_btf *btf, size_t idx)
+{
+	return idx < btf->layer_cnt ? btf->layers[idx] : TG_FORMAT_UNKNOWN;
+}
+
+const char *tg_format__str(enum tg_format fmt)
+{
+	switch (fmt) {
+	case TG_FORMAT_RAW_BTF:	return "raw BTF";
+	case TG_FORMAT_ELF:	return "ELF";
+	case TG_FORMAT_GZIP:	return "gzip";
+	case TG_FORMAT_XZ:	return "xz";
+	case TG_FORMAT_ZSTD:	return "zstd";
+	case TG_FORMAT_LZMA:	return "lzma";
+	case TG_FORMAT_BZIP2:	return "bzip2";
+	case TG_FORMAT_LZ4:	return "lz4";
+	case TG_FORMAT_LZO:	return "lzo";
+	case TG_FORMAT_TAR:	return "tar";
+	case TG_FORMAT_BZIMAGE:	return "bzImage";
+	case TG_FORMAT_UNKNOWN:	break;
+	}
+	return "unknown";
+}
+
 const char *tg_btf__path(const struct tg_btf *btf)
 {
 	return btf->path;
+}
+
+const struct tg_btf *tg_btf__base(const struct tg_btf *btf)
+{
+	return btf->base;
+}
+
+const unsigned char *tg_btf__build_id(const struct tg_btf *btf, size_t *size)
+{
+	if (size)
+		*size = btf->build_id_sz;
+	return btf->build_id_sz ? btf->build_id : NULL;
 }

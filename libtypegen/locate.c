@@ -1,18 +1,27 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Finding the running kernel's BTF with the rules redbpf users know: an
- * explicit path, else REDBPF_VMLINUX, else probing the usual places.
+ * explicit path, else REDBPF_VMLINUX, else probing the usual places. When
+ * probing for the running kernel, kernel images of another build (a stale
+ * /boot/vmlinux) are told apart by their GNU build ID, as pahole does.
  */
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 #include "internal.h"
 
 #define ENV_VMLINUX "REDBPF_VMLINUX"
 #define ENV_SYSTEM "system"
 
-/* Probe paths; %1$s is the kernel release. The order is libbpf's. */
+/*
+ * Probe paths; %1$s is the kernel release. The order is libbpf's, then
+ * the boot image.
+ */
 static const char *const probe_fmts[] = {
 	"/sys/kernel/btf/vmlinux",
 	"/boot/vmlinux-%1$s",
@@ -22,8 +31,13 @@ static const char *const probe_fmts[] = {
 	"/usr/lib/debug/boot/vmlinux-%1$s",
 	"/usr/lib/debug/boot/vmlinux-%1$s.debug",
 	"/usr/lib/debug/lib/modules/%1$s/vmlinux",
+	/* A compressed kernel image: costs a decompression, so last. */
+	"/boot/vmlinuz-%1$s",
 };
 #define PROBE_CNT (sizeof(probe_fmts) / sizeof(probe_fmts[0]))
+
+/* Where the running kernel gives its notes, build ID included. */
+#define RUNNING_NOTES "/sys/kernel/notes"
 
 struct tg_locator {
 	enum tg_request request;
@@ -33,6 +47,9 @@ struct tg_locator {
 	char *sysroot;
 	struct tg_probe_step steps[PROBE_CNT];
 	size_t step_cnt;
+	/* Probing for the running kernel: check build IDs against these. */
+	bool check_build_id;
+	char *notes_path;	/* NULL: RUNNING_NOTES */
 };
 
 static void clear_steps(struct tg_locator *loc)
@@ -52,6 +69,7 @@ void tg_locator__free(struct tg_locator *loc)
 	free(loc->request_path);
 	free(loc->release);
 	free(loc->sysroot);
+	free(loc->notes_path);
 	free(loc);
 }
 
@@ -131,6 +149,8 @@ int tg_locator__new(const struct tg_locate_opts *opts,
 		err = decide_release(loc, release);
 	if (!err)
 		err = decide_sysroot(loc, sysroot);
+	/* Only the running kernel's images can be checked against it. */
+	loc->check_build_id = !release && !TG_OPTS_GET(opts, sysroot, NULL);
 	if (err) {
 		tg_locator__free(loc);
 		return err;
@@ -153,14 +173,87 @@ static char *probe_path(const struct tg_locator *loc, size_t idx)
 	return full;
 }
 
+size_t tg_notes_build_id(const void *notes, size_t size, bool swap,
+			 unsigned char *id, size_t id_max)
+{
+	const unsigned char *p = notes;
+	size_t pos = 0, name_sz, desc_sz, name_end;
+	Elf32_Nhdr nh;
+
+	/* Notes: a header, then name and descriptor, each 4-byte aligned. */
+	while (size - pos >= sizeof(nh)) {
+		memcpy(&nh, p + pos, sizeof(nh));
+		if (swap) {
+			nh.n_namesz = __builtin_bswap32(nh.n_namesz);
+			nh.n_descsz = __builtin_bswap32(nh.n_descsz);
+			nh.n_type = __builtin_bswap32(nh.n_type);
+		}
+		pos += sizeof(nh);
+		name_sz = ((size_t)nh.n_namesz + 3) & ~(size_t)3;
+		desc_sz = ((size_t)nh.n_descsz + 3) & ~(size_t)3;
+		if (name_sz > size - pos || desc_sz > size - pos - name_sz)
+			return 0;
+		name_end = pos + name_sz;
+		if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+		    !memcmp(p + pos, "GNU", 4) && nh.n_descsz &&
+		    nh.n_descsz <= id_max) {
+			memcpy(id, p + name_end, nh.n_descsz);
+			return nh.n_descsz;
+		}
+		pos = name_end + desc_sz;
+	}
+	return 0;
+}
+
+int tg_locator_set_notes(struct tg_locator *loc, const char *path)
+{
+	char *copy = strdup(path);
+
+	if (!copy)
+		return -ENOMEM;
+	free(loc->notes_path);
+	loc->notes_path = copy;
+	loc->check_build_id = true;
+	return 0;
+}
+
+/* The running kernel's build ID, or 0 bytes if it does not say. */
+static size_t running_build_id(const struct tg_locator *loc,
+			       unsigned char *id)
+{
+	unsigned char buf[4096];
+	ssize_t n;
+	int fd;
+
+	fd = open(loc->notes_path ?: RUNNING_NOTES, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n <= 0)
+		return 0;
+	return tg_notes_build_id(buf, n, false, id, TG_BUILD_ID_MAX);
+}
+
 /* Load @path (which the step takes over) and record the attempt. */
 static int try_candidate(struct tg_locator *loc, char *path,
+			 const unsigned char *want_id, size_t want_sz,
 			 struct tg_btf **btfp)
 {
 	struct tg_probe_step *step = &loc->steps[loc->step_cnt++];
+	const unsigned char *id;
+	size_t id_sz;
 
 	step->path = path;
 	step->err = tg_btf__open(path, NULL, btfp);
+	if (step->err || !want_sz)
+		return step->err;
+	id = tg_btf__build_id(*btfp, &id_sz);
+	if (id && (id_sz != want_sz || memcmp(id, want_id, id_sz))) {
+		tg_btf__free(*btfp);
+		*btfp = NULL;
+		step->err = -TG_ERRNO__STALE;
+	}
 	return step->err;
 }
 
@@ -170,20 +263,23 @@ static int load_one(struct tg_locator *loc, struct tg_btf **btfp)
 
 	if (!path)
 		return -ENOMEM;
-	return try_candidate(loc, path, btfp);
+	return try_candidate(loc, path, NULL, 0, btfp);
 }
 
 static int probe(struct tg_locator *loc, struct tg_btf **btfp)
 {
-	size_t i;
+	unsigned char want[TG_BUILD_ID_MAX];
+	size_t i, want_sz = 0;
 	char *path;
 	int err;
 
+	if (loc->check_build_id)
+		want_sz = running_build_id(loc, want);
 	for (i = 0; i < PROBE_CNT; i++) {
 		path = probe_path(loc, i);
 		if (!path)
 			return -ENOMEM;
-		err = try_candidate(loc, path, btfp);
+		err = try_candidate(loc, path, want, want_sz, btfp);
 		if (!err)
 			return 0;
 		/* Not a reason to reject the file: the machine is in trouble. */

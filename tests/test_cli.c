@@ -717,6 +717,7 @@ static const char *const probe_paths[] = {
 	"/usr/lib/debug/boot/vmlinux-" RELEASE,
 	"/usr/lib/debug/boot/vmlinux-" RELEASE ".debug",
 	"/usr/lib/debug/lib/modules/" RELEASE "/vmlinux",
+	"/boot/vmlinuz-" RELEASE,
 };
 #define N_PROBE_PATHS (sizeof(probe_paths) / sizeof(probe_paths[0]))
 
@@ -902,7 +903,8 @@ static void test_probe_json_escaping(void **state)
 			     "%s probe -j --sysroot %s --release %s | " JSON_CHECK,
 			     cli, qroot, RELEASE), 0);
 	expect = tg_test_path("None\nrejected rejected rejected rejected "
-			      "rejected rejected rejected rejected\nsystem\n%s\n",
+			      "rejected rejected rejected rejected rejected\n"
+			      "system\n%s\n",
 			      root);
 	assert_string_equal(out, expect);
 	free(expect);

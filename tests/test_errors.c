@@ -22,7 +22,8 @@ static void test_own_codes(void **state)
 		const char *msg;
 	} codes[] = {
 		{ TG_ERRNO__EMPTY, "file is empty" },
-		{ TG_ERRNO__FORMAT, "not raw BTF or an ELF file" },
+		{ TG_ERRNO__FORMAT, "not BTF, ELF, a boot image, a tar archive "
+		  "or compressed data" },
 		{ TG_ERRNO__TRUNC, "file is truncated" },
 		{ TG_ERRNO__NOBTF, "ELF file has no .BTF section" },
 		{ TG_ERRNO__BTF, "invalid BTF data" },
@@ -31,6 +32,23 @@ static void test_own_codes(void **state)
 		  "it, or set it to a path or to \"system\")" },
 		{ TG_ERRNO__NOTFOUND, "no kernel BTF found" },
 		{ TG_ERRNO__CYCLE, "unsatisfiable type cycle" },
+		{ TG_ERRNO__CORRUPT, "compressed data is corrupt" },
+		{ TG_ERRNO__CHECKSUM, "compressed data fails its checksum" },
+		{ TG_ERRNO__ZTRUNC, "compressed data is truncated" },
+		{ TG_ERRNO__TOOBIG, "decompressed data exceeds the size limit "
+		  "(1 GiB by default)" },
+		{ TG_ERRNO__DEPTH, "compressed or archived too many times over "
+		  "(8 layers at most)" },
+		{ TG_ERRNO__TAR, "invalid tar archive" },
+		{ TG_ERRNO__NOARCHBTF, "archive holds no BTF file" },
+		{ TG_ERRNO__MULTIBTF, "archive holds more than one BTF file" },
+		{ TG_ERRNO__KIMAGE, "no kernel ELF found in the boot image" },
+		{ TG_ERRNO__NEEDBASE, "split BTF (a kernel module's) needs the "
+		  "kernel's BTF as its base" },
+		{ TG_ERRNO__BASE, "split BTF does not match its base BTF" },
+		{ TG_ERRNO__NOTSPLIT, "not a kernel module's BTF (split BTF)" },
+		{ TG_ERRNO__STALE, "build ID does not match the running "
+		  "kernel's" },
 	};
 	size_t i;
 
@@ -68,7 +86,7 @@ static void test_unknown_codes(void **state)
 	assert_unknown(9999, "unknown error 9999");
 	assert_unknown(-9999, "unknown error 9999");
 	/* Just outside both ends of the TG_ERRNO range. */
-	assert_unknown(-__TG_ERRNO__END, "unknown error 4009");
+	assert_unknown(-__TG_ERRNO__END, "unknown error 4022");
 	assert_unknown(-(__TG_ERRNO__START - 1), "unknown error 3999");
 	/* Past the last errno the C library knows. */
 	assert_unknown(-1000, "unknown error 1000");

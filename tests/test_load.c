@@ -496,7 +496,8 @@ static void test_too_short_for_magic(void **state)
 		     "file is truncated");
 	/* Not the start of any magic. */
 	assert_fails("ab", "ab\n", 3, -TG_ERRNO__FORMAT,
-		     "not raw BTF or an ELF file");
+		     "not BTF, ELF, a boot image, a tar archive or "
+		     "compressed data");
 }
 
 static void test_bad_magic(void **state)
@@ -506,7 +507,8 @@ static void test_bad_magic(void **state)
 
 	(void)state;
 	assert_fails("text.h", text, sizeof(text) - 1, -TG_ERRNO__FORMAT,
-		     "not raw BTF or an ELF file");
+		     "not BTF, ELF, a boot image, a tar archive or "
+		     "compressed data");
 }
 
 static void test_raw_btf_truncated(void **state)

@@ -4,6 +4,7 @@
  * valid BTF at some of the eight probe paths and junk at others, and how
  * REDBPF_VMLINUX and explicit paths change the request.
  */
+#include <elf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +15,12 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "typegen.h"
+#include "internal.h"
 #include "tg_test.h"
+#include "inputs.h"
 
 #define RELEASE "6.1.0-99-test"
-#define PROBE_CNT 8
+#define PROBE_CNT 9
 #define ENV "REDBPF_VMLINUX"
 
 /* The probe list as the documentation spells it, with R = @rel. */
@@ -32,6 +35,7 @@ static char *candidate(const char *root, int idx, const char *rel)
 	case 5: return tg_test_path("%s/usr/lib/debug/boot/vmlinux-%s", root, rel);
 	case 6: return tg_test_path("%s/usr/lib/debug/boot/vmlinux-%s.debug", root, rel);
 	case 7: return tg_test_path("%s/usr/lib/debug/lib/modules/%s/vmlinux", root, rel);
+	case 8: return tg_test_path("%s/boot/vmlinuz-%s", root, rel);
 	}
 	fail_msg("no candidate %d", idx);
 	return NULL;
@@ -185,6 +189,17 @@ static void assert_candidate_step(const struct tg_locator *loc,
 
 	assert_step(loc, idx, path, err);
 	free(path);
+}
+
+/* The path of candidate @idx, in a static buffer (for unlink). */
+static const char *candidate_path_free(const char *root, int idx)
+{
+	static char buf[4096];
+	char *p = candidate(root, idx, RELEASE);
+
+	snprintf(buf, sizeof(buf), "%s", p);
+	free(p);
+	return buf;
 }
 
 static void assert_has_struct(const struct tg_btf *btf, const char *name)
@@ -407,6 +422,169 @@ static void test_real_system(void **state)
 	tg_locator__free(loc);
 }
 
+/* ---- the boot image and build IDs -------------------------------------- */
+
+#define ID_RUNNING "00112233445566778899aabbccddeeff00112233"
+#define ID_STALE "ffeeddccbbaa99887766554433221100ffeeddcc"
+
+/* An ELF file with .BTF (marked @marker) and build ID @id at @path. */
+static void plant_elf(const char *path, const char *marker, const char *id)
+{
+	char *btf = tg_test_path("%s.btf", path);
+	size_t len;
+	void *data = marked_btf(marker, &len);
+
+	mkdir_parents(path);
+	fx_write(btf, data, len);
+	fx_elf_with_btf(btf, path, id);
+	unlink(btf);
+	free(btf);
+	free(data);
+}
+
+/* A vmlinuz: the ELF at @elf, gzip'ed, in an x86 boot image. */
+static void plant_vmlinuz(const char *path, const char *elf)
+{
+	char *gz = tg_test_path("%s.gz", elf);
+
+	mkdir_parents(path);
+	fx_filter("gzip -c", elf, gz);
+	fx_bzimage(gz, fx_size(elf), 0x020f, path);
+	unlink(gz);
+	free(gz);
+}
+
+/* /sys/kernel/notes-like notes: a Xen note, then the build ID @hex. */
+static char *notes_file(const char *dir, const char *hex)
+{
+	unsigned char buf[64] = {
+		4, 0, 0, 0, 4, 0, 0, 0, 0x12, 0, 0, 0, 'X', 'e', 'n', 0,
+		1, 2, 3, 4,
+		4, 0, 0, 0, 20, 0, 0, 0, NT_GNU_BUILD_ID, 0, 0, 0,
+		'G', 'N', 'U', 0,
+	};
+	char *path = tg_test_path("%s/notes", dir);
+	unsigned int i, byte;
+
+	for (i = 0; i < 20; i++) {
+		sscanf(hex + 2 * i, "%2x", &byte);
+		buf[36 + i] = byte;
+	}
+	fx_write(path, buf, 56);
+	return path;
+}
+
+static void test_vmlinuz_last(void **state)
+{
+	struct fx *fx = *state;
+	struct tg_locator *loc = new_locator(fx->root, true);
+	char *elf = tg_test_path("%s/kernel.elf", fx->root);
+	char *path = candidate(fx->root, PROBE_CNT - 1, RELEASE);
+	struct tg_btf *btf = NULL;
+
+	plant_elf(elf, "from_vmlinuz", NULL);
+	plant_vmlinuz(path, elf);
+	assert_int_equal(tg_locator__load(loc, &btf), 0);
+	assert_int_equal(tg_locator__step_cnt(loc), PROBE_CNT);
+	assert_candidate_step(loc, fx->root, PROBE_CNT - 1, 0);
+	assert_has_struct(btf, "from_vmlinuz");
+	assert_int_equal(tg_btf__format(btf), TG_FORMAT_BZIMAGE);
+	tg_btf__free(btf);
+
+	/* Any other candidate that loads comes first. */
+	plant(fx->root, 5, PLANT_BTF);
+	btf = NULL;
+	assert_int_equal(tg_locator__load(loc, &btf), 0);
+	assert_int_equal(tg_locator__step_cnt(loc), 6);
+	assert_has_struct(btf, "candidate_5");
+	tg_btf__free(btf);
+	tg_locator__free(loc);
+	free(path);
+	free(elf);
+}
+
+static void test_notes_build_id(void **state)
+{
+	struct fx *fx = *state;
+	char *path = notes_file(fx->root, ID_RUNNING);
+	unsigned char id[TG_BUILD_ID_MAX];
+	size_t len, n;
+	void *data = tg_test_read_file(path, &len);
+
+	assert_int_equal(tg_notes_build_id(data, len, false, id, sizeof(id)),
+			 20);
+	assert_int_equal(id[0], 0x00);
+	assert_int_equal(id[19], 0x33);
+	/* Cut inside the build ID note, or too long for the buffer. */
+	assert_int_equal(tg_notes_build_id(data, 50, false, id, sizeof(id)),
+			 0);
+	assert_int_equal(tg_notes_build_id(data, len, false, id, 19), 0);
+	free(data);
+	free(path);
+
+	/* The running kernel's own, if it gives one. */
+	data = tg_test_read_file("/sys/kernel/notes", &len);
+	if (data) {
+		n = tg_notes_build_id(data, len, false, id, sizeof(id));
+		printf("running kernel's build ID: %zu bytes\n", n);
+		free(data);
+	}
+}
+
+/*
+ * Probing for the running kernel: a vmlinux of another build is stale and
+ * skipped, with the reason recorded; the vmlinuz of this one is chosen.
+ */
+static void test_stale_build_id(void **state)
+{
+	struct fx *fx = *state;
+	char *vmlinux = candidate(fx->root, 1, RELEASE);
+	char *vmlinuz = candidate(fx->root, PROBE_CNT - 1, RELEASE);
+	char *elf = tg_test_path("%s/running.elf", fx->root);
+	char *notes = notes_file(fx->root, ID_RUNNING);
+	struct tg_locator *loc;
+	struct tg_btf *btf = NULL;
+	int i;
+
+	plant_elf(vmlinux, "stale", ID_STALE);
+	plant_elf(elf, "running", ID_RUNNING);
+	plant_vmlinuz(vmlinuz, elf);
+
+	loc = new_locator(fx->root, true);
+	assert_int_equal(tg_locator_set_notes(loc, notes), 0);
+	assert_int_equal(tg_locator__load(loc, &btf), 0);
+	assert_int_equal(tg_locator__step_cnt(loc), PROBE_CNT);
+	assert_candidate_step(loc, fx->root, 1, -TG_ERRNO__STALE);
+	for (i = 2; i < PROBE_CNT - 1; i++)
+		assert_candidate_step(loc, fx->root, i, -ENOENT);
+	assert_candidate_step(loc, fx->root, PROBE_CNT - 1, 0);
+	assert_has_struct(btf, "running");
+	assert_message(-TG_ERRNO__STALE,
+		       "build ID does not match the running kernel's");
+	tg_btf__free(btf);
+
+	/* Raw BTF has no build ID: not checked. */
+	plant(fx->root, 0, PLANT_BTF);
+	btf = NULL;
+	assert_int_equal(tg_locator__load(loc, &btf), 0);
+	assert_has_struct(btf, "candidate_0");
+	tg_btf__free(btf);
+	tg_locator__free(loc);
+
+	/* With a sysroot nothing is the running kernel: no check. */
+	unlink(candidate_path_free(fx->root, 0));
+	loc = new_locator(fx->root, true);
+	btf = NULL;
+	assert_int_equal(tg_locator__load(loc, &btf), 0);
+	assert_has_struct(btf, "stale");
+	tg_btf__free(btf);
+	tg_locator__free(loc);
+	free(notes);
+	free(elf);
+	free(vmlinuz);
+	free(vmlinux);
+}
+
 /* ---- REDBPF_VMLINUX and explicit paths ---------------------------------- */
 
 static void test_env_path(void **state)
@@ -604,6 +782,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_release, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysroot_joining, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_system, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vmlinuz_last, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notes_build_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_build_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_env_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_env_system, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_env_empty, setup, teardown),
