@@ -1429,12 +1429,19 @@ int tg_c_dumper__new(const struct tg_btf *btf, const struct tg_c_opts *opts,
 /* Small headers are not worth a second thread's hand-overs. */
 #define MIN_CHUNK_WEIGHT 256
 /* Most chunks fit: fewer reallocations while printing. */
-#define CHUNK_BUF (64 * 1024)
+#define CHUNK_BUF (32 * 1024)
+/* Chunks printed ahead of the writer, held in memory meanwhile. */
+#define MAX_HELD 4
+
+/* Printed text, or a spare buffer for it. */
+struct text {
+	char *buf;
+	size_t len, cap;
+};
 
 struct print_chunk {
 	__u32 from, to;		/* steps */
-	char *text;		/* printed, waiting for the chunks before it */
-	size_t len;
+	struct text text;	/* printed, waiting for the chunks before it */
 	bool ready;
 };
 
@@ -1444,11 +1451,19 @@ struct printer {
 	struct print_chunk *chunks;
 	__u32 chunk_cnt;
 	pthread_mutex_t lock;
+	pthread_cond_t progress;	/* next_write, held or err changed */
 	/* the rest is under lock */
 	__u32 next_chunk;	/* next to print */
 	__u32 next_write;	/* next to write */
+	__u32 held;		/* chunks handed over, not written yet */
 	bool writing;		/* a thread is writing; others only hand over */
 	int err;
+	/*
+	 * Buffers of chunks written by another thread than their printer's,
+	 * for the next chunks: every fresh buffer is fresh page faults.
+	 */
+	struct text *spares;	/* room for one per chunk */
+	__u32 spare_cnt;
 };
 
 /* Roughly how many lines a step makes. */
@@ -1482,7 +1497,8 @@ static int plan_chunks(struct printer *p)
 		per = MIN_CHUNK_WEIGHT;
 	/* every chunk but the last weighs at least @per */
 	p->chunks = calloc(total / per + 2, sizeof(*p->chunks));
-	if (!p->chunks)
+	p->spares = calloc(total / per + 2, sizeof(*p->spares));
+	if (!p->chunks || !p->spares)
 		return -ENOMEM;
 	for (i = 0; i < d->step_cnt; i++) {
 		acc += step_weight(d, &d->steps[i]);
@@ -1497,41 +1513,64 @@ static int plan_chunks(struct printer *p)
 	return 0;
 }
 
-/* Write finished chunks in order. Called and returns with p->lock held. */
+/* Write @len bytes at @buf, with p->lock held across, not during, it. */
+static void write_unlocked(struct printer *p, const char *buf, size_t len)
+{
+	bool ok;
+
+	pthread_mutex_unlock(&p->lock);
+	ok = fwrite(buf, 1, len, p->f) == len;
+	pthread_mutex_lock(&p->lock);
+	if (!ok && !p->err)
+		p->err = -EIO;
+}
+
+/*
+ * Write the chunks handed over in order, as long as the next one is
+ * there; their buffers become spares. Only one thread writes at a time:
+ * the others hand over meanwhile, and this loop picks up their chunks.
+ */
 static void write_ready(struct printer *p)
 {
 	while (!p->err && p->next_write < p->chunk_cnt &&
 	       p->chunks[p->next_write].ready) {
 		struct print_chunk *c = &p->chunks[p->next_write];
-		char *text = c->text;
-		size_t len = c->len;
-		bool ok;
+		struct text t = c->text;
 
-		c->text = NULL;
-		/* the other thread may hand over meanwhile; it will not write */
-		pthread_mutex_unlock(&p->lock);
-		ok = fwrite(text, 1, len, p->f) == len;
-		free(text);
-		pthread_mutex_lock(&p->lock);
-		if (!ok && !p->err)
-			p->err = -EIO;
+		c->text.buf = NULL;
+		write_unlocked(p, t.buf, t.len);
+		p->spares[p->spare_cnt++] = t;
 		p->next_write++;
+		p->held--;
+		pthread_cond_broadcast(&p->progress);
 	}
 }
 
-/* Give chunk @k's text to the writer (or become the writer). */
+/* Write chunk @k's text if it is next in order, else hand it over. */
 static void hand_over(struct printer *p, __u32 k, struct out *o)
 {
 	struct print_chunk *c = &p->chunks[k];
 
 	pthread_mutex_lock(&p->lock);
+	/* held chunks are memory: do not run far ahead of the writer */
+	while (!p->err && !o->err && k != p->next_write && p->held >= MAX_HELD)
+		pthread_cond_wait(&p->progress, &p->lock);
 	if (o->err) {
 		if (!p->err)
 			p->err = o->err;
-	} else {
-		c->text = o->buf;
-		c->len = o->len;
+		pthread_cond_broadcast(&p->progress);
+	} else if (k == p->next_write && !p->writing) {
+		/* the usual case: straight from our buffer, which we keep */
+		p->writing = true;
+		write_unlocked(p, o->buf, o->len);
+		p->next_write++;
+		pthread_cond_broadcast(&p->progress);
+		write_ready(p);
+		p->writing = false;
+	} else if (!p->err) {
+		c->text = (struct text){ o->buf, o->len, o->cap };
 		c->ready = true;
+		p->held++;
 		o->buf = NULL;
 		o->cap = 0;
 		if (!p->writing) {
@@ -1543,12 +1582,19 @@ static void hand_over(struct printer *p, __u32 k, struct out *o)
 	pthread_mutex_unlock(&p->lock);
 }
 
-static __u32 claim_chunk(struct printer *p)
+/* The next chunk to print, and a spare buffer if @o has none. */
+static __u32 claim_chunk(struct printer *p, struct out *o)
 {
 	__u32 k;
 
 	pthread_mutex_lock(&p->lock);
 	k = p->err ? p->chunk_cnt : p->next_chunk++;
+	if (k < p->chunk_cnt && !o->buf && p->spare_cnt) {
+		struct text t = p->spares[--p->spare_cnt];
+
+		o->buf = t.buf;
+		o->cap = t.cap;
+	}
 	pthread_mutex_unlock(&p->lock);
 	return k;
 }
@@ -1559,7 +1605,7 @@ static void *print_worker(void *arg)
 	struct out o = { 0 };
 	__u32 k, i;
 
-	while ((k = claim_chunk(p)) < p->chunk_cnt) {
+	while ((k = claim_chunk(p, &o)) < p->chunk_cnt) {
 		const struct print_chunk *c = &p->chunks[k];
 
 		o.len = 0;
@@ -1591,18 +1637,20 @@ int tg_c_dumper__dump(struct tg_c_dumper *d, FILE *f)
 		return -EINVAL;
 	err = plan_chunks(&p);
 	if (err)
-		return err;
+		goto out;
 	err = write_str(f, "/* Generated by typegen; do not edit. */\n\n");
 	if (!err)
 		err = write_str(f, preamble);
 	if (err)
 		goto out;
 	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.progress, NULL);
 	threaded = p.chunk_cnt > 1 &&
 		   !pthread_create(&th, NULL, print_worker, &p);
 	print_worker(&p);
 	if (threaded)
 		pthread_join(th, NULL);
+	pthread_cond_destroy(&p.progress);
 	pthread_mutex_destroy(&p.lock);
 	err = p.err;
 	if (!err)
@@ -1610,9 +1658,12 @@ int tg_c_dumper__dump(struct tg_c_dumper *d, FILE *f)
 	if (!err && fflush(f))
 		err = -errno;
 out:
-	for (i = 0; i < p.chunk_cnt; i++)
-		free(p.chunks[i].text);
+	for (i = 0; p.chunks && i < p.chunk_cnt; i++)
+		free(p.chunks[i].text.buf);
+	for (i = 0; i < p.spare_cnt; i++)
+		free(p.spares[i].buf);
 	free(p.chunks);
+	free(p.spares);
 	return err;
 }
 
