@@ -183,3 +183,147 @@ void p_err_load(const struct tg_locator *loc, int err)
 	else
 		p_err(what, "%s", msg);
 }
+
+/* The kernel's types by the rules (no -i), as the base of a module. */
+static int locate_kernel(const struct input_args *a, struct inputs *in,
+			 struct tg_btf **btfp)
+{
+	struct locate_args la = a->loc;
+	int err;
+
+	la.path = NULL;
+	in->loc = new_locator(&la);
+	if (!in->loc)
+		return EXIT_ERR;
+	err = tg_locator__load(in->loc, btfp);
+	if (err) {
+		p_err_load(in->loc, err);
+		return EXIT_ERR;
+	}
+	return EXIT_OK;
+}
+
+/* -i PATH, on --base or on the kernel's types if it is a module's. */
+static int load_path(const struct input_args *a, struct inputs *in)
+{
+	const char *path = a->loc.path;
+	TG_OPTS(tg_open_opts, opts, .base = in->base);
+	int err;
+
+	err = tg_btf__open(path, &opts, &in->input);
+	if (err == -TG_ERRNO__NEEDBASE && !in->base) {
+		if (locate_kernel(a, in, &in->base))
+			return EXIT_ERR;
+		opts.base = in->base;
+		err = tg_btf__open(path, &opts, &in->input);
+	}
+	if (err) {
+		p_err_code(path, err);
+		return EXIT_ERR;
+	}
+	if (in->base && !tg_btf__base(in->input)) {
+		p_err(path, "not a kernel module's BTF (split BTF): --base is only for those");
+		return EXIT_ERR;
+	}
+	return EXIT_OK;
+}
+
+static int load_modules(const struct input_args *a, struct inputs *in,
+			const struct tg_btf *kernel)
+{
+	TG_OPTS(tg_open_opts, opts, .base = kernel);
+	size_t i;
+	int err;
+
+	/* Room for -i too, if it is a module. */
+	in->mods = calloc(a->module_cnt + 1, sizeof(*in->mods));
+	if (!in->mods) {
+		p_err_code(NULL, -ENOMEM);
+		return EXIT_ERR;
+	}
+	if (in->input && tg_btf__base(in->input))
+		in->mods[in->mod_cnt++] = in->input;
+	for (i = 0; i < a->module_cnt; i++) {
+		struct tg_btf **m = &in->mods[in->mod_cnt];
+
+		err = tg_btf__open(a->modules[i], &opts, m);
+		if (!err && !tg_btf__base(*m)) {
+			tg_btf__free(*m);
+			*m = NULL;
+			err = -TG_ERRNO__NOTSPLIT;
+		}
+		if (err) {
+			p_err_code(a->modules[i], err);
+			return EXIT_ERR;
+		}
+		in->mod_cnt++;
+	}
+	return EXIT_OK;
+}
+
+int load_inputs(const struct input_args *a, struct inputs *in)
+{
+	TG_OPTS(tg_merge_opts, mopts, .module_only = a->module_only);
+	const struct tg_btf *kernel;
+	int err;
+
+	memset(in, 0, sizeof(*in));
+	if (a->base) {
+		err = tg_btf__open(a->base, NULL, &in->base);
+		if (err) {
+			p_err_code(a->base, err);
+			return EXIT_ERR;
+		}
+	}
+	if (a->loc.path) {
+		if (load_path(a, in))
+			return EXIT_ERR;
+		kernel = tg_btf__base(in->input) ?: in->input;
+		in->name = a->loc.path;
+	} else if (in->base) {
+		kernel = in->base;
+		in->name = a->base;
+	} else {
+		if (locate_kernel(a, in, &in->input))
+			return EXIT_ERR;
+		kernel = in->input;
+		in->name = tg_btf__path(in->input);
+	}
+	in->result = in->input ?: kernel;
+	if (!a->merge)
+		return EXIT_OK;
+
+	if (load_modules(a, in, kernel))
+		return EXIT_ERR;
+	if (!in->mod_cnt) {
+		if (a->module_only) {
+			p_err(in->name, "not a kernel module's BTF, and no --module given: --module-only needs a module");
+			return EXIT_ERR;
+		}
+		return EXIT_OK;
+	}
+	err = tg_btf__merge(kernel, in->mods, in->mod_cnt, &mopts,
+			    &in->merged);
+	if (err) {
+		p_err_code(in->name, err);
+		return EXIT_ERR;
+	}
+	in->result = in->merged;
+	return EXIT_OK;
+}
+
+void free_inputs(struct inputs *in)
+{
+	size_t i;
+
+	tg_btf__free(in->merged);
+	/* Modules before the base they were opened on. */
+	for (i = 0; i < in->mod_cnt; i++)
+		if (in->mods[i] != in->input)
+			tg_btf__free(in->mods[i]);
+	free(in->mods);
+	tg_btf__free(in->input);
+	tg_btf__free(in->base);
+	tg_locator__free(in->loc);
+	memset(in, 0, sizeof(*in));
+}

@@ -28,6 +28,8 @@ static void help_help(FILE *out);
 static const struct cmd cmds[] = {
 	{ "dump",  do_dump,  help_dump,
 	  "write the kernel's types as a C header (vmlinux.h)" },
+	{ "btf",   do_btf,   help_btf,
+	  "write the kernel's types as raw BTF, as in /sys/kernel/btf" },
 	{ "probe", do_probe, help_probe,
 	  "show where the kernel's types are looked for and which file wins" },
 	{ "help",  do_help,  help_help,

@@ -36,6 +36,8 @@ int do_dump(int argc, char **argv);
 void help_dump(FILE *out);
 int do_probe(int argc, char **argv);
 void help_probe(FILE *out);
+int do_btf(int argc, char **argv);
+void help_btf(FILE *out);
 
 /* The subcommand called @name, or NULL. */
 const struct cmd *find_cmd(const char *name);
@@ -64,6 +66,10 @@ enum {
 	OPT_RELEASE = 0x100,
 	OPT_SYSROOT,
 	OPT_UNSORTED,
+	OPT_BASE,
+	OPT_MODULE,
+	OPT_MODULE_ONLY,
+	OPT_ENDIAN,
 };
 
 #define COMMON_SHORT_OPTS "hjpd"
@@ -125,6 +131,42 @@ struct tg_locator *new_locator(const struct locate_args *args);
  * file asked for or, when probing found nothing, pointing at typegen probe.
  */
 void p_err_load(const struct tg_locator *loc, int err);
+
+/*
+ * The inputs of dump and btf: the locator's options, and for kernel
+ * modules (split BTF) the base and more modules.
+ */
+struct input_args {
+	struct locate_args loc;
+	const char *base;	/* --base PATH */
+	const char **modules;	/* --module PATH..., in order */
+	size_t module_cnt;
+	bool module_only;	/* --module-only */
+	bool merge;		/* modules are merged (dump), not kept split */
+};
+
+/* What load_inputs() loaded; everything is freed by free_inputs(). */
+struct inputs {
+	struct tg_locator *loc;
+	struct tg_btf *base;		/* --base, or found for a module */
+	struct tg_btf *input;		/* -i, or the kernel's types found */
+	struct tg_btf **mods;		/* --module */
+	size_t mod_cnt;
+	struct tg_btf *merged;		/* the base with the modules */
+	const struct tg_btf *result;	/* what to write */
+	const char *name;		/* the result, in error messages */
+};
+
+/*
+ * Load what @a asks for: -i PATH (a kernel module's BTF is split BTF: its
+ * base is --base, or else the kernel's types found by the usual rules),
+ * else the kernel's types found by those rules; then the --module files
+ * on the kernel's types, merged with them if @a->merge. On failure the
+ * error is reported and EXIT_ERR returned; free_inputs() is needed either
+ * way.
+ */
+int load_inputs(const struct input_args *a, struct inputs *in);
+void free_inputs(struct inputs *in);
 
 /* Make libbpf quiet unless -d was given; called after option parsing. */
 void setup_libbpf_print(void);

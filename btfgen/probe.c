@@ -15,8 +15,9 @@ void help_probe(FILE *out)
 		"\n"
 		"Show how the kernel's types are found: what was asked for (-i,\n"
 		"REDBPF_VMLINUX or the system probe), each candidate tried with the\n"
-		"reason it was rejected, and the file chosen. Exits 0 if a file was\n"
-		"chosen, 1 if not.\n"
+		"reason it was rejected, and the file chosen with the layers it was\n"
+		"read through (bzImage > xz > ELF). Exits 0 if a file was chosen,\n"
+		"1 if not.\n"
 		"\n"
 		"Options:\n"
 		"  -i, --input PATH   try only PATH; overrides REDBPF_VMLINUX\n"
@@ -65,7 +66,20 @@ static void print_request_text(const struct tg_locator *loc)
 	printf("sysroot:    %s\n", tg_locator__sysroot(loc));
 }
 
-static void print_text(const struct tg_locator *loc, int err)
+/* "bzImage > xz > ELF": the layers the chosen file was read through. */
+static void print_layers_text(const struct tg_btf *btf)
+{
+	size_t i, n = tg_btf__layer_cnt(btf);
+
+	printf("format:     ");
+	for (i = 0; i < n; i++)
+		printf("%s%s", i ? " > " : "",
+		       tg_format__str(tg_btf__layer(btf, i)));
+	printf("\n");
+}
+
+static void print_text(const struct tg_locator *loc, const struct tg_btf *btf,
+		       int err)
 {
 	size_t i, n = tg_locator__step_cnt(loc);
 	const char *chosen = NULL;
@@ -84,13 +98,15 @@ static void print_text(const struct tg_locator *loc, int err)
 			       err_str(s->err, msg, sizeof(msg)));
 		}
 	}
-	if (!err && chosen)
+	if (!err && chosen) {
 		printf("result:     %s\n", chosen);
-	else
+		print_layers_text(btf);
+	} else
 		printf("result:     none: %s\n", err_str(err, msg, sizeof(msg)));
 }
 
-static void print_json(const struct tg_locator *loc, int err)
+static void print_json(const struct tg_locator *loc, const struct tg_btf *btf,
+		       int err)
 {
 	size_t i, n = tg_locator__step_cnt(loc);
 	const char *chosen = NULL;
@@ -123,6 +139,15 @@ static void print_json(const struct tg_locator *loc, int err)
 	if (err)
 		chosen = NULL;
 	jsonw_string_field(&w, "chosen", chosen);
+	jsonw_name(&w, "format");
+	if (chosen) {
+		jsonw_start_array(&w);
+		for (i = 0; i < tg_btf__layer_cnt(btf); i++)
+			jsonw_string(&w, tg_format__str(tg_btf__layer(btf, i)));
+		jsonw_end_array(&w);
+	} else {
+		jsonw_null(&w);
+	}
 	jsonw_string_field(&w, "error",
 			   err ? err_str(err, msg, sizeof(msg)) : NULL);
 	jsonw_end_object(&w);
@@ -162,9 +187,9 @@ int do_probe(int argc, char **argv)
 	/* Loading is the test: a candidate counts only if its types load. */
 	err = tg_locator__load(loc, &btf);
 	if (json_output)
-		print_json(loc, err);
+		print_json(loc, btf, err);
 	else
-		print_text(loc, err);
+		print_text(loc, btf, err);
 	tg_btf__free(btf);
 	tg_locator__free(loc);
 	if (fflush(stdout)) {

@@ -14,7 +14,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
 #include "tg_test.h"
+#include "inputs.h"
 #include "typegen.h"
 
 #define VMLINUX "/sys/kernel/btf/vmlinux"
@@ -202,7 +206,8 @@ static void test_help(void **state)
 {
 	static const char *const args[] = {
 		"--help", "-h", "help", "dump --help", "dump -h", "help dump",
-		"probe --help", "help probe", "help help",
+		"probe --help", "help probe", "help help", "btf --help",
+		"help btf",
 	};
 	size_t i;
 
@@ -244,10 +249,26 @@ static void collect_long_opts(const char *text, char *names, size_t size)
 	}
 }
 
+/* "--module-only" as roff writes it: every '-' escaped, "\-\-module\-only". */
+static char *roff_option(const char *name)
+{
+	char *r = malloc(2 * strlen(name) + 5), *q = r;
+
+	assert_non_null(r);
+	q += sprintf(q, "\\-\\-");
+	for (; *name; name++) {
+		if (*name == '-')
+			*q++ = '\\';
+		*q++ = *name;
+	}
+	*q = '\0';
+	return r;
+}
+
 static void test_help_options_in_man(void **state)
 {
 	static const char *const args[] = {
-		"--help", "dump --help", "probe --help",
+		"--help", "dump --help", "probe --help", "btf --help",
 	};
 	char names[1024] = " ", *man, *p, *save;
 	int count = 0;
@@ -267,7 +288,7 @@ static void test_help_options_in_man(void **state)
 	free(p);
 
 	for (p = strtok_r(names, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
-		char *roff = tg_test_path("\\-\\-%s", p);
+		char *roff = roff_option(p);
 		char *plain = tg_test_path("--%s", p);
 
 		if (!strstr(man, roff) && !strstr(man, plain)) {
@@ -279,8 +300,11 @@ static void test_help_options_in_man(void **state)
 		free(roff);
 		free(plain);
 	}
-	/* help version json pretty debug input release sysroot output unsorted */
-	assert_true(count >= 10);
+	/*
+	 * help version json pretty debug input release sysroot output
+	 * unsorted base module module-only endian
+	 */
+	assert_true(count >= 14);
 	free(man);
 }
 
@@ -320,6 +344,13 @@ static void test_usage_errors(void **state)
 		{ "dump -o ''", "'--output' needs a non-empty argument" },
 		{ "probe --sysroot ''", "'--sysroot' needs a non-empty argument" },
 		{ "probe --release ../x", "'--release' takes a kernel release" },
+		{ "btf --endian middle", "'--endian' takes little, big or native" },
+		{ "btf --base /x", "'--base' is the base of a module" },
+		{ "dump --base /x", "'--base' is the base of a module" },
+		{ "dump --module-only", "'--module-only' needs a module" },
+		{ "dump --module ''", "'--module' needs a non-empty argument" },
+		{ "btf -o ''", "'--output' needs a non-empty argument" },
+		{ "btf extra", "unexpected argument 'extra'" },
 	};
 	size_t i;
 
@@ -913,6 +944,398 @@ static void test_probe_json_escaping(void **state)
 	free(root);
 }
 
+/* ---- other inputs: compressed, archives, boot images, modules --------- */
+
+/* Fixtures for the tests below, made on first use. */
+static struct {
+	bool made;
+	char *kernel;		/* raw kernel BTF */
+	char *kernel_xz;	/* the committed .xz of it */
+	char *small;		/* standalone BTF (load_basic) */
+	char *mod_a;		/* module_a's split BTF on the kernel, raw */
+	char *mod_a_ko;		/* ... in an ELF file, zstd'ed */
+	char *mod_b;
+} in;
+
+static void make_inputs(void)
+{
+	struct btf *base, *small;
+	const void *raw;
+	char *obj, *ko;
+	size_t len;
+	__u32 sz;
+	void *data;
+
+	if (in.made)
+		return;
+	libbpf_set_print(NULL);
+	in.kernel = tg_test_fixture("vmlinux-6.18.44.btf");
+	in.kernel_xz = tg_test_src_fixture("vmlinux-6.18.44.btf.xz");
+	base = btf__parse(in.kernel, NULL);
+	assert_non_null(base);
+
+	obj = tg_test_fixture("load_basic.bpf.o");
+	small = btf__parse_elf(obj, NULL);
+	raw = btf__raw_data(small, &sz);
+	in.small = tg_test_path("%s/small.btf", tmp);
+	assert_int_equal(tg_test_write_file(in.small, raw, sz), 0);
+	btf__free(small);
+	free(obj);
+
+	obj = tg_test_fixture("module_a.bpf.o");
+	data = fx_split_btf(obj, base, &len);
+	in.mod_a = tg_test_path("%s/module_a.btf", tmp);
+	assert_int_equal(tg_test_write_file(in.mod_a, data, len), 0);
+	free(data);
+	free(obj);
+	ko = tg_test_path("%s/module_a.ko", tmp);
+	fx_elf_with_btf(in.mod_a, ko, NULL);
+	in.mod_a_ko = tg_test_path("%s/module_a.ko.zst", tmp);
+	fx_filter("zstd -q -c", ko, in.mod_a_ko);
+	free(ko);
+
+	obj = tg_test_fixture("module_b.bpf.o");
+	data = fx_split_btf(obj, base, &len);
+	in.mod_b = tg_test_path("%s/module_b.btf", tmp);
+	assert_int_equal(tg_test_write_file(in.mod_b, data, len), 0);
+	free(data);
+	free(obj);
+	btf__free(base);
+	in.made = true;
+}
+
+static void free_inputs(void)
+{
+	free(in.kernel);
+	free(in.kernel_xz);
+	free(in.small);
+	free(in.mod_a);
+	free(in.mod_a_ko);
+	free(in.mod_b);
+}
+
+/* clang -target bpf compiles @prog against the header @hdr. */
+static void assert_compiles(const char *hdr, const char *prog)
+{
+	const char *base = strrchr(hdr, '/') ? strrchr(hdr, '/') + 1 : hdr;
+	char *src = tg_test_path("%s.prog.c", hdr);
+	/* Beside the header: included by its own name. */
+	char *text = tg_test_path("#include \"%s\"\n%s", base, prog);
+	char *err = NULL;
+	int rc;
+
+	assert_int_equal(tg_test_write_file(src, text, strlen(text)), 0);
+	rc = run(NULL, &err, "%s -target bpf -O2 -Wall -Werror -c %s -o %s.o",
+		 tg_test_clang(), src, src);
+	if (rc)
+		print_error("clang failed (%d):\n%.3000s\n", rc, err);
+	assert_int_equal(rc, 0);
+	free(err);
+	free(text);
+	free(src);
+}
+
+static int count_lines_starting(const char *text, const char *prefix)
+{
+	const char *p = text;
+	int n = 0;
+
+	for (; (p = strstr(p, prefix)); p += strlen(prefix))
+		if (p == text || p[-1] == '\n')
+			n++;
+	return n;
+}
+
+static void test_btf_raw(void **state)
+{
+	char *out = tg_test_path("%s/raw.btf", tmp);
+	char *be = tg_test_path("%s/raw-be.btf", tmp);
+	char *err;
+
+	(void)state;
+	make_inputs();
+	/* As the kernel gives it, from the compressed copy. */
+	assert_int_equal(run(NULL, &err, "%s btf -i %s -o %s", cli,
+			     in.kernel_xz, out), 0);
+	assert_string_equal(err, "");
+	free(err);
+	assert_true(files_equal(out, in.kernel));
+	/* To standard output when it is not a terminal. */
+	assert_int_equal(run(NULL, NULL, "%s btf -i %s > %s", cli,
+			     in.kernel_xz, out), 0);
+	assert_true(files_equal(out, in.kernel));
+
+	/* Big-endian, and back to little: the same bytes. */
+	assert_int_equal(run(NULL, NULL, "%s btf -i %s --endian big -o %s",
+			     cli, in.kernel, be), 0);
+	assert_false(files_equal(be, in.kernel));
+	assert_int_equal(run(NULL, NULL, "%s btf -i %s -o %s", cli, be, out),
+			 0);
+	assert_true(files_equal(out, be));
+	assert_int_equal(run(NULL, NULL, "%s btf -i %s --endian little -o %s",
+			     cli, be, out), 0);
+	assert_true(files_equal(out, in.kernel));
+	assert_int_equal(run(NULL, NULL, "%s btf -i %s --endian native -o %s",
+			     cli, be, out), 0);
+	assert_true(files_equal(out, in.kernel));
+	/* The header of big-endian BTF is the same header. */
+	assert_int_equal(run(NULL, NULL, "%s dump -i %s -o %s.h", cli, be, be),
+			 0);
+	assert_int_equal(run(NULL, NULL, "%s dump -i %s -o %s.h", cli,
+			     in.kernel, out), 0);
+	{
+		char *h1 = tg_test_path("%s.h", be), *h2 = tg_test_path("%s.h", out);
+
+		assert_true(files_equal(h1, h2));
+		free(h1);
+		free(h2);
+	}
+	free(be);
+	free(out);
+}
+
+static void test_btf_module(void **state)
+{
+	char *out = tg_test_path("%s/module_a.out.btf", tmp);
+	char *err;
+
+	(void)state;
+	make_inputs();
+	/* A module's BTF comes out split, as /sys/kernel/btf/<module>. */
+	assert_int_equal(run(NULL, &err, "%s btf -i %s --base %s -o %s", cli,
+			     in.mod_a_ko, in.kernel_xz, out), 0);
+	assert_string_equal(err, "");
+	free(err);
+	assert_true(files_equal(out, in.mod_a));
+	/* The base found as the kernel's would be. */
+	assert_int_equal(run(NULL, &err, "REDBPF_VMLINUX=%s %s btf -i %s -o %s",
+			     in.kernel, cli, in.mod_a_ko, out), 0);
+	assert_string_equal(err, "");
+	free(err);
+	assert_true(files_equal(out, in.mod_a));
+	free(out);
+}
+
+static void test_dump_modules(void **state)
+{
+	char *hdr = tg_test_path("%s/modules.h", tmp);
+	char *data, *err;
+	size_t len;
+
+	(void)state;
+	make_inputs();
+	SKIP_IF(!have_program(tg_test_clang()), "clang-19 is not installed");
+	/* What module_a adds, with what it needs of the kernel's. */
+	assert_int_equal(run(NULL, &err, "%s dump -i %s --base %s --module-only -o %s",
+			     cli, in.mod_a_ko, in.kernel_xz, hdr), 0);
+	assert_string_equal(err, "");
+	free(err);
+	data = tg_test_read_file(hdr, &len);
+	assert_int_equal(count_lines_starting(data, "struct tg_mod_a_dev {"), 1);
+	assert_int_equal(count_lines_starting(data, "struct callback_head {"), 1);
+	assert_int_equal(count_lines_starting(data, "struct task_struct;"), 1);
+	assert_int_equal(count_lines_starting(data, "struct task_struct {"), 0);
+	assert_true(len < 10000);
+	free(data);
+	assert_compiles(hdr, "int f(struct tg_mod_a_dev *d) { return d->pid; }\n");
+
+	/* The kernel's types and two modules': names they share, once. */
+	assert_int_equal(run(NULL, &err, "%s dump --base %s --module %s --module %s -o %s",
+			     cli, in.kernel, in.mod_a, in.mod_b, hdr), 0);
+	assert_string_equal(err, "");
+	free(err);
+	data = tg_test_read_file(hdr, &len);
+	assert_int_equal(count_lines_starting(data, "struct tg_shared {"), 1);
+	assert_int_equal(count_lines_starting(data, "struct list_head {"), 1);
+	assert_int_equal(count_lines_starting(data, "struct task_struct {"), 1);
+	assert_int_equal(count_lines_starting(data, "struct tg_mod_b_queue {"), 1);
+	free(data);
+	assert_compiles(hdr,
+			"int f(struct tg_mod_a_dev *d, struct tg_mod_b_queue *q)\n"
+			"{ return d->owner->pid + q->depth; }\n");
+
+	/* -i a module, its base found by the rules, another module added. */
+	assert_int_equal(run(NULL, &err, "REDBPF_VMLINUX=%s %s dump -i %s --module %s --module-only -o %s",
+			     in.kernel_xz, cli, in.mod_a_ko, in.mod_b, hdr), 0);
+	assert_string_equal(err, "");
+	free(err);
+	data = tg_test_read_file(hdr, &len);
+	assert_int_equal(count_lines_starting(data, "struct tg_shared {"), 1);
+	assert_int_equal(count_lines_starting(data, "struct tg_mod_b_queue {"), 1);
+	free(data);
+	free(hdr);
+}
+
+/*
+ * "typegen dump ARGS" and "typegen btf ARGS" fail with @code: exit 1, one
+ * line naming @name, and with -o no file at all.
+ */
+static void check_bad_args(const char *args, const char *name, int code)
+{
+	static const char *const cmds[] = { "dump", "btf" };
+	char *dir = tg_test_path("%s/bad-args", tmp);
+	char *file = tg_test_path("%s/out", dir);
+	char *expect = msg_of(code);
+	char *out, *err;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(run(NULL, NULL, "rm -rf %s && mkdir %s", dir,
+				     dir), 0);
+		assert_int_equal(run(&out, &err, "%s %s %s -o %s", cli, cmds[i],
+				     args, file), 1);
+		assert_one_line(err);
+		assert_containsf(err, "typegen: %s: %s", name, expect);
+		assert_string_equal(out, "");
+		assert_false(tg_test_file_exists(file));
+		assert_int_equal(count_dir_entries(dir), 0);
+		free(out);
+		free(err);
+	}
+	free(expect);
+	free(file);
+	free(dir);
+}
+
+static void test_bad_other_inputs(void **state)
+{
+	char *cut = tg_test_path("%s/cut.btf.xz", tmp);
+	char *crc = tg_test_path("%s/crc.btf.gz", tmp);
+	char *readme = tg_test_path("%s/README", tmp);
+	char *notar = tg_test_path("%s/readme.tar.xz", tmp);
+	char *vmlinuz = tg_test_path("%s/vmlinuz-nothing", tmp);
+	char *args;
+	unsigned char *data;
+	size_t len;
+
+	(void)state;
+	make_inputs();
+	/* A truncated stream. */
+	data = tg_test_read_file(in.kernel_xz, &len);
+	assert_int_equal(tg_test_write_file(cut, data, len / 2), 0);
+	free(data);
+	check_bad_args(args = tg_test_path("-i %s", cut), cut,
+		       -TG_ERRNO__ZTRUNC);
+	free(args);
+
+	/* A wrong checksum. */
+	fx_filter("gzip -c", in.small, crc);
+	data = tg_test_read_file(crc, &len);
+	data[len - 8] ^= 0x40;
+	assert_int_equal(tg_test_write_file(crc, data, len), 0);
+	free(data);
+	check_bad_args(args = tg_test_path("-i %s", crc), crc,
+		       -TG_ERRNO__CHECKSUM);
+	free(args);
+
+	/* An archive with no BTF inside. */
+	assert_int_equal(tg_test_write_file(readme, "no BTF here\n", 12), 0);
+	assert_int_equal(run(NULL, NULL, "tar -C %s -cf - README | xz -c > %s",
+			     tmp, notar), 0);
+	check_bad_args(args = tg_test_path("-i %s", notar), notar,
+		       -TG_ERRNO__NOARCHBTF);
+	free(args);
+
+	/* Split BTF whose base does not match. */
+	check_bad_args(args = tg_test_path("-i %s --base %s", in.mod_a_ko,
+					   in.small),
+		       in.mod_a_ko, -TG_ERRNO__BASE);
+	free(args);
+
+	/* A boot image with no kernel in it. */
+	data = calloc(1, 4096);
+	memcpy(data, "MZ", 2);
+	data[0x1fe] = 0x55;
+	data[0x1ff] = 0xaa;
+	memcpy(data + 0x202, "HdrS", 4);
+	data[0x206] = 0x0f;
+	data[0x207] = 0x02;
+	assert_int_equal(tg_test_write_file(vmlinuz, data, 4096), 0);
+	free(data);
+	check_bad_args(args = tg_test_path("-i %s", vmlinuz), vmlinuz,
+		       -TG_ERRNO__KIMAGE);
+	free(args);
+
+	/* --base for what is not a module. */
+	check_bad_args(args = tg_test_path("-i %s --base %s", in.small,
+					   in.kernel),
+		       in.small, -TG_ERRNO__NOTSPLIT);
+	free(args);
+
+	free(vmlinuz);
+	free(notar);
+	free(readme);
+	free(crc);
+	free(cut);
+}
+
+static void test_bad_module_args(void **state)
+{
+	char *out, *err;
+
+	(void)state;
+	make_inputs();
+	/* --module that is not a module. */
+	assert_int_equal(run(&out, &err, "%s dump --base %s --module %s", cli,
+			     in.kernel, in.small), 1);
+	assert_one_line(err);
+	assert_containsf(err, "%s: not a kernel module's BTF", in.small);
+	assert_string_equal(out, "");
+	free(out);
+	free(err);
+	/* --module-only with -i that is no module. */
+	assert_int_equal(run(&out, &err, "%s dump -i %s --module-only", cli,
+			     in.kernel), 1);
+	assert_one_line(err);
+	assert_contains(err, "--module-only needs a module");
+	free(out);
+	free(err);
+	/* A module whose base cannot be found. */
+	assert_int_equal(run(&out, &err, "REDBPF_VMLINUX=%s/none %s dump -i %s",
+			     tmp, cli, in.mod_a), 1);
+	assert_one_line(err);
+	assert_containsf(err, "%s/none", tmp);
+	free(out);
+	free(err);
+}
+
+static void test_probe_vmlinuz(void **state)
+{
+	char *root = tg_test_path("%s/vmlinuz-root", tmp);
+	char *boot = tg_test_path("%s/boot", root);
+	char *elf = tg_test_path("%s/vmlinux.elf", root);
+	char *gz = tg_test_path("%s/payload.gz", root);
+	char *vmlinuz = tg_test_path("%s/vmlinuz-" RELEASE, boot);
+	char *out, *err;
+
+	(void)state;
+	make_inputs();
+	assert_int_equal(run(NULL, NULL, "mkdir -p %s", boot), 0);
+	fx_elf_with_btf(in.small, elf, NULL);
+	fx_filter("gzip -c", elf, gz);
+	fx_bzimage(gz, fx_size(elf), 0x020f, vmlinuz);
+	assert_int_equal(run(&out, &err, "%s probe --sysroot %s --release %s",
+			     cli, root, RELEASE), 0);
+	assert_containsf(out, "9. chosen    %s\n", vmlinuz);
+	assert_contains(out, "format:     bzImage > gzip > ELF\n");
+	free(out);
+	free(err);
+	if (have_program("python3")) {
+		assert_int_equal(run(&out, NULL,
+				     "%s probe -j --sysroot %s --release %s | "
+				     "python3 -c 'import json,sys; "
+				     "print(json.load(sys.stdin)[\"format\"])'",
+				     cli, root, RELEASE), 0);
+		assert_string_equal(out, "['bzImage', 'gzip', 'ELF']\n");
+		free(out);
+	}
+	free(vmlinuz);
+	free(gz);
+	free(elf);
+	free(boot);
+	free(root);
+}
+
 /* ---- manual pages ---------------------------------------------------- */
 
 static void check_man_page(const char *name)
@@ -959,6 +1382,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
+	free_inputs();
 	tg_test_rmtree(tmp);
 	free(tmp);
 	free(cli);
@@ -993,6 +1417,12 @@ int main(void)
 		cmocka_unit_test(test_probe_explicit_path),
 		cmocka_unit_test(test_probe_json),
 		cmocka_unit_test(test_probe_json_escaping),
+		cmocka_unit_test(test_btf_raw),
+		cmocka_unit_test(test_btf_module),
+		cmocka_unit_test(test_dump_modules),
+		cmocka_unit_test(test_bad_other_inputs),
+		cmocka_unit_test(test_bad_module_args),
+		cmocka_unit_test(test_probe_vmlinuz),
 		cmocka_unit_test(test_man_pages_render),
 	};
 
