@@ -4,7 +4,8 @@
 # make vmlinux.h  the running kernel's types as a C header
 # make test       the whole test suite
 # make install    PREFIX=/usr/local DESTDIR= (library, header, pc, CLI, man)
-# make bench      benchmarks against bpftool and libbpf's btf_dump
+# make bench      benchmarks against bpftool and libbpf's btf_dump, and
+#                 of opening a vmlinuz against xz -d (bench-vmlinuz alone)
 
 VERSION_MAJOR := 0
 VERSION_MINOR := 1
@@ -62,7 +63,8 @@ CLI := $(O)/typegen
 DEPS_STAMP := $(O)/.deps-build
 TEST_DEPS_STAMP := $(O)/.deps-test
 
-.PHONY: all test install uninstall clean bench deps test-deps fixtures vmlinux.h
+.PHONY: all test install uninstall clean bench bench-vmlinuz deps test-deps \
+	fixtures vmlinux.h
 .DELETE_ON_ERROR:
 
 all: $(STATIC_LIB) $(O)/libtypegen.so $(CLI)
@@ -141,6 +143,10 @@ $(O)/bench/%: bench/%.c | $(DEPS_STAMP)
 
 bench: all $(patsubst bench/%.c,$(O)/bench/%,$(wildcard bench/*.c)) fixtures
 	TG_BUILD=$(O) bench/run.sh
+	TG_BUILD=$(O) bench/vmlinuz.sh
+
+bench-vmlinuz: all fixtures
+	TG_BUILD=$(O) bench/vmlinuz.sh
 
 # ---- install -----------------------------------------------------------
 
