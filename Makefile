@@ -3,6 +3,7 @@
 # make            the library (static and shared) and the typegen CLI
 # make vmlinux.h  the running kernel's types as a C header
 # make test       the whole test suite
+# make examples   the probe API's example BPF programs (examples/)
 # make install    PREFIX=/usr/local DESTDIR= (library, header, pc, CLI, man)
 # make bench      benchmarks against bpftool and libbpf's btf_dump, and
 #                 of opening a vmlinuz against xz -d (bench-vmlinuz alone)
@@ -118,6 +119,9 @@ $(O)/fixtures/%.btf: tests/fixtures/%.btf.xz | $(TEST_DEPS_STAMP)
 
 fixtures: $(FIXTURE_OBJS) $(KERNEL_FIXTURES)
 
+# make examples: examples/*.bpf.c and tests/probe/*.bpf.c, on a vmlinux.h
+include examples/examples.mk
+
 $(O)/tests/support/%.o: tests/support/%.c | $(TEST_DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/support -c $< -o $@
@@ -131,7 +135,7 @@ $(O)/tests/test_%: $(O)/tests/test_%.o $(TEST_SUPPORT_OBJS) $(STATIC_LIB)
 
 # Every test binary runs even if an earlier one fails; the summary line
 # counts the binaries and the exit status says whether all passed.
-test: all $(TEST_BINS) fixtures
+test: all $(TEST_BINS) fixtures examples
 	@TG_BUILD=$(O) TG_SRCDIR=$(CURDIR) CLANG=$(CLANG) \
 		scripts/run-tests.sh $(TEST_BINS)
 
@@ -164,6 +168,9 @@ install: all $(O)/typegen.pc
 	ln -sf $(notdir $(SHARED_LIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libtypegen.so
 	install -m 644 include/typegen.h $(DESTDIR)$(INCLUDEDIR)/
+	install -d $(DESTDIR)$(INCLUDEDIR)/typegen
+	install -m 644 $(wildcard include/typegen/*.h) \
+		$(DESTDIR)$(INCLUDEDIR)/typegen/
 	install -m 644 $(O)/typegen.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
@@ -174,6 +181,7 @@ uninstall:
 	      $(DESTDIR)$(LIBDIR)/pkgconfig/typegen.pc $(DESTDIR)$(BINDIR)/typegen \
 	      $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard man/*.1))) \
 	      $(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(wildcard man/*.3)))
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/typegen
 
 clean:
 	rm -rf $(O) $(O)-san vmlinux.h

@@ -20,7 +20,7 @@ EXAMPLE_OBJS := $(EXAMPLE_SRCS:examples/%.c=$(EXAMPLES_O)/%.o) \
 		$(PROBE_TEST_SRCS:tests/probe/%.c=$(EXAMPLES_O)/%.o)
 PROBE_HDRS := $(sort $(wildcard include/typegen/*.h))
 
-.PHONY: examples install-probe-api uninstall-probe-api
+.PHONY: examples
 
 FORCE:
 
@@ -33,15 +33,10 @@ $(EXAMPLES_O)/vmlinux.h: $(CLI) FORCE
 	$(CLI) dump -i $(EXAMPLES_BTF) -o $@.new
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
 
-$(EXAMPLES_O)/%.bpf.o: examples/%.bpf.c $(EXAMPLES_O)/vmlinux.h $(PROBE_HDRS)
+$(EXAMPLES_O)/%.bpf.o: examples/%.bpf.c $(EXAMPLES_O)/vmlinux.h $(PROBE_HDRS) \
+		       | $(TEST_DEPS_STAMP)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(EXAMPLES_O)/%.bpf.o: tests/probe/%.bpf.c $(EXAMPLES_O)/vmlinux.h $(PROBE_HDRS)
+$(EXAMPLES_O)/%.bpf.o: tests/probe/%.bpf.c $(EXAMPLES_O)/vmlinux.h \
+		       $(PROBE_HDRS) | $(TEST_DEPS_STAMP)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
-
-install-probe-api:
-	install -d $(DESTDIR)$(INCLUDEDIR)/typegen
-	install -m 644 $(PROBE_HDRS) $(DESTDIR)$(INCLUDEDIR)/typegen/
-
-uninstall-probe-api:
-	rm -rf $(DESTDIR)$(INCLUDEDIR)/typegen
