@@ -811,6 +811,25 @@ static void member_pos(const struct tg_c_dumper *d, const struct btf_type *t,
 	}
 }
 
+/*
+ * Start loading the names and types of @t's members: they lie scattered
+ * over megabytes of BTF, all are needed in a moment, and waiting for each
+ * in turn was most of the time spent printing them.
+ */
+static void prefetch_members(const struct tg_c_dumper *d,
+			     const struct btf_type *t)
+{
+	const struct btf_member *m = btf_members(t);
+	__u32 i, n = btf_vlen(t);
+
+	for (i = 0; i < n; i++) {
+		if (m[i].name_off < d->strs_len)
+			__builtin_prefetch(d->strs + m[i].name_off);
+		if (m[i].type < d->nr_types)
+			__builtin_prefetch(d->types[m[i].type]);
+	}
+}
+
 static int print_composite(struct tg_c_dumper *d, struct out *o, __u32 id,
 			   int lvl)
 {
@@ -823,6 +842,7 @@ static int print_composite(struct tg_c_dumper *d, struct out *o, __u32 id,
 
 	if (!l)
 		return -TG_ERRNO__BTF;
+	prefetch_members(d, t);
 	out_str(o, is_union ? "union" : "struct");
 	if (tg_c_name_of(d, id))
 		out_word(o, tg_c_name_of(d, id));
