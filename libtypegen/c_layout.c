@@ -136,6 +136,7 @@ struct member_info {
 	__u32 type_size;	/* bytes */
 	__u32 align;	/* bytes */
 	__u32 bits;	/* bitfield width, 0 if not a bitfield */
+	bool int_bits;	/* the width and offset come from the int type */
 };
 
 static int member_info(struct tg_c_dumper *d, const struct btf_type *t,
@@ -157,12 +158,14 @@ static int member_info(struct tg_c_dumper *d, const struct btf_type *t,
 		return err;
 
 	/* Old-style bitfields live in the int type's own bits/offset. */
+	mi->int_bits = false;
 	if (!btf_kflag(t)) {
 		mt = tg_c_type(d, tg_c_skip_mods_typedefs(d, m->type));
 		if (mt && btf_is_int(mt) &&
 		    (btf_int_bits(mt) != mt->size * 8 || btf_int_offset(mt))) {
 			mi->bits = btf_int_bits(mt);
 			mi->off += btf_int_offset(mt);
+			mi->int_bits = true;
 		}
 	}
 	mi->size = mi->bits ? mi->bits : (__u64)mi->type_size * 8;
@@ -221,6 +224,9 @@ static int try_layout(struct tg_c_dumper *d, const struct btf_type *t,
 		err = member_info(d, t, i, &mi);
 		if (err)
 			return err;
+		/* printing looks for these only where there are some */
+		if (mi.int_bits)
+			l->int_bits = true;
 		if ((!mi.bits && mi.off % 8) || (is_union && mi.off))
 			return -EAGAIN;
 		a = o->packed ? 1 : mi.align;
@@ -316,6 +322,7 @@ static int plan_layout(struct tg_c_dumper *d, __u32 id, struct tg_c_layout *l)
 		l->state = state;
 		l->packed = true;
 		l->align = 1;
+		l->int_bits = true;	/* not every member may have been seen */
 		err = 0;
 	}
 	if (err <= 0) {

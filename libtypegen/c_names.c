@@ -638,11 +638,12 @@ static int enum_dup_cmp(const void *pa, const void *pb)
 
 static void typedef_set_add(struct tg_c_dumper *d, const char *name)
 {
-	__u32 b = name_hash(NS_IDENT, name) & d->typedef_mask;
+	__u32 h = name_hash(NS_IDENT, name), b = h & d->typedef_mask;
 
 	while (d->typedef_set[b] && strcmp(d->typedef_set[b], name))
 		b = (b + 1) & d->typedef_mask;
 	d->typedef_set[b] = name;
+	d->typedef_hash[b] = h;
 }
 
 /* Typedef names, for the check that a parameter name hides none. */
@@ -653,7 +654,8 @@ static int build_typedef_set(struct tg_c_dumper *d, const struct name_table *tab
 	while (nb < (tab->typedef_cnt + RESERVED_CNT) * 2)
 		nb *= 2;
 	d->typedef_set = tg_c_zalloc(nb, sizeof(*d->typedef_set));
-	if (!d->typedef_set)
+	d->typedef_hash = malloc(nb * sizeof(*d->typedef_hash));
+	if (!d->typedef_set || !d->typedef_hash)
 		return -ENOMEM;
 	d->typedef_mask = nb - 1;
 	for (i = 0; i < RESERVED_CNT; i++)
@@ -723,10 +725,11 @@ const struct tg_c_enum_dup *tg_c_enum_dups(const struct tg_c_dumper *d,
 /* Is @name a typedef name in this header (so not usable as a parameter)? */
 bool tg_c_is_ident_name(const struct tg_c_dumper *d, const char *name)
 {
-	__u32 b = name_hash(NS_IDENT, name) & d->typedef_mask;
+	__u32 h = name_hash(NS_IDENT, name), b = h & d->typedef_mask;
 
+	/* this runs on every parameter: compare hashes before names */
 	for (; d->typedef_set[b]; b = (b + 1) & d->typedef_mask)
-		if (!strcmp(d->typedef_set[b], name))
+		if (d->typedef_hash[b] == h && !strcmp(d->typedef_set[b], name))
 			return true;
 	return false;
 }
@@ -742,4 +745,5 @@ void tg_c_names_free(struct tg_c_dumper *d)
 	free(d->fwd_aliases);
 	free(d->enum_dups);
 	free(d->typedef_set);
+	free(d->typedef_hash);
 }

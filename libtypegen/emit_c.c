@@ -67,18 +67,49 @@ static bool out_grow(struct out *o, size_t need)
 	return true;
 }
 
-static void out_mem(struct out *o, const char *s, size_t n)
+/*
+ * Copy @n bytes, most often a short name or keyword: a call to memcpy()
+ * per token cost more than the copy. Overlapping moves of 8 or 4 bytes
+ * touch nothing outside [@src, @src + @n).
+ */
+static inline void copy_small(char *dst, const char *src, size_t n)
+{
+	__u64 a, b;
+	__u32 c, e;
+
+	if (n > 16) {
+		memcpy(dst, src, n);
+	} else if (n >= 8) {
+		memcpy(&a, src, 8);
+		memcpy(&b, src + n - 8, 8);
+		memcpy(dst, &a, 8);
+		memcpy(dst + n - 8, &b, 8);
+	} else if (n >= 4) {
+		memcpy(&c, src, 4);
+		memcpy(&e, src + n - 4, 4);
+		memcpy(dst, &c, 4);
+		memcpy(dst + n - 4, &e, 4);
+	} else {
+		while (n--)
+			*dst++ = *src++;
+	}
+}
+
+static inline void out_mem(struct out *o, const char *s, size_t n)
 {
 	if (!n)
 		return;
-	if (o->len + n > o->cap && !out_grow(o, o->len + n))
+	if (__builtin_expect(o->len + n > o->cap, 0) &&
+	    !out_grow(o, o->len + n))
 		return;
-	memcpy(o->buf + o->len, s, n);
+	copy_small(o->buf + o->len, s, n);
 	o->len += n;
 	o->last = s[n - 1];
 }
 
-static void out_str(struct out *o, const char *s)
+/* Inlined, so that strlen() of a literal is worked out when compiling. */
+static inline __attribute__((always_inline)) void out_str(struct out *o,
+							   const char *s)
 {
 	out_mem(o, s, strlen(s));
 }
@@ -114,7 +145,8 @@ static bool is_ident_char(char c)
 }
 
 /* Write an identifier-like token, separated from a previous one. */
-static void out_word(struct out *o, const char *s)
+static inline __attribute__((always_inline)) void out_word(struct out *o,
+							    const char *s)
 {
 	if (is_ident_char(o->last) && is_ident_char(*s))
 		out_mem(o, " ", 1);
@@ -794,14 +826,15 @@ static void print_type_attrs(struct out *o, const struct tg_c_layout *l)
 
 /* Bit offset and bitfield width as the layout planner saw them. */
 static void member_pos(const struct tg_c_dumper *d, const struct btf_type *t,
-		       __u32 i, __u64 *off, __u32 *bits)
+		       const struct tg_c_layout *l, __u32 i, __u64 *off,
+		       __u32 *bits)
 {
 	const struct btf_member *m = btf_members(t) + i;
 	const struct btf_type *mt;
 
 	*off = btf_member_bit_offset(t, i);
 	*bits = btf_member_bitfield_size(t, i);
-	if (btf_kflag(t))
+	if (btf_kflag(t) || !l->int_bits)
 		return;
 	mt = type_of(d, tg_c_skip_mods_typedefs(d, m->type));
 	if (mt && btf_is_int(mt) &&
@@ -856,7 +889,7 @@ static int print_composite(struct tg_c_dumper *d, struct out *o, __u32 id,
 		__u64 off;
 		__u32 bits;
 
-		member_pos(d, t, i, &off, &bits);
+		member_pos(d, t, l, i, &off, &bits);
 		if (ml && ml->pad_bits)
 			print_padding(o, off - ml->pad_bits, off, lvl + 1);
 		out_indent(o, lvl + 1);
@@ -1096,7 +1129,11 @@ static bool is_c_keyword(const char *name)
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int r = strcmp(keywords[mid], name);
+		/* the first letter settles most steps without a call */
+		int r = (unsigned char)keywords[mid][0] - (unsigned char)name[0];
+
+		if (!r)
+			r = strcmp(keywords[mid], name);
 
 		if (!r)
 			return true;
@@ -1153,11 +1190,21 @@ static bool needs_parens(struct tg_c_dumper *d, const __u32 *chain, int i,
 static int print_decl(struct tg_c_dumper *d, struct out *o, __u32 id,
 		      const char *name, int lvl)
 {
+	const struct btf_type *top = type_of(d, id);
 	__u32 chain[TG_C_MAX_DEPTH * 2], base;
 	int cnt, i, err;
 
 	if (++o->depth > TG_C_MAX_DEPTH)
 		return -TG_ERRNO__CYCLE;
+	/* most members: a type and a name, with no declarator around them */
+	if (top && !is_declarator_kind(top)) {
+		err = print_base(d, o, id, lvl);
+		if (!err && *name) {
+			out_mem(o, " ", 1);
+			out_word(o, name);
+		}
+		goto out;
+	}
 	err = collect_chain(d, id, chain, &cnt, &base);
 	if (err)
 		goto out;
@@ -1561,20 +1608,28 @@ static int plan_chunks(struct printer *p)
 {
 	const struct tg_c_dumper *d = p->d;
 	__u64 total = 0, acc = 0, per;
-	__u32 i, from = 0;
+	__u32 i, from = 0, *w;
 
-	for (i = 0; i < d->step_cnt; i++)
-		total += step_weight(d, &d->steps[i]);
+	/* weighing follows typedefs: once is enough */
+	w = malloc(d->step_cnt * sizeof(*w) + 1);
+	if (!w)
+		return -ENOMEM;
+	for (i = 0; i < d->step_cnt; i++) {
+		w[i] = step_weight(d, &d->steps[i]);
+		total += w[i];
+	}
 	per = total / PRINT_CHUNKS;
 	if (per < MIN_CHUNK_WEIGHT)
 		per = MIN_CHUNK_WEIGHT;
 	/* every chunk but the last weighs at least @per */
 	p->chunks = calloc(total / per + 2, sizeof(*p->chunks));
 	p->spares = calloc(total / per + 2, sizeof(*p->spares));
-	if (!p->chunks || !p->spares)
+	if (!p->chunks || !p->spares) {
+		free(w);
 		return -ENOMEM;
+	}
 	for (i = 0; i < d->step_cnt; i++) {
-		acc += step_weight(d, &d->steps[i]);
+		acc += w[i];
 		if (acc < per && i + 1 < d->step_cnt)
 			continue;
 		p->chunks[p->chunk_cnt].from = from;
@@ -1583,6 +1638,7 @@ static int plan_chunks(struct printer *p)
 		from = i + 1;
 		acc = 0;
 	}
+	free(w);
 	return 0;
 }
 

@@ -30,6 +30,7 @@ struct tg_c_layout {
 	__u32 tail_pad_bits;	/* unnamed bitfields after the last member */
 	__u8 state;		/* planning state, see c_layout.c */
 	bool packed;
+	bool int_bits;		/* a member may be an old-style int bitfield */
 };
 
 struct tg_c_id_pair {
@@ -87,6 +88,7 @@ struct tg_c_dumper {
 	struct tg_c_enum_dup *enum_dups;	/* enumerators given ___N */
 	__u32 enum_dup_cnt;
 	const char **typedef_set;	/* open addressing, for lookups */
+	__u32 *typedef_hash;		/* the name_hash() of each */
 	__u32 typedef_mask;
 
 	/* c_layout.c */
