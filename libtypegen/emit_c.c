@@ -600,6 +600,9 @@ static int plan_steps(struct tg_c_dumper *d)
 		__u32 id = d->roots[i].id;
 		const struct btf_type *t = type_of(d, id);
 
+		/* the roots are in name order: their types are all over */
+		if (i + 8 < d->root_cnt)
+			__builtin_prefetch(type_of(d, d->roots[i + 8].id));
 		d->cur_def = 0;
 		if (btf_is_fwd(t))
 			err = plan_declare(d, id);
