@@ -211,7 +211,7 @@ static int count_inline(struct tg_c_dumper *d, __u32 id)
 
 	if (!t)
 		return -TG_ERRNO__BTF;
-	if (++d->depth > TG_C_MAX_DEPTH)
+	if (++d->count_depth > TG_C_MAX_DEPTH)
 		return -TG_ERRNO__CYCLE;
 	switch (btf_kind(t)) {
 	case BTF_KIND_STRUCT:
@@ -246,7 +246,7 @@ static int count_inline(struct tg_c_dumper *d, __u32 id)
 	default:
 		break;
 	}
-	d->depth--;
+	d->count_depth--;
 	return err;
 }
 
@@ -1369,7 +1369,7 @@ static int spawn_thread(pthread_t *th, struct spawn *sp,
  * order depends on, then plans the layouts, which only printing needs;
  * this thread names the types and sorts the roots, then plans the order
  * once the counts are in, while the layouts are still being planned. Each
- * side writes fields of its own (the layouts have their own depth count).
+ * side writes fields of its own (its own depth counts, too), kept apart.
  */
 struct plan_job {
 	struct tg_c_dumper *d;

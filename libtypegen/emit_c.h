@@ -16,6 +16,9 @@
 #include <bpf/btf.h>
 #include "internal.h"
 
+/* What sharing a cache line means on the machines we know of. */
+#define TG_C_CACHE_LINE 64
+
 /* What must be written around one member for its offset to come out right. */
 struct tg_c_member_layout {
 	__u32 pad_bits;		/* unnamed bitfields before the member */
@@ -93,17 +96,30 @@ struct tg_c_dumper {
 
 	/* c_layout.c */
 	struct tg_c_layout *layouts;	/* per decl, used for structs/unions */
-	int layout_depth;	/* planned alongside the order: its own */
 
 	/* emit_c.c */
-	struct tg_c_root *roots;	/* sorted, until the steps are planned */
-	__u32 root_cnt;
 	__u8 *occ;		/* per decl: inline uses if anonymous: 0, 1, 2+ */
-	__u8 *decl_state;	/* per decl */
 	struct tg_c_step *steps;
 	__u32 step_cnt, step_cap;
+
+	/*
+	 * Written all through planning, by one thread each while the other
+	 * reads the fields above: each group on cache lines of its own, or
+	 * every write takes the line away from the other core (planning the
+	 * order alongside the layouts took half as long again).
+	 */
+	char pad0[TG_C_CACHE_LINE];
+	/* planning the order (emit_c.c) */
+	struct tg_c_root *roots;	/* sorted, until the steps are planned */
+	__u32 root_cnt;
+	__u8 *decl_state;	/* per decl */
 	__u32 cur_def;		/* type whose definition is being planned */
 	int depth;
+	char pad1[TG_C_CACHE_LINE];
+	/* the second planning thread: inline-use counts and layouts */
+	int count_depth;
+	int layout_depth;
+	char pad2[TG_C_CACHE_LINE];
 };
 
 /* Nesting deeper than this is hostile input, not a kernel type. */
