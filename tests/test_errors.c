@@ -6,14 +6,6 @@
 #include "typegen.h"
 #include "tg_test.h"
 
-static void assert_message(int err, const char *msg)
-{
-	char buf[256];
-
-	memset(buf, 'X', sizeof(buf));
-	assert_int_equal(tg_strerror(err, buf, sizeof(buf)), 0);
-	assert_string_equal(buf, msg);
-}
 
 static void test_own_codes(void **state)
 {
@@ -57,19 +49,19 @@ static void test_own_codes(void **state)
 	assert_int_equal(sizeof(codes) / sizeof(codes[0]),
 			 __TG_ERRNO__END - __TG_ERRNO__START);
 	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
-		assert_message(codes[i].err, codes[i].msg);
-		assert_message(-codes[i].err, codes[i].msg);
+		tg_test_assert_message(codes[i].err, codes[i].msg);
+		tg_test_assert_message(-codes[i].err, codes[i].msg);
 	}
 }
 
 static void test_errno_codes(void **state)
 {
 	(void)state;
-	assert_message(-ENOENT, "No such file or directory");
-	assert_message(ENOENT, "No such file or directory");
-	assert_message(-EISDIR, "Is a directory");
-	assert_message(-ENOMEM, "Cannot allocate memory");
-	assert_message(0, "success");
+	tg_test_assert_message(-ENOENT, "No such file or directory");
+	tg_test_assert_message(ENOENT, "No such file or directory");
+	tg_test_assert_message(-EISDIR, "Is a directory");
+	tg_test_assert_message(-ENOMEM, "Cannot allocate memory");
+	tg_test_assert_message(0, "success");
 }
 
 static void assert_unknown(int err, const char *msg)

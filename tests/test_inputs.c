@@ -85,13 +85,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void assert_message(int err, const char *msg)
-{
-	char buf[256];
-
-	tg_strerror(err, buf, sizeof(buf));
-	assert_string_equal(buf, msg);
-}
 
 /* Opens to @want's types, through exactly the layers given (0-ended). */
 static struct tg_btf *assert_opens(const char *path, const struct btf *want,
@@ -243,12 +236,12 @@ static void test_compressed_errors(void **state)
 	/* A stream cut short. */
 	fx_write(gz, data, len / 2);
 	assert_open_fails(gz, -TG_ERRNO__ZTRUNC);
-	assert_message(-TG_ERRNO__ZTRUNC, "compressed data is truncated");
+	tg_test_assert_message(-TG_ERRNO__ZTRUNC, "compressed data is truncated");
 	/* The CRC-32 at the end, damaged. */
 	((unsigned char *)data)[len - 8] ^= 1;
 	fx_write(gz, data, len);
 	assert_open_fails(gz, -TG_ERRNO__CHECKSUM);
-	assert_message(-TG_ERRNO__CHECKSUM, "compressed data fails its checksum");
+	tg_test_assert_message(-TG_ERRNO__CHECKSUM, "compressed data fails its checksum");
 	/* Only the start of a magic number. */
 	fx_write(gz, "\x28\xb5\x2f", 3);
 	assert_open_fails(gz, -TG_ERRNO__TRUNC);
@@ -288,7 +281,7 @@ static void test_max_size(void **state)
 		assert_int_equal(tg_btf__open(gz, &opts, &btf), 0);
 		tg_btf__free(btf);
 	}
-	assert_message(-TG_ERRNO__TOOBIG,
+	tg_test_assert_message(-TG_ERRNO__TOOBIG,
 		       "decompressed data exceeds the size limit (1 GiB by default)");
 	free(gz);
 }
@@ -460,7 +453,7 @@ static void test_bzimage_errors(void **state)
 	memset(data + 1024, 0, len - 1024);
 	fx_write(path, data, len);
 	assert_open_fails(path, -TG_ERRNO__KIMAGE);
-	assert_message(-TG_ERRNO__KIMAGE, "no kernel ELF found in the boot image");
+	tg_test_assert_message(-TG_ERRNO__KIMAGE, "no kernel ELF found in the boot image");
 	free(path);
 
 	/* A payload that is not ELF (raw BTF, compressed). */
@@ -584,7 +577,7 @@ static void test_tar_errors(void **state)
 	/* Nothing but a README. */
 	path = make_tar(root, "README", "", "readme.tar");
 	assert_open_fails(path, -TG_ERRNO__NOARCHBTF);
-	assert_message(-TG_ERRNO__NOARCHBTF, "archive holds no BTF file");
+	tg_test_assert_message(-TG_ERRNO__NOARCHBTF, "archive holds no BTF file");
 	txz = filtered("xz -c", path, "readme.tar.xz");
 	assert_open_fails(txz, -TG_ERRNO__NOARCHBTF);
 	free(txz);
@@ -595,7 +588,7 @@ static void test_tar_errors(void **state)
 	assert_int_equal(tg_test_run(cmd, NULL, NULL), 0);
 	path = make_tar(root, "ubuntu second.btf", "", "two.tar");
 	assert_open_fails(path, -TG_ERRNO__MULTIBTF);
-	assert_message(-TG_ERRNO__MULTIBTF, "archive holds more than one BTF file");
+	tg_test_assert_message(-TG_ERRNO__MULTIBTF, "archive holds more than one BTF file");
 	free(path);
 
 	/* A header whose checksum is wrong. */
@@ -604,7 +597,7 @@ static void test_tar_errors(void **state)
 	data[0] ^= 1;
 	fx_write(path, data, len);
 	assert_open_fails(path, -TG_ERRNO__TAR);
-	assert_message(-TG_ERRNO__TAR, "invalid tar archive");
+	tg_test_assert_message(-TG_ERRNO__TAR, "invalid tar archive");
 	data[0] ^= 1;
 	/* Cut inside the file. */
 	fx_write(path, data, 512 * 4 + 10);

@@ -88,13 +88,6 @@ static char *tmp_file(const char *name, const void *data, size_t len)
 	return path;
 }
 
-static void assert_message(int err, const char *msg)
-{
-	char buf[256];
-
-	assert_int_equal(tg_strerror(err, buf, sizeof(buf)), 0);
-	assert_string_equal(buf, msg);
-}
 
 static void assert_open_fails(const char *path, int want, const char *msg)
 {
@@ -102,7 +95,7 @@ static void assert_open_fails(const char *path, int want, const char *msg)
 
 	assert_int_equal(tg_btf__open(path, NULL, &btf), want);
 	assert_null(btf);
-	assert_message(want, msg);
+	tg_test_assert_message(want, msg);
 }
 
 static void assert_mem_fails(const void *data, size_t len, int want,
@@ -112,7 +105,7 @@ static void assert_mem_fails(const void *data, size_t len, int want,
 
 	assert_int_equal(tg_btf__open_mem(data, len, "mem", NULL, &btf), want);
 	assert_null(btf);
-	assert_message(want, msg);
+	tg_test_assert_message(want, msg);
 }
 
 /* Both ways in: as a file and from memory. */
@@ -471,7 +464,7 @@ static void test_permission_denied(void **state)
 		skip();
 	}
 	assert_int_equal(WEXITSTATUS(status), 0);
-	assert_message(-EACCES, "Permission denied");
+	tg_test_assert_message(-EACCES, "Permission denied");
 out:
 	unlink(path);
 	unlink(readable);

@@ -208,13 +208,6 @@ static void assert_has_struct(const struct tg_btf *btf, const char *name)
 					   BTF_KIND_STRUCT) > 0);
 }
 
-static void assert_message(int err, const char *msg)
-{
-	char buf[256];
-
-	assert_int_equal(tg_strerror(err, buf, sizeof(buf)), 0);
-	assert_string_equal(buf, msg);
-}
 
 /* ---- probing ----------------------------------------------------------- */
 
@@ -299,7 +292,7 @@ static void test_nothing_found(void **state)
 		assert_candidate_step(loc, fx->root, i,
 				      i == 1 ? -TG_ERRNO__FORMAT : -ENOENT);
 	assert_null(tg_locator__step(loc, PROBE_CNT));
-	assert_message(-TG_ERRNO__NOTFOUND, "no kernel BTF found");
+	tg_test_assert_message(-TG_ERRNO__NOTFOUND, "no kernel BTF found");
 	tg_locator__free(loc);
 }
 
@@ -559,7 +552,7 @@ static void test_stale_build_id(void **state)
 		assert_candidate_step(loc, fx->root, i, -ENOENT);
 	assert_candidate_step(loc, fx->root, PROBE_CNT - 1, 0);
 	assert_has_struct(btf, "running");
-	assert_message(-TG_ERRNO__STALE,
+	tg_test_assert_message(-TG_ERRNO__STALE,
 		       "build ID does not match the running kernel's");
 	tg_btf__free(btf);
 
@@ -666,7 +659,7 @@ static void test_env_empty(void **state)
 	assert_null(btf);
 	assert_int_equal(tg_locator__step_cnt(loc), 0);
 	assert_null(tg_locator__step(loc, 0));
-	assert_message(-TG_ERRNO__ENV_EMPTY,
+	tg_test_assert_message(-TG_ERRNO__ENV_EMPTY,
 		       "REDBPF_VMLINUX is set but empty (unset it, or set it "
 		       "to a path or to \"system\")");
 	tg_locator__free(loc);

@@ -98,13 +98,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void assert_message(int err, const char *msg)
-{
-	char buf[256];
-
-	tg_strerror(err, buf, sizeof(buf));
-	assert_string_equal(buf, msg);
-}
 
 static struct tg_btf *open_on(const char *path, const struct tg_btf *base)
 {
@@ -158,7 +151,7 @@ static void test_needs_base(void **state)
 	assert_open_on_fails(fx.mod_a, NULL, -TG_ERRNO__NEEDBASE);
 	assert_open_on_fails(fx.mod_a_ko, NULL, -TG_ERRNO__NEEDBASE);
 	assert_open_on_fails(zst, NULL, -TG_ERRNO__NEEDBASE);
-	assert_message(-TG_ERRNO__NEEDBASE,
+	tg_test_assert_message(-TG_ERRNO__NEEDBASE,
 		       "split BTF (a kernel module's) needs the kernel's BTF as its base");
 	free(zst);
 }
@@ -235,7 +228,7 @@ static void test_base_mismatch(void **state)
 	/* Far too small a base: ids and names point past it. */
 	assert_open_on_fails(fx.mod_a, small, -TG_ERRNO__BASE);
 	assert_open_on_fails(fx.mod_a_ko, small, -TG_ERRNO__BASE);
-	assert_message(-TG_ERRNO__BASE, "split BTF does not match its base BTF");
+	tg_test_assert_message(-TG_ERRNO__BASE, "split BTF does not match its base BTF");
 
 	/* Another kernel, one type longer: every name is off. */
 	raw = btf__raw_data(tg_btf__btf(fx.base), &sz);
@@ -459,7 +452,7 @@ static void test_merge_errors(void **state)
 	/* Not a module. */
 	assert_int_equal(tg_btf__merge(fx.base, &small, 1, NULL, &out),
 			 -TG_ERRNO__NOTSPLIT);
-	assert_message(-TG_ERRNO__NOTSPLIT, "not a kernel module's BTF (split BTF)");
+	tg_test_assert_message(-TG_ERRNO__NOTSPLIT, "not a kernel module's BTF (split BTF)");
 	/* A module on another base object, even of the same kernel. */
 	other = open_on(fx.kernel, NULL);
 	a2 = open_on(fx.mod_a, other);

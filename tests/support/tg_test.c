@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "typegen.h"
 #include "tg_test.h"
 
 static const char *env_or(const char *name, const char *fallback)
@@ -193,4 +194,13 @@ static int silent_print(enum libbpf_print_level level, const char *fmt,
 void tg_test_silence_libbpf(void)
 {
 	libbpf_set_print(silent_print);
+}
+
+void tg_test_assert_message(int err, const char *msg)
+{
+	char buf[256];
+
+	memset(buf, 'X', sizeof(buf));
+	assert_int_equal(tg_strerror(err, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, msg);
 }

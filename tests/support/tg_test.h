@@ -45,6 +45,12 @@ int tg_test_write_file(const char *path, const void *data, size_t len);
 void *tg_test_read_file(const char *path, size_t *len);
 int tg_test_file_exists(const char *path);
 
+/*
+ * Assert that tg_strerror() knows @err and words it exactly as @msg (the
+ * buffer is poisoned first, so a message left unterminated shows).
+ */
+void tg_test_assert_message(int err, const char *msg);
+
 /* Keep libbpf's own warnings off the test output (bad input is the point). */
 void tg_test_silence_libbpf(void);
 
