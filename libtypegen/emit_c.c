@@ -162,12 +162,6 @@ static const struct btf_type *type_of(const struct tg_c_dumper *d, __u32 id)
 	return tg_c_type(d, id);
 }
 
-static const char *btf_name(const struct tg_c_dumper *d,
-			    const struct btf_type *t)
-{
-	return tg_c_name(d, t);
-}
-
 static bool has_name(const struct tg_c_dumper *d, const struct btf_type *t)
 {
 	return *tg_c_name(d, t) != '\0';
@@ -979,7 +973,7 @@ static int print_base(struct tg_c_dumper *d, struct out *o, __u32 id, int lvl)
 	t = type_of(d, id);
 	switch (btf_kind(t)) {
 	case BTF_KIND_INT:
-		err = tg_c_int_name(t, btf_name(d, t), &name);
+		err = tg_c_int_name(t, tg_c_name(d, t), &name);
 		if (err)
 			return err;
 		out_word(o, name);
@@ -1106,10 +1100,10 @@ static void print_type_tag(struct tg_c_dumper *d, struct out *o,
 	/* a tag with kflag set is a plain attribute, not btf_type_tag */
 	out_word(o, "__attribute__((");
 	if (btf_kflag(t)) {
-		out_str(o, btf_name(d, t));
+		out_str(o, tg_c_name(d, t));
 	} else {
 		out_str(o, "btf_type_tag(\"");
-		out_str(o, btf_name(d, t));
+		out_str(o, tg_c_name(d, t));
 		out_str(o, "\")");
 	}
 	out_str(o, ")) ");
@@ -1554,7 +1548,7 @@ int tg_c_dumper__new(const struct tg_btf *btf, const struct tg_c_opts *opts,
 #define PRINT_CHUNKS 32
 /* Small headers are not worth a second thread's hand-overs. */
 #define MIN_CHUNK_WEIGHT 256
-/* Most chunks fit: fewer reallocations while printing. */
+/* A worker's first buffer: it grows to fit, and is kept for its next chunks. */
 #define CHUNK_BUF (32 * 1024)
 /* Chunks printed ahead of the writer, held in memory meanwhile. */
 #define MAX_HELD 4

@@ -99,8 +99,6 @@ struct tg_c_dumper {
 
 	/* emit_c.c */
 	__u8 *occ;		/* per decl: inline uses if anonymous: 0, 1, 2+ */
-	struct tg_c_step *steps;
-	__u32 step_cnt, step_cap;
 
 	/*
 	 * Written all through planning, by one thread each while the other
@@ -113,6 +111,8 @@ struct tg_c_dumper {
 	struct tg_c_root *roots;	/* sorted, until the steps are planned */
 	__u32 root_cnt;
 	__u8 *decl_state;	/* per decl */
+	struct tg_c_step *steps;	/* the order, printed from once planned */
+	__u32 step_cnt, step_cap;
 	__u32 cur_def;		/* type whose definition is being planned */
 	int depth;
 	char pad1[TG_C_CACHE_LINE];
