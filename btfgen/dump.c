@@ -6,12 +6,6 @@
 
 #include "main.h"
 
-/*
- * A header is a few MB written in many small pieces: one large buffer
- * turns that into a handful of write(2) calls.
- */
-static char stdout_buf[1 << 20];
-
 void help_dump(FILE *out)
 {
 	fprintf(out,
@@ -90,7 +84,6 @@ int do_dump(int argc, char **argv)
 	bool unsorted = false;
 	int c, err, ret = EXIT_USAGE;
 
-	setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
 	/* Every --module fits in argv's room. */
 	args.modules = calloc(argc, sizeof(*args.modules));
 	if (!args.modules) {
