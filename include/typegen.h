@@ -457,8 +457,9 @@ TG_API int tg_c_dumper__new(const struct tg_btf *btf,
 /*
  * tg_c_dumper__dump - write the whole header to @out.
  *
- * The second half of the header is printed by a second thread into memory
- * while the first goes to @out; the thread is joined before returning.
+ * The header is printed in chunks by this thread and a second one, and
+ * written to @out in order as they finish; the second thread is joined
+ * before returning.
  *
  * Returns 0 or a negative errno from writing (-EIO, -ENOSPC...).
  */
