@@ -302,21 +302,27 @@ static int plan_declare(struct tg_c_dumper *d, __u32 id)
 	return push_step(d, id, true);
 }
 
+/* Members are used by value where the body is written: full types first. */
+static int plan_members(struct tg_c_dumper *d, const struct btf_type *t)
+{
+	const struct btf_member *m = btf_members(t);
+	__u32 i;
+	int err;
+
+	for (i = 0; i < btf_vlen(t); i++)
+		if ((err = plan_ref(d, m[i].type, true)))
+			return err;
+	return 0;
+}
+
 static int plan_def_deps(struct tg_c_dumper *d, __u32 id)
 {
 	const struct btf_type *t = type_of(d, id);
-	const struct btf_member *m;
-	__u32 i;
-	int err;
 
 	switch (btf_kind(t)) {
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
-		m = btf_members(t);
-		for (i = 0; i < btf_vlen(t); i++)
-			if ((err = plan_ref(d, m[i].type, true)))
-				return err;
-		return 0;
+		return plan_members(d, t);
 	case BTF_KIND_TYPEDEF:
 		return plan_ref(d, t->type, false);
 	default:
@@ -351,7 +357,6 @@ static int plan_def(struct tg_c_dumper *d, __u32 id)
 static int plan_ref_kind(struct tg_c_dumper *d, __u32 id,
 			 const struct btf_type *t, bool strong)
 {
-	const struct btf_member *m;
 	const struct btf_param *p;
 	__u32 i;
 	int err;
@@ -378,12 +383,8 @@ static int plan_ref_kind(struct tg_c_dumper *d, __u32 id,
 	case BTF_KIND_UNION:
 		if (has_name(d, t))
 			return strong ? plan_def(d, id) : plan_declare(d, id);
-		/* written inline: its members are used by value right here */
-		m = btf_members(t);
-		for (i = 0; i < btf_vlen(t); i++)
-			if ((err = plan_ref(d, m[i].type, true)))
-				return err;
-		return 0;
+		/* written inline: its members are used right here */
+		return plan_members(d, t);
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64:
 		if (!has_name(d, t) && !enum_is_standalone(d, id))
