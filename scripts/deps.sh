@@ -8,7 +8,7 @@ BUILD_PKGS="gcc make pkg-config libbpf-dev libelf-dev libdw-dev zlib1g-dev
 	liblzma-dev libzstd-dev libbz2-dev liblz4-dev liblzo2-dev"
 # The compressors and tar make the test fixtures of every input format.
 TEST_PKGS="$BUILD_PKGS libcmocka-dev clang-19 llvm-19 bpftool python3 man-db
-	xz-utils zstd bzip2 lz4 lzop gzip tar"
+	xz-utils zstd bzip2 lz4 lzop gzip tar dwarves dwz"
 
 case "${1:-build}" in
 build) want=$BUILD_PKGS ;;
