@@ -70,6 +70,8 @@ enum {
 	OPT_MODULE,
 	OPT_MODULE_ONLY,
 	OPT_ENDIAN,
+	OPT_POINTEE,
+	OPT_FOR,
 };
 
 #define COMMON_SHORT_OPTS "hjpd"

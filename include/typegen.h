@@ -83,6 +83,10 @@ enum tg_errno {
 	TG_ERRNO__BASE,		/* split BTF that does not fit the base given */
 	TG_ERRNO__NOTSPLIT,	/* not split BTF, where a module's was needed */
 	TG_ERRNO__STALE,	/* a kernel image of another build than the running one */
+	TG_ERRNO__NOMATCH,	/* no type matches a selection pattern */
+	TG_ERRNO__UNKNOWN,	/* a program uses names the kernel's types lack */
+	TG_ERRNO__COMPILE,	/* a program does not compile, whatever the types */
+	TG_ERRNO__NOCLANG,	/* no clang to compile programs with */
 	__TG_ERRNO__END,
 };
 
@@ -429,13 +433,26 @@ TG_API void tg_locator__free(struct tg_locator *loc);
  * suffix (name___2, ...), which libbpf ignores when matching types.
  */
 
+/*
+ * How a header of selected types follows pointers (see
+ * tg_c_dumper__select()): a pointer member needs only "struct foo;" to
+ * compile, and following every pointer to its definition pulls in most of
+ * the kernel (task_struct reaches nearly everything), so FWD is the default.
+ */
+enum tg_pointee {
+	TG_POINTEE_FWD = 0,	/* declare what pointers point to */
+	TG_POINTEE_FULL = 1,	/* define it, and so on through its pointers */
+};
+
 struct tg_c_opts {
 	size_t sz;		/* sizeof(struct tg_c_opts) */
 	/* Keep BTF type id order instead of sorting by kind and name. */
 	bool unsorted;
+	/* With a selection: what pointers pull in (TG_POINTEE_FWD). */
+	enum tg_pointee pointee;
 	size_t :0;
 };
-#define tg_c_opts__last_field unsorted
+#define tg_c_opts__last_field pointee
 
 struct tg_c_dumper;
 
@@ -471,6 +488,86 @@ TG_API int tg_c_dumper__dump(struct tg_c_dumper *d, FILE *out);
  * name of their own in the header (pointers, anonymous types...).
  */
 TG_API const char *tg_c_dumper__name(const struct tg_c_dumper *d, __u32 id);
+
+/*
+ * The header holds every type of the BTF, and every kernel function tagged
+ * "bpf_kfunc" as an extern __weak __ksym prototype (sorted by name, inside
+ * #ifndef BPF_NO_KFUNC_PROTOTYPES), unless some are selected: once
+ * tg_c_dumper__select() or tg_c_dumper__select_sources() has selected
+ * anything, it holds the selected types and kfuncs and what they need to
+ * compile (definitions of what they use by value; for pointers, see enum
+ * tg_pointee), nothing else. Names and layouts stay those of the whole
+ * header, so a program compiles the same against either.
+ */
+
+/*
+ * tg_c_dumper__select - add types to the header's selection.
+ * @pattern: "struct NAME", "union NAME", "enum NAME" (that kind only), or
+ *	NAME: a typedef, a struct, union or enum tag, or a kfunc. NAME is
+ *	matched against the names the header writes (foo___2 for the
+ *	second foo) and may be a shell glob ('bpf_*', fnmatch(3)).
+ *
+ * Returns how many types and kfuncs matched (at least 1),
+ * -TG_ERRNO__NOMATCH if none did, or -EINVAL, -ENOMEM.
+ */
+TG_API int tg_c_dumper__select(struct tg_c_dumper *d, const char *pattern);
+
+/* What tg_c_dumper__select_sources() tells its caller. */
+enum tg_src_note_kind {
+	/* a struct, union or enum the program names, in no header: @text */
+	TG_SRC_NOTE_UNKNOWN_TAG,
+	/* a type, value or function the program uses, in no header: @text */
+	TG_SRC_NOTE_UNKNOWN_NAME,
+	/* a line of the compiler's diagnostics, for an error not ours */
+	TG_SRC_NOTE_COMPILER,
+};
+
+typedef void (*tg_src_note_fn)(void *ctx, enum tg_src_note_kind kind,
+			       const char *src, const char *text);
+
+struct tg_src_opts {
+	size_t sz;		/* sizeof(struct tg_src_opts) */
+	/* The compiler: NULL means "clang-19", else "clang", in PATH. */
+	const char *clang;
+	/*
+	 * Flags the programs are compiled with (-I, -D, -target...), as
+	 * for the real build. "-target bpf" is added unless a target is
+	 * given; the header's own directory comes first in the include path,
+	 * so #include "vmlinux.h" and <vmlinux.h> find the selection.
+	 */
+	const char *const *cflags;
+	size_t cflag_cnt;
+	/* Called for what the caller should show (may be NULL). */
+	tg_src_note_fn note;
+	void *note_ctx;
+	/* Rounds of compiling before giving up (0: 16). */
+	unsigned int max_rounds;
+	size_t :0;
+};
+#define tg_src_opts__last_field max_rounds
+
+/*
+ * tg_c_dumper__select_sources - select what BPF programs use.
+ * @srcs, @cnt: the programs' C sources.
+ *
+ * Each program is preprocessed with its flags, so that macros (libbpf's
+ * BPF_CORE_READ() and the like) count: every struct, union and enum it
+ * names in its own code is selected, defined. Then it is compiled against
+ * the selection (clang -fsyntax-only) and what the compiler misses is
+ * added: typedefs and enumerators it does not know, kfuncs it calls,
+ * definitions of types it reaches through pointers (task->mm->pgd), until
+ * it compiles. A header holding the selection gives the same object
+ * code, CO-RE relocations included, as the whole header.
+ *
+ * Returns 0; -TG_ERRNO__UNKNOWN if a program names types or uses names
+ * that the kernel's types do not have (each one told to @opts->note);
+ * -TG_ERRNO__COMPILE if it does not compile for another reason (the
+ * compiler's errors told to @opts->note); -ENOENT if a source is
+ * missing; -TG_ERRNO__NOCLANG without the compiler; -ENOMEM...
+ */
+TG_API int tg_c_dumper__select_sources(struct tg_c_dumper *d,
+				       const char *const *srcs, size_t cnt,
+				       const struct tg_src_opts *opts);
 
 /* tg_c_dumper__free - release @d. NULL is a no-op. */
 TG_API void tg_c_dumper__free(struct tg_c_dumper *d);

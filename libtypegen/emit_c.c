@@ -162,6 +162,13 @@ static const struct btf_type *type_of(const struct tg_c_dumper *d, __u32 id)
 	return tg_c_type(d, id);
 }
 
+static int id_cmp(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static bool has_name(const struct tg_c_dumper *d, const struct btf_type *t)
 {
 	return *tg_c_name(d, t) != '\0';
@@ -288,6 +295,28 @@ static int push_step(struct tg_c_dumper *d, __u32 id, bool fwd)
 
 static int plan_ref(struct tg_c_dumper *d, __u32 id, bool strong);
 
+/*
+ * With --pointee=full a pointer's target is defined too, but after the
+ * definition being planned: a pointer is how C breaks type cycles, so the
+ * targets wait in a queue planned like roots.
+ */
+static int push_pending(struct tg_c_dumper *d, __u32 id)
+{
+	if (!id)
+		return 0;
+	if (d->pending_cnt == d->pending_cap) {
+		__u32 cap = d->pending_cap ? d->pending_cap * 2 : 256;
+		__u32 *p = realloc(d->pending, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		d->pending = p;
+		d->pending_cap = cap;
+	}
+	d->pending[d->pending_cnt++] = id;
+	return 0;
+}
+
 /* Make "struct foo" usable through a pointer. */
 static int plan_declare(struct tg_c_dumper *d, __u32 id)
 {
@@ -366,6 +395,9 @@ static int plan_ref_kind(struct tg_c_dumper *d, __u32 id,
 	case BTF_KIND_FLOAT:
 		return 0;
 	case BTF_KIND_PTR:
+		if (d->want && d->pointee_full &&
+		    (err = push_pending(d, t->type)))
+			return err;
 		return plan_ref(d, t->type, false);
 	case BTF_KIND_ARRAY:
 		/* C has no arrays of incomplete types, even behind pointers */
@@ -583,31 +615,74 @@ static int collect_roots(struct tg_c_dumper *d)
 	return 0;
 }
 
-static int plan_steps(struct tg_c_dumper *d)
+/* A root, as the selection (if any) asks for it. */
+static int plan_root(struct tg_c_dumper *d, __u32 id)
+{
+	const struct btf_type *t = type_of(d, id);
+	__u8 want = d->want ? d->want[tg_c_decl(d, id)] : TG_C_WANT_DEF;
+
+	if (!want)
+		return 0;
+	d->cur_def = 0;
+	if (btf_is_fwd(t))
+		return plan_declare(d, id);
+	if (is_anon_enum(d, t) && !enum_is_standalone(d, id))
+		return 0;	/* written inline where it is used */
+	if (want == TG_C_WANT_DECLARE && btf_is_composite(t))
+		return plan_declare(d, id);
+	return plan_def(d, id);
+}
+
+/* What the selected kfuncs' prototypes use, and the queued pointees. */
+static int plan_selected_rest(struct tg_c_dumper *d)
+{
+	__u32 i;
+	int err;
+
+	for (i = 0; i < d->kfunc_cnt; i++) {
+		if (!d->kfunc_want[i])
+			continue;
+		d->cur_def = 0;
+		if ((err = plan_ref(d, type_of(d, d->kfuncs[i])->type, false)))
+			return err;
+	}
+	/* the queue grows while it is drained */
+	for (i = 0; i < d->pending_cnt; i++) {
+		d->cur_def = 0;
+		if ((err = plan_ref(d, d->pending[i], true)))
+			return err;
+	}
+	d->pending_cnt = 0;
+	return 0;
+}
+
+/*
+ * The sequence of declarations: every root in order (or the selected
+ * ones), each after what it needs. Planned again when the selection
+ * changes; the sorted roots are kept for that.
+ */
+int tg_c_plan_steps(struct tg_c_dumper *d)
 {
 	__u32 i;
 	int err = 0;
 
-	d->decl_state = tg_c_zalloc(d->decl_cnt + 1, 1);
+	if (!d->decl_state)
+		d->decl_state = tg_c_zalloc(d->decl_cnt + 1, 1);
+	else
+		memset(d->decl_state, 0, d->decl_cnt + 1);
 	if (!d->decl_state)
 		return -ENOMEM;
+	d->step_cnt = 0;
+	d->pending_cnt = 0;
 	for (i = 0; i < d->root_cnt && !err; i++) {
-		__u32 id = d->roots[i].id;
-		const struct btf_type *t = type_of(d, id);
-
 		/* the roots are in name order: their types are all over */
 		if (i + 8 < d->root_cnt)
 			__builtin_prefetch(type_of(d, d->roots[i + 8].id));
-		d->cur_def = 0;
-		if (btf_is_fwd(t))
-			err = plan_declare(d, id);
-		else if (is_anon_enum(d, t) && !enum_is_standalone(d, id))
-			continue;	/* written inline where it is used */
-		else
-			err = plan_def(d, id);
+		err = plan_root(d, d->roots[i].id);
 	}
-	free(d->roots);
-	d->roots = NULL;
+	if (!err && d->want)
+		err = plan_selected_rest(d);
+	d->planned = !err;
 	return err;
 }
 
@@ -1292,17 +1367,90 @@ static int print_step(struct tg_c_dumper *d, struct out *o,
 static const char preamble[] =
 	"#ifndef __VMLINUX_H__\n"
 	"#define __VMLINUX_H__\n"
-	"\n"
+	"\n";
+
+/*
+ * CO-RE: every struct and union relocatable. Only around records: clang
+ * warns of an attribute region that applies to nothing (a selection of
+ * enums and typedefs), and programs build with -Werror.
+ */
+static const char access_index_push[] =
 	"#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
 	"#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n"
 	"#endif\n"
 	"\n";
 
-static const char epilogue[] =
+static const char access_index_pop[] =
 	"#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
 	"#pragma clang attribute pop\n"
 	"#endif\n"
+	"\n";
+
+/*
+ * Kernel functions as bpftool 7.5+ writes them: weak, so that a program
+ * still loads on kernels without one, and out of the way of programs that
+ * declare their own with BPF_NO_KFUNC_PROTOTYPES.
+ */
+static const char kfunc_intro[] =
+	"#ifndef __ksym\n"
+	"#define __ksym __attribute__((section(\".ksyms\")))\n"
+	"#endif\n"
 	"\n"
+	"#ifndef __weak\n"
+	"#define __weak __attribute__((weak))\n"
+	"#endif\n"
+	"\n"
+	"#ifndef __bpf_fastcall\n"
+	"#if __has_attribute(bpf_fastcall)\n"
+	"#define __bpf_fastcall __attribute__((bpf_fastcall))\n"
+	"#else\n"
+	"#define __bpf_fastcall\n"
+	"#endif\n"
+	"#endif\n"
+	"\n"
+	"#ifndef BPF_NO_KFUNC_PROTOTYPES\n";
+
+static bool is_fastcall(const struct tg_c_dumper *d, __u32 id)
+{
+	return d->fastcall_cnt &&
+	       bsearch(&id, d->fastcalls, d->fastcall_cnt,
+		       sizeof(*d->fastcalls), id_cmp);
+}
+
+static bool kfunc_selected(const struct tg_c_dumper *d, __u32 i)
+{
+	return !d->want || d->kfunc_want[i];
+}
+
+static int print_kfuncs(struct tg_c_dumper *d, struct out *o)
+{
+	bool any = false;
+	__u32 i;
+	int err;
+
+	for (i = 0; i < d->kfunc_cnt; i++) {
+		const struct btf_type *fn = type_of(d, d->kfuncs[i]);
+
+		if (!kfunc_selected(d, i))
+			continue;
+		if (!any)
+			out_str(o, kfunc_intro);
+		any = true;
+		out_str(o, "extern ");
+		err = print_decl(d, o, fn->type, tg_c_name(d, fn), 0);
+		if (err)
+			return err;
+		out_str(o, " __weak __ksym");
+		if (is_fastcall(d, d->kfuncs[i]))
+			out_str(o, " __bpf_fastcall");
+		out_str(o, ";\n");
+	}
+	if (any)
+		out_str(o, "#endif\n\n");
+	return o->err;
+}
+
+static const char epilogue[] =
 	"#endif /* __VMLINUX_H__ */\n";
 
 /* ------------------------------------------------------------------------
@@ -1421,7 +1569,7 @@ static int plan_parallel(struct tg_c_dumper *d)
 	if (!err)
 		err = wait_counted(&job);
 	if (!err)
-		order_err = plan_steps(d);
+		order_err = tg_c_plan_steps(d);
 	if (threaded)
 		pthread_join(th, NULL);
 	pthread_cond_destroy(&job.cond);
@@ -1476,10 +1624,84 @@ static bool is_decl_kind(const struct btf_type *t)
 	}
 }
 
+static int push_id(__u32 **arr, __u32 *cnt, __u32 id)
+{
+	__u32 *p;
+
+	/* grows by powers of two: a handful of entries, hundreds at most */
+	if (!*cnt || (*cnt >= 8 && !(*cnt & (*cnt - 1)))) {
+		p = realloc(*arr, (*cnt ? *cnt * 2 : 8) * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		*arr = p;
+	}
+	(*arr)[(*cnt)++] = id;
+	return 0;
+}
+
+/*
+ * Kernel functions BPF programs may call carry a "bpf_kfunc" declaration
+ * tag (pahole 1.25+), and those the verifier calls without clobbering
+ * registers a "bpf_fastcall" one.
+ */
+static int note_decl_tag(struct tg_c_dumper *d, const struct btf_type *t)
+{
+	const struct btf_type *fn = btf__type_by_id(d->btf, t->type);
+	const char *tag = tg_c_name(d, t);
+
+	if (btf_decl_tag(t)->component_idx != -1 || !fn || !btf_is_func(fn))
+		return 0;
+	if (!strcmp(tag, "bpf_kfunc"))
+		return push_id(&d->kfuncs, &d->kfunc_cnt, t->type);
+	if (!strcmp(tag, "bpf_fastcall"))
+		return push_id(&d->fastcalls, &d->fastcall_cnt, t->type);
+	return 0;
+}
+
+static int kfunc_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct tg_c_dumper *d = ctx;
+	int r = strcmp(tg_c_name(d, type_of(d, *(const __u32 *)a)),
+		       tg_c_name(d, type_of(d, *(const __u32 *)b)));
+
+	if (r)
+		return r;
+	return *(const __u32 *)a < *(const __u32 *)b ? -1 :
+	       *(const __u32 *)a > *(const __u32 *)b;
+}
+
+/* Drop repeats from sorted @ids (a function tagged twice). */
+static __u32 uniq_ids(__u32 *ids, __u32 n)
+{
+	__u32 i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (!k || ids[k - 1] != ids[i])
+			ids[k++] = ids[i];
+	return k;
+}
+
+/* kfuncs by name, as bpftool writes them; fastcalls by id for lookups. */
+static void sort_kfuncs(struct tg_c_dumper *d)
+{
+	if (d->kfunc_cnt) {
+		qsort(d->kfuncs, d->kfunc_cnt, sizeof(*d->kfuncs), id_cmp);
+		d->kfunc_cnt = uniq_ids(d->kfuncs, d->kfunc_cnt);
+		qsort_r(d->kfuncs, d->kfunc_cnt, sizeof(*d->kfuncs),
+			kfunc_cmp, d);
+	}
+	if (d->fastcall_cnt) {
+		qsort(d->fastcalls, d->fastcall_cnt, sizeof(*d->fastcalls),
+		      id_cmp);
+		d->fastcall_cnt = uniq_ids(d->fastcalls, d->fastcall_cnt);
+	}
+}
+
 /* The one pass over all types: every later pass walks d->decls only. */
 static int index_types(struct tg_c_dumper *d)
 {
 	__u32 id;
+	int err;
 
 	d->types = malloc(d->nr_types * sizeof(*d->types));
 	d->decls = malloc(d->nr_types * sizeof(*d->decls));
@@ -1493,6 +1715,8 @@ static int index_types(struct tg_c_dumper *d)
 
 		d->types[id] = t;
 		d->decl_idx[id] = 0;
+		if (btf_is_decl_tag(t) && (err = note_decl_tag(d, t)))
+			return err;
 		if (!is_decl_kind(t))
 			continue;
 		d->decls[d->decl_cnt++] = id;
@@ -1518,8 +1742,13 @@ int tg_c_dumper__new(const struct tg_btf *btf, const struct tg_c_opts *opts,
 	d->nr_types = btf__type_cnt(d->btf);
 	d->sorted = !TG_OPTS_GET(opts, unsorted, false);
 
+	d->pointee_full = TG_OPTS_GET(opts, pointee, TG_POINTEE_FWD) ==
+			  TG_POINTEE_FULL;
+
 	map_strings(d);
 	err = index_types(d);
+	if (!err)
+		sort_kfuncs(d);
 	if (!err)
 		err = plan_parallel(d);
 	if (err) {
@@ -1756,22 +1985,52 @@ static int write_str(FILE *f, const char *s)
 	return fputs(s, f) == EOF ? -EIO : 0;
 }
 
+static int write_kfuncs(struct tg_c_dumper *d, FILE *f)
+{
+	struct out o = {};
+	int err = print_kfuncs(d, &o);
+
+	if (!err && o.len && fwrite(o.buf, 1, o.len, f) != o.len)
+		err = -EIO;
+	free(o.buf);
+	return err;
+}
+
+/* Does the header declare any struct or union? */
+static bool has_records(const struct tg_c_dumper *d)
+{
+	__u32 i;
+
+	for (i = 0; i < d->step_cnt; i++) {
+		const struct btf_type *t = type_of(d, d->steps[i].id);
+
+		if (btf_is_composite(t) || btf_is_fwd(t))
+			return true;
+	}
+	return false;
+}
+
 int tg_c_dumper__dump(struct tg_c_dumper *d, FILE *f)
 {
 	struct printer p = { .d = d, .f = f };
-	bool threaded;
+	bool threaded, records;
 	pthread_t th;
 	__u32 i;
 	int err;
 
 	if (!d || !f)
 		return -EINVAL;
+	if (!d->planned && (err = tg_c_plan_steps(d)))
+		return err;
 	err = plan_chunks(&p);
 	if (err)
 		goto out;
+	records = has_records(d);
 	err = write_str(f, "/* Generated by typegen; do not edit. */\n\n");
 	if (!err)
 		err = write_str(f, preamble);
+	if (!err && records)
+		err = write_str(f, access_index_push);
 	if (err)
 		goto out;
 	pthread_mutex_init(&p.lock, NULL);
@@ -1784,6 +2043,10 @@ int tg_c_dumper__dump(struct tg_c_dumper *d, FILE *f)
 	pthread_cond_destroy(&p.progress);
 	pthread_mutex_destroy(&p.lock);
 	err = p.err;
+	if (!err && records)
+		err = write_str(f, access_index_pop);
+	if (!err)
+		err = write_kfuncs(d, f);
 	if (!err)
 		err = write_str(f, epilogue);
 	if (!err && fflush(f))
@@ -1820,5 +2083,9 @@ void tg_c_dumper__free(struct tg_c_dumper *d)
 	free(d->occ);
 	free(d->decl_state);
 	free(d->steps);
+	free(d->pending);
+	free(d->kfuncs);
+	free(d->fastcalls);
+	tg_c_select_free(d);
 	free(d);
 }

@@ -99,6 +99,20 @@ struct tg_c_dumper {
 
 	/* emit_c.c */
 	__u8 *occ;		/* per decl: inline uses if anonymous: 0, 1, 2+ */
+	__u32 *kfuncs;		/* FUNCs tagged bpf_kfunc, by name once named */
+	__u32 kfunc_cnt;
+	__u32 *fastcalls;	/* FUNCs tagged bpf_fastcall, by id */
+	__u32 fastcall_cnt;
+	bool planned;		/* the steps are those of the selection */
+
+	/*
+	 * c_select.c: a header of some types only. @want is NULL for the
+	 * whole header; else what each decl is written as (TG_C_WANT_*).
+	 */
+	__u8 *want;
+	__u8 *kfunc_want;	/* per kfuncs[] entry, with @want */
+	bool pointee_full;	/* pointers pull in their target's definition */
+	struct tg_c_lookup *lookup;	/* C names to ids, made when needed */
 
 	/*
 	 * Written all through planning, by one thread each while the other
@@ -115,11 +129,19 @@ struct tg_c_dumper {
 	__u32 step_cnt, step_cap;
 	__u32 cur_def;		/* type whose definition is being planned */
 	int depth;
+	__u32 *pending;		/* pointees still to define (pointee_full) */
+	__u32 pending_cnt, pending_cap;
 	char pad1[TG_C_CACHE_LINE];
 	/* the second planning thread: inline-use counts and layouts */
 	int count_depth;
 	int layout_depth;
 	char pad2[TG_C_CACHE_LINE];
+};
+
+/* What a selected decl is written as. */
+enum {
+	TG_C_WANT_DECLARE = 1,	/* "struct foo;" */
+	TG_C_WANT_DEF = 2,	/* its definition */
 };
 
 /* Nesting deeper than this is hostile input, not a kernel type. */
@@ -132,6 +154,23 @@ bool tg_c_is_ident_name(const struct tg_c_dumper *d, const char *name);
 __u32 tg_c_fwd_alias(const struct tg_c_dumper *d, __u32 id);
 const struct tg_c_enum_dup *tg_c_enum_dups(const struct tg_c_dumper *d,
 					   __u32 id);
+
+/* c_select.c */
+int tg_c_select_start(struct tg_c_dumper *d);
+int tg_c_select_id(struct tg_c_dumper *d, __u32 id, int want);
+int tg_c_select_kfunc(struct tg_c_dumper *d, __u32 idx);
+void tg_c_select_free(struct tg_c_dumper *d);
+/* Look C names up: tags, or ordinary identifiers (typedefs, enumerators, kfuncs). */
+enum tg_c_ns { TG_C_NS_TAG, TG_C_NS_IDENT };
+struct tg_c_ident {
+	__u32 id;	/* the type: an enum for an enumerator, a FUNC for a kfunc */
+	__u32 kfunc;	/* index in kfuncs[] plus one, for a kfunc */
+};
+int tg_c_lookup(struct tg_c_dumper *d, enum tg_c_ns ns, const char *name,
+		struct tg_c_ident *res);
+
+/* emit_c.c */
+int tg_c_plan_steps(struct tg_c_dumper *d);
 
 /* c_layout.c */
 int tg_c_layouts_plan(struct tg_c_dumper *d);

@@ -40,6 +40,12 @@ static const char *const tg_errno_msgs[] = {
 		"not a kernel module's BTF (split BTF)",
 	[TG_ERRNO__STALE - __TG_ERRNO__START] =
 		"build ID does not match the running kernel's",
+	[TG_ERRNO__NOMATCH - __TG_ERRNO__START] = "no type matches",
+	[TG_ERRNO__UNKNOWN - __TG_ERRNO__START] =
+		"uses names that are not in the kernel's types",
+	[TG_ERRNO__COMPILE - __TG_ERRNO__START] = "does not compile",
+	[TG_ERRNO__NOCLANG - __TG_ERRNO__START] =
+		"clang not found (set CLANG, or install clang-19)",
 };
 
 /* Every code in enum tg_errno needs a message: fail the build otherwise. */
