@@ -1,0 +1,524 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * typegen dump --for: the minimal header for a BPF program. The proof is
+ * the compiler's: every BPF program of the tree (tests/for, the probe-API
+ * examples and test programs) is compiled against the whole header of the
+ * committed 6.18 kernel and against the header --for makes for it, and
+ * the two objects must carry the same instructions, relocations, maps and
+ * symbols byte for byte, and the same CO-RE relocations and functions.
+ *
+ * .BTF itself may differ: clang describes in it the definitions of what
+ * pointers point to when the header has them, and only a forward when it
+ * does not. Type ids move with that, so .BTF.ext is compared by what its
+ * records mean (section, instruction, type name and kind, access string,
+ * relocation kind), not by bytes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "tg_test.h"
+#include "typegen.h"
+
+static char *tmpdir;
+static char *full_dir;	/* holds the whole header, as vmlinux.h */
+static char *kernel;	/* the committed kernel's BTF */
+
+static const char *bpf_arch(void)
+{
+	static struct utsname u;
+
+	uname(&u);
+	if (!strcmp(u.machine, "aarch64"))
+		return "arm64";
+	if (!strncmp(u.machine, "s390", 4))
+		return "s390";
+	return "x86";
+}
+
+static char *cflags(void)
+{
+	return tg_test_path("-O2 -g -target bpf -D__TARGET_ARCH_%s -Wall -Werror -Wno-unused-parameter -I%s/include",
+			    bpf_arch(), tg_test_src_dir());
+}
+
+static int setup(void **state)
+{
+	char *cmd, *err = NULL;
+	int rc;
+
+	(void)state;
+	tmpdir = tg_test_mkdtemp();
+	kernel = tg_test_fixture("vmlinux-6.18.44.btf");
+	full_dir = tg_test_path("%s/full", tmpdir);
+	cmd = tg_test_path("mkdir -p %s && %s dump -i %s -o %s/vmlinux.h",
+			   full_dir, tg_test_cli(), kernel, full_dir);
+	rc = tg_test_run(cmd, NULL, &err);
+	if (rc)
+		fprintf(stderr, "%s\n", err ? err : "");
+	free(cmd);
+	free(err);
+	return rc;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tg_test_rmtree(tmpdir);
+	free(tmpdir);
+	free(full_dir);
+	free(kernel);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Comparing two BPF objects
+ */
+
+static bool skipped_section(const char *name)
+{
+	return !strncmp(name, ".debug", 6) || !strncmp(name, ".rel.debug", 10) ||
+	       !strcmp(name, ".BTF") || !strcmp(name, ".rel.BTF") ||
+	       !strcmp(name, ".BTF.ext") || !strcmp(name, ".rel.BTF.ext");
+}
+
+/* "name:type:flags:bytes-hash" of every section compared, one per line. */
+static char *section_digest(const char *path)
+{
+	size_t shstrndx, len = 0, cap = 4096;
+	char *out = malloc(cap);
+	Elf_Scn *scn = NULL;
+	Elf *elf;
+	int fd;
+
+	elf_version(EV_CURRENT);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	assert_non_null(elf);
+	assert_int_equal(elf_getshdrstrndx(elf, &shstrndx), 0);
+	out[0] = '\0';
+	while ((scn = elf_nextscn(elf, scn))) {
+		Elf_Data *data = elf_getdata(scn, NULL);
+		__u64 h = 1469598103934665603ull;
+		const char *name;
+		GElf_Shdr sh;
+		size_t i;
+
+		gelf_getshdr(scn, &sh);
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!name || skipped_section(name))
+			continue;
+		for (i = 0; data && sh.sh_type != SHT_NOBITS && i < data->d_size; i++)
+			h = (h ^ ((unsigned char *)data->d_buf)[i]) * 1099511628211ull;
+		while (len + strlen(name) + 64 > cap)
+			out = realloc(out, cap *= 2);
+		len += sprintf(out + len, "%s:%u:%llx:%zu:%llx\n", name,
+			       sh.sh_type, (unsigned long long)sh.sh_flags,
+			       data ? data->d_size : 0, (unsigned long long)h);
+	}
+	elf_end(elf);
+	close(fd);
+	return out;
+}
+
+struct ext_hdr {
+	__u16 magic;
+	__u8 version, flags;
+	__u32 hdr_len;
+	__u32 func_info_off, func_info_len;
+	__u32 line_info_off, line_info_len;
+	__u32 core_relo_off, core_relo_len;
+};
+
+/* A type described by what it is, not by its id in this object. */
+static void describe_type(const struct btf *btf, __u32 id, char *buf,
+			  size_t size)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	if (!t) {
+		snprintf(buf, size, "#%u?", id);
+		return;
+	}
+	snprintf(buf, size, "%s:%s:%u", btf_kind(t) == BTF_KIND_STRUCT ? "struct" :
+		 btf_kind(t) == BTF_KIND_UNION ? "union" :
+		 btf_kind(t) == BTF_KIND_TYPEDEF ? "typedef" :
+		 btf_is_any_enum(t) ? "enum" : "other",
+		 btf__name_by_offset(btf, t->name_off),
+		 btf_is_composite(t) || btf_is_any_enum(t) ? t->size : 0);
+}
+
+/*
+ * One line per record of .BTF.ext section @off/@len with records of
+ * @what: "func" (insn_off, function name) or "core" (insn_off, type,
+ * access string, kind).
+ */
+static void describe_records(const struct btf *btf, const __u8 *base,
+			     __u32 off, __u32 len, bool core, char **out,
+			     size_t *olen, size_t *ocap, int *count)
+{
+	const __u8 *p = base + off, *end = p + len;
+	__u32 rec_size;
+
+	if (len < 4)
+		return;
+	rec_size = *(const __u32 *)p;
+	p += 4;
+	while (p + 8 <= end) {
+		const char *sec = btf__name_by_offset(btf, ((const __u32 *)p)[0]);
+		__u32 n = ((const __u32 *)p)[1], i;
+
+		p += 8;
+		for (i = 0; i < n && p + rec_size <= end; i++, p += rec_size) {
+			const __u32 *r = (const __u32 *)p;
+			char type[256], line[1024];
+
+			describe_type(btf, r[1], type, sizeof(type));
+			if (core)
+				snprintf(line, sizeof(line), "%s+%u %s [%s] kind %u\n",
+					 sec, r[0], type,
+					 btf__name_by_offset(btf, r[2]), r[3]);
+			else
+				snprintf(line, sizeof(line), "%s+%u %s\n", sec,
+					 r[0], type);
+			while (*olen + strlen(line) + 1 > *ocap)
+				*out = realloc(*out, *ocap *= 2);
+			*olen += sprintf(*out + *olen, "%s", line);
+			(*count)++;
+		}
+	}
+}
+
+/* The functions and CO-RE relocations of @path, as text. */
+static char *ext_digest(const char *path, int *core_cnt)
+{
+	struct btf_ext *ext = NULL;
+	const struct ext_hdr *h;
+	size_t len = 0, cap = 4096;
+	char *out = calloc(1, cap);
+	const __u8 *raw;
+	struct btf *btf;
+	__u32 size;
+	int funcs = 0;
+
+	btf = btf__parse_elf(path, &ext);
+	assert_non_null(btf);
+	assert_non_null(ext);
+	/* btf_ext__raw_data() is newer than Debian 12's libbpf */
+	raw = btf_ext__get_raw_data(ext, &size);
+	h = (const struct ext_hdr *)raw;
+	assert_int_equal(h->magic, BTF_MAGIC);
+	describe_records(btf, raw + h->hdr_len, h->func_info_off,
+			 h->func_info_len, false, &out, &len, &cap, &funcs);
+	*core_cnt = 0;
+	if (h->hdr_len >= sizeof(*h))
+		describe_records(btf, raw + h->hdr_len, h->core_relo_off,
+				 h->core_relo_len, true, &out, &len, &cap,
+				 core_cnt);
+	btf_ext__free(ext);
+	btf__free(btf);
+	return out;
+}
+
+/* ------------------------------------------------------------------------
+ * The proof, per program
+ */
+
+static int compile(const char *src, const char *hdr_dir, const char *obj)
+{
+	char *flags = cflags(), *err = NULL;
+	char *cmd = tg_test_path("%s %s -I%s -c %s -o %s", tg_test_clang(),
+				 flags, hdr_dir, src, obj);
+	int rc = tg_test_run(cmd, NULL, &err);
+
+	if (rc)
+		fprintf(stderr, "%s\n%s\n", cmd, err ? err : "");
+	free(cmd);
+	free(flags);
+	free(err);
+	return rc;
+}
+
+struct prog_result {
+	int core_relos;
+	long min_lines, full_lines;
+};
+
+static void check_program(const char *src, struct prog_result *res)
+{
+	char *min_dir = tg_test_path("%s/min", tmpdir);
+	char *min_obj = tg_test_path("%s/min.o", tmpdir);
+	char *full_obj = tg_test_path("%s/full.o", tmpdir);
+	char *flags = cflags(), *err = NULL, *out = NULL;
+	char *cmd, *a, *b, *hdr;
+	int core_a, core_b;
+	size_t hlen;
+
+	cmd = tg_test_path("mkdir -p %s && %s dump -i %s --for %s -o %s/vmlinux.h -- %s",
+			   min_dir, tg_test_cli(), kernel, src, min_dir, flags);
+	if (tg_test_run(cmd, &out, &err))
+		fail_msg("%s: %s", cmd, err ? err : "");
+	/* a program of the tree names no type the kernel lacks */
+	assert_string_equal(err, "");
+	free(cmd);
+	free(out);
+	free(err);
+
+	assert_int_equal(compile(src, min_dir, min_obj), 0);
+	assert_int_equal(compile(src, full_dir, full_obj), 0);
+
+	a = section_digest(min_obj);
+	b = section_digest(full_obj);
+	if (strcmp(a, b))
+		fail_msg("%s: sections differ:\n-- minimal header:\n%s-- whole header:\n%s",
+			 src, a, b);
+	free(a);
+	free(b);
+	a = ext_digest(min_obj, &core_a);
+	b = ext_digest(full_obj, &core_b);
+	if (strcmp(a, b))
+		fail_msg("%s: functions or CO-RE relocations differ:\n-- minimal header:\n%s-- whole header:\n%s",
+			 src, a, b);
+	free(a);
+	free(b);
+
+	res->core_relos = core_a;
+	hdr = tg_test_path("%s/vmlinux.h", min_dir);
+	a = tg_test_read_file(hdr, &hlen);
+	res->min_lines = tg_test_count_lines(a);
+	free(a);
+	free(hdr);
+	free(min_dir);
+	free(min_obj);
+	free(full_obj);
+	free(flags);
+}
+
+static void check_dir(const char *dir, int *programs, int *core_total)
+{
+	char *cmd = tg_test_path("ls %s/%s/*.bpf.c", tg_test_src_dir(), dir);
+	char *list = NULL, *line, *save = NULL;
+
+	assert_int_equal(tg_test_run(cmd, &list, NULL), 0);
+	for (line = strtok_r(list, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct prog_result r = {};
+
+		check_program(line, &r);
+		printf("  %-40s %5ld header lines, %3d CO-RE relocations: same code\n",
+		       strrchr(line, '/') + 1, r.min_lines, r.core_relos);
+		(*programs)++;
+		*core_total += r.core_relos;
+	}
+	free(list);
+	free(cmd);
+}
+
+/* The test-suite's own varied set: kprobe CO-RE chains, tracepoints, ... */
+static void test_for_programs(void **state)
+{
+	int programs = 0, core = 0;
+
+	(void)state;
+	check_dir("tests/for", &programs, &core);
+	assert_int_equal(programs, 5);
+	/* BPF_CORE_READ chains, field exists, enum value, bitfields */
+	assert_true(core >= 10);
+}
+
+/* The probe API's examples and test programs. */
+static void test_for_probe_api_programs(void **state)
+{
+	int programs = 0, core = 0;
+
+	(void)state;
+	check_dir("examples", &programs, &core);
+	check_dir("tests/probe", &programs, &core);
+	assert_true(programs >= 15);
+}
+
+/* ------------------------------------------------------------------------
+ * What is in the minimal header, and what is not
+ */
+
+static char *write_prog(const char *name, const char *text)
+{
+	char *path = tg_test_path("%s/%s", tmpdir, name);
+
+	assert_int_equal(tg_test_write_file(path, text, strlen(text)), 0);
+	return path;
+}
+
+static int run_for(const char *src, const char *extra, char **out,
+		   char **err)
+{
+	char *flags = cflags();
+	char *cmd = tg_test_path("%s dump -i %s --for %s %s -- %s",
+				 tg_test_cli(), kernel, src, extra, flags);
+	int rc = tg_test_run(cmd, out, err);
+
+	free(cmd);
+	free(flags);
+	return rc;
+}
+
+/* A member chain through pointers: each level's type comes defined. */
+static void test_for_pulls_chain(void **state)
+{
+	char *src = write_prog("chain.bpf.c",
+		"#include \"vmlinux.h\"\n"
+		"#include <bpf/bpf_helpers.h>\n"
+		"#include <bpf/bpf_core_read.h>\n"
+		"SEC(\"raw_tp\") int f(void *ctx)\n"
+		"{\n"
+		"	struct task_struct *t = (void *)bpf_get_current_task();\n"
+		"	return BPF_CORE_READ(t, mm, exe_file, f_inode, i_ino);\n"
+		"}\n");
+	char *out = NULL, *err = NULL;
+
+	(void)state;
+	assert_int_equal(run_for(src, "", &out, &err), 0);
+	assert_string_equal(err, "");
+	assert_non_null(strstr(out, "\nstruct task_struct {"));
+	assert_non_null(strstr(out, "\nstruct mm_struct {"));
+	assert_non_null(strstr(out, "\nstruct file {"));
+	assert_non_null(strstr(out, "\nstruct inode {"));
+	/* what nothing reaches by value stays a forward declaration */
+	assert_null(strstr(out, "\nstruct sk_buff {"));
+	assert_null(strstr(out, "\nstruct net_device {"));
+	/* only the kfuncs a program calls: none here */
+	assert_null(strstr(out, "__ksym"));
+	free(out);
+	free(err);
+	free(src);
+}
+
+/* kfuncs the program calls, and enumerators it uses, and no others. */
+static void test_for_kfuncs_and_enumerators(void **state)
+{
+	char *src = write_prog("kf.bpf.c",
+		"#include \"vmlinux.h\"\n"
+		"#include <bpf/bpf_helpers.h>\n"
+		"SEC(\"syscall\") int f(void *ctx)\n"
+		"{\n"
+		"	bpf_rcu_read_lock();\n"
+		"	bpf_rcu_read_unlock();\n"
+		"	return BPF_MAP_TYPE_ARENA + TCP_CA_Loss;\n"
+		"}\n");
+	char *out = NULL, *err = NULL;
+
+	(void)state;
+	assert_int_equal(run_for(src, "", &out, &err), 0);
+	assert_non_null(strstr(out, "extern void bpf_rcu_read_lock(void) __weak __ksym;\n"
+				    "extern void bpf_rcu_read_unlock(void) __weak __ksym;\n"));
+	assert_int_equal(tg_test_count_lines(strstr(out, "#ifndef BPF_NO_KFUNC_PROTOTYPES")) -
+			 tg_test_count_lines(strstr(out, "extern void bpf_rcu_read_unlock")), 2);
+	assert_non_null(strstr(out, "\tBPF_MAP_TYPE_ARENA = "));
+	assert_non_null(strstr(out, "enum tcp_ca_state {"));
+	assert_null(strstr(out, "bpf_task_acquire"));
+	free(out);
+	free(err);
+	free(src);
+}
+
+/* A type the kernel lacks, named by the program: a warning, not an error. */
+static void test_for_unknown_tag_warns(void **state)
+{
+	char *src = write_prog("tag.bpf.c",
+		"#include \"vmlinux.h\"\n"
+		"#include <bpf/bpf_helpers.h>\n"
+		"#include <bpf/bpf_core_read.h>\n"
+		"SEC(\"raw_tp\") int f(void *ctx)\n"
+		"{\n"
+		"	return bpf_core_type_exists(struct not_in_this_kernel);\n"
+		"}\n");
+	char *out = NULL, *err = NULL;
+
+	(void)state;
+	assert_int_equal(run_for(src, "", &out, &err), 0);
+	assert_non_null(strstr(err, "tag.bpf.c: warning: not_in_this_kernel is named but not in the kernel's types"));
+	assert_int_equal(tg_test_count_lines(err), 1);
+	free(out);
+	free(err);
+	free(src);
+}
+
+/* A name nobody has: an error naming it, and no output file. */
+static void test_for_unknown_name_fails(void **state)
+{
+	char *src = write_prog("name.bpf.c",
+		"#include \"vmlinux.h\"\n"
+		"SEC(\"raw_tp\") int f(void *ctx)\n"
+		"{\n"
+		"	no_such_type_t x = 0;\n"
+		"	return x + NO_SUCH_VALUE;\n"
+		"}\n");
+	char *outf = tg_test_path("%s/name.h", tmpdir);
+	char *extra = tg_test_path("-o %s", outf);
+	char *err = NULL;
+
+	(void)state;
+	assert_int_equal(run_for(src, extra, NULL, &err), 1);
+	assert_non_null(strstr(err, "name.bpf.c: 'no_such_type_t' is not in the kernel's types\n"));
+	assert_non_null(strstr(err, "name.bpf.c: 'NO_SUCH_VALUE' is not in the kernel's types\n"));
+	assert_non_null(strstr(err, "name.bpf.c: uses names that are not in the kernel's types\n"));
+	assert_false(tg_test_file_exists(outf));
+	free(err);
+	free(src);
+	free(outf);
+	free(extra);
+}
+
+/* A program wrong whatever the types: the compiler's errors, exit 1. */
+static void test_for_compile_error(void **state)
+{
+	char *src = write_prog("bad.bpf.c",
+		"#include \"vmlinux.h\"\n"
+		"SEC(\"raw_tp\") int f(struct task_struct *t)\n"
+		"{\n"
+		"	return t->no_such_member;\n"
+		"}\n");
+	char *err = NULL;
+
+	(void)state;
+	assert_int_equal(run_for(src, "", NULL, &err), 1);
+	assert_non_null(strstr(err, "bad.bpf.c:4:12: error: no member named 'no_such_member' in 'struct task_struct'"));
+	assert_non_null(strstr(err, "typegen: "));
+	assert_non_null(strstr(err, "bad.bpf.c: does not compile\n"));
+	free(err);
+	free(src);
+}
+
+static void test_for_missing_source(void **state)
+{
+	char *err = NULL;
+
+	(void)state;
+	assert_int_equal(run_for("/nonexistent/prog.bpf.c", "", NULL, &err), 1);
+	assert_string_equal(err, "typegen: /nonexistent/prog.bpf.c: No such file or directory\n");
+	free(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_for_programs),
+		cmocka_unit_test(test_for_probe_api_programs),
+		cmocka_unit_test(test_for_pulls_chain),
+		cmocka_unit_test(test_for_kfuncs_and_enumerators),
+		cmocka_unit_test(test_for_unknown_tag_warns),
+		cmocka_unit_test(test_for_unknown_name_fails),
+		cmocka_unit_test(test_for_compile_error),
+		cmocka_unit_test(test_for_missing_source),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
