@@ -38,6 +38,10 @@ int do_probe(int argc, char **argv);
 void help_probe(FILE *out);
 int do_btf(int argc, char **argv);
 void help_btf(FILE *out);
+int do_list(int argc, char **argv);
+void help_list(FILE *out);
+int do_show(int argc, char **argv);
+void help_show(FILE *out);
 
 /* The subcommand called @name, or NULL. */
 const struct cmd *find_cmd(const char *name);
@@ -72,6 +76,8 @@ enum {
 	OPT_ENDIAN,
 	OPT_POINTEE,
 	OPT_FOR,
+	OPT_KIND,
+	OPT_WITH,
 };
 
 #define COMMON_SHORT_OPTS "hjpd"

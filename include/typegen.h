@@ -569,6 +569,28 @@ TG_API int tg_c_dumper__select_sources(struct tg_c_dumper *d,
 				       const char *const *srcs, size_t cnt,
 				       const struct tg_src_opts *opts);
 
+/*
+ * tg_c_dumper__find - the type called @name in the header.
+ * @name: "struct NAME", "union NAME", "enum NAME", or NAME: a tag, else a
+ *	typedef (no globs).
+ * @id: on success, its BTF type id.
+ *
+ * Returns 0, -ENOENT, -EINVAL or -ENOMEM.
+ */
+TG_API int tg_c_dumper__find(struct tg_c_dumper *d, const char *name,
+			     __u32 *id);
+
+/*
+ * tg_c_dumper__decl - the C declaration of a value of type @id called
+ * @name ("" for none), as the header writes it: "struct mm_struct *mm",
+ * "void (*fn)(int)". Anonymous structs and unions come with their body.
+ * @text: on success, the malloc'ed text.
+ *
+ * Returns 0, -EINVAL, -ENOMEM or -TG_ERRNO__BTF.
+ */
+TG_API int tg_c_dumper__decl(struct tg_c_dumper *d, __u32 id,
+			     const char *name, char **text);
+
 /* tg_c_dumper__free - release @d. NULL is a no-op. */
 TG_API void tg_c_dumper__free(struct tg_c_dumper *d);
 

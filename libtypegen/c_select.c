@@ -453,6 +453,33 @@ int tg_c_dumper__select(struct tg_c_dumper *d, const char *pattern)
 	return n;
 }
 
+int tg_c_dumper__find(struct tg_c_dumper *d, const char *name, __u32 *id)
+{
+	struct tg_c_ident v;
+	enum pattern_kind k;
+	int err;
+
+	if (!d || !name || !id)
+		return -EINVAL;
+	name = strip_keyword(name, &k);
+	err = tg_c_lookup(d, TG_C_NS_TAG, name, &v);
+	if (!err && kind_matches(tg_c_type(d, v.id), k)) {
+		*id = v.id;
+		return 0;
+	}
+	if (err && err != -ENOENT)
+		return err;
+	if (k != PAT_ANY)
+		return -ENOENT;
+	err = tg_c_lookup(d, TG_C_NS_IDENT, name, &v);
+	if (err)
+		return err;
+	if (v.kfunc || !btf_is_typedef(tg_c_type(d, v.id)))
+		return -ENOENT;
+	*id = v.id;
+	return 0;
+}
+
 void tg_c_select_free(struct tg_c_dumper *d)
 {
 	struct tg_c_lookup *lk = d->lookup;

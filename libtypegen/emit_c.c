@@ -2061,6 +2061,26 @@ out:
 	return err;
 }
 
+int tg_c_dumper__decl(struct tg_c_dumper *d, __u32 id, const char *name,
+		      char **text)
+{
+	struct out o = {};
+	int err;
+
+	if (!d || !text || id >= d->nr_types)
+		return -EINVAL;
+	err = print_decl(d, &o, id, name ? name : "", 0);
+	if (!err)
+		err = o.err;
+	if (!err && out_grow(&o, o.len + 1)) {
+		o.buf[o.len] = '\0';
+		*text = o.buf;
+		return 0;
+	}
+	free(o.buf);
+	return err ? err : -ENOMEM;
+}
+
 const char *tg_c_dumper__name(const struct tg_c_dumper *d, __u32 id)
 {
 	if (!d || id >= d->nr_types)
