@@ -60,6 +60,39 @@ __u32 tg_c_skip_mods_typedefs(const struct tg_c_dumper *d, __u32 id)
 static int struct_layout(struct tg_c_dumper *d, __u32 id,
 			 const struct tg_c_layout **lp);
 
+/*
+ * The pointer size of the machine the types are from, which the layouts
+ * are planned for: a header for a 32-bit kernel, compiled for that
+ * machine, must lay structs out as its BTF says. Raw BTF does not store
+ * it; a "long" tells, as the kernel's C has one. An ELF file's class does
+ * (the loader set it). Lacking both, 8: the BPF target's, which compiles
+ * most headers. libbpf's own guess would fall back to the host's.
+ */
+__u32 tg_c_input_ptr_size(const struct tg_btf *tgb)
+{
+	const struct btf *btf = tgb->btf;
+	__u32 id, n = btf__type_cnt(btf);
+	size_t i;
+
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name;
+
+		if (!btf_is_int(t) || (t->size != 4 && t->size != 8))
+			continue;
+		name = btf__name_by_offset(btf, t->name_off);
+		if (name && (!strcmp(name, "long int") ||
+			     !strcmp(name, "long unsigned int") ||
+			     !strcmp(name, "long") ||
+			     !strcmp(name, "unsigned long")))
+			return t->size;
+	}
+	for (i = 0; i < tgb->layer_cnt; i++)
+		if (tgb->layers[i] == TG_FORMAT_ELF)
+			return btf__pointer_size(btf);
+	return 8;
+}
+
 /* Size of a value of type @id in bytes (btf__resolve_size, minus calls). */
 static __s64 type_size(const struct tg_c_dumper *d, __u32 id, int depth)
 {
@@ -77,7 +110,7 @@ static __s64 type_size(const struct tg_c_dumper *d, __u32 id, int depth)
 	case BTF_KIND_UNION:
 		return t->size;
 	case BTF_KIND_PTR:
-		return 8;	/* the BPF target that compiles the header */
+		return d->ptr_size;
 	case BTF_KIND_ARRAY:
 		elem = type_size(d, btf_array(t)->type, depth + 1);
 		if (elem < 0)
@@ -109,7 +142,7 @@ static int type_align(struct tg_c_dumper *d, __u32 id, __u32 *align)
 			*align = 1;
 		return 0;
 	case BTF_KIND_PTR:
-		*align = 8;	/* the BPF target that compiles the header */
+		*align = d->ptr_size;
 		return 0;
 	case BTF_KIND_ARRAY:
 		if (++d->layout_depth > TG_C_MAX_DEPTH)

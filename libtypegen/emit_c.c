@@ -1741,6 +1741,7 @@ int tg_c_dumper__new(const struct tg_btf *btf, const struct tg_c_opts *opts,
 	d->btf = btf->btf;
 	d->nr_types = btf__type_cnt(d->btf);
 	d->sorted = !TG_OPTS_GET(opts, unsorted, false);
+	d->ptr_size = tg_c_input_ptr_size(btf);
 
 	d->pointee_full = TG_OPTS_GET(opts, pointee, TG_POINTEE_FWD) ==
 			  TG_POINTEE_FULL;

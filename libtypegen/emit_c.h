@@ -80,6 +80,7 @@ struct tg_c_dumper {
 	 */
 	__u32 *decl_idx;
 	__u32 name_bound;	/* names they have, enumerators included, at most */
+	__u32 ptr_size;		/* the input's, never the host's (see c_layout.c) */
 	bool sorted;
 
 	/* c_names.c */
@@ -174,6 +175,7 @@ int tg_c_plan_steps(struct tg_c_dumper *d);
 
 /* c_layout.c */
 int tg_c_layouts_plan(struct tg_c_dumper *d);
+__u32 tg_c_input_ptr_size(const struct tg_btf *tgb);
 const struct tg_c_layout *tg_c_layout(const struct tg_c_dumper *d, __u32 id);
 void tg_c_layouts_free(struct tg_c_dumper *d);
 int tg_c_int_name(const struct btf_type *t, const char *btf_name,

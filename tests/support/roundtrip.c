@@ -69,6 +69,14 @@ const char *rt_dumper_name(void *dumper, __u32 id)
 int rt_compile_uses(const struct btf *btf, rt_name_fn name_fn, void *ctx,
 		    const char *hdr, const char *obj, bool werror, char **diag)
 {
+	return rt_compile_uses_for("bpf", btf, name_fn, ctx, hdr, obj, werror,
+				   diag);
+}
+
+int rt_compile_uses_for(const char *target, const struct btf *btf,
+			rt_name_fn name_fn, void *ctx, const char *hdr,
+			const char *obj, bool werror, char **diag)
+{
 	char *src = tg_test_path("%s.use.c", obj), *cmd, *abs_hdr;
 	FILE *f = fopen(src, "w");
 	__u32 id, n = btf__type_cnt(btf);
@@ -96,9 +104,9 @@ int rt_compile_uses(const struct btf *btf, rt_name_fn name_fn, void *ctx,
 	}
 	fprintf(f, "} __rt_all;\n");
 	fclose(f);
-	cmd = tg_test_path("%s -g -O2 -target bpf %s -c '%s' -o '%s'",
-			   tg_test_clang(), werror ? "-Wall -Werror" : "-w",
-			   src, obj);
+	cmd = tg_test_path("%s -g -O2 -target %s %s -c '%s' -o '%s'",
+			   tg_test_clang(), target,
+			   werror ? "-Wall -Werror" : "-w", src, obj);
 	rc = tg_test_run(cmd, NULL, diag);
 	free(cmd);
 	free(src);

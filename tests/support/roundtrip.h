@@ -35,6 +35,11 @@ const char *rt_dumper_name(void *dumper, __u32 id);
 int rt_compile_uses(const struct btf *in, rt_name_fn name, void *ctx,
 		    const char *hdr, const char *obj, bool werror, char **diag);
 
+/* rt_compile_uses() for clang's -target @target ("bpfeb"...). */
+int rt_compile_uses_for(const char *target, const struct btf *in,
+			rt_name_fn name, void *ctx, const char *hdr,
+			const char *obj, bool werror, char **diag);
+
 struct rt_result {
 	int checked;	/* types compared */
 	int diffs;	/* differences found (several per type possible) */
