@@ -6,7 +6,8 @@
 # make examples   the probe API's example BPF programs (examples/)
 # make install    PREFIX=/usr/local DESTDIR= (library, header, pc, CLI, man)
 # make bench      benchmarks against bpftool and libbpf's btf_dump, and
-#                 of opening a vmlinuz against xz -d (bench-vmlinuz alone)
+#                 of opening a vmlinuz against xz -d (bench-vmlinuz alone),
+#                 and of compiling against minimal headers (bench-for)
 
 VERSION_MAJOR := 0
 VERSION_MINOR := 1
@@ -64,7 +65,7 @@ CLI := $(O)/typegen
 DEPS_STAMP := $(O)/.deps-build
 TEST_DEPS_STAMP := $(O)/.deps-test
 
-.PHONY: all test install uninstall clean bench bench-vmlinuz deps test-deps \
+.PHONY: all test install uninstall clean bench bench-vmlinuz bench-for deps test-deps \
 	fixtures vmlinux.h
 .DELETE_ON_ERROR:
 
@@ -148,9 +149,13 @@ $(O)/bench/%: bench/%.c | $(DEPS_STAMP)
 bench: all $(patsubst bench/%.c,$(O)/bench/%,$(wildcard bench/*.c)) fixtures
 	TG_BUILD=$(O) bench/run.sh
 	TG_BUILD=$(O) bench/vmlinuz.sh
+	TG_BUILD=$(O) CLANG=$(CLANG) bench/for.sh
 
 bench-vmlinuz: all fixtures
 	TG_BUILD=$(O) bench/vmlinuz.sh
+
+bench-for: all fixtures
+	TG_BUILD=$(O) CLANG=$(CLANG) bench/for.sh
 
 # ---- install -----------------------------------------------------------
 
