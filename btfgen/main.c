@@ -32,6 +32,8 @@ static const struct cmd cmds[] = {
 	  "write the kernel's types as raw BTF, as in /sys/kernel/btf" },
 	{ "probe", do_probe, help_probe,
 	  "show where the kernel's types are looked for and which file wins" },
+	{ "min",   do_min,   help_min,
+	  "write the BTF CO-RE objects need from kernels, and nothing else" },
 	{ "help",  do_help,  help_help,
 	  "show the help of typegen or of one command" },
 	{ 0 },

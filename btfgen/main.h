@@ -38,6 +38,8 @@ int do_probe(int argc, char **argv);
 void help_probe(FILE *out);
 int do_btf(int argc, char **argv);
 void help_btf(FILE *out);
+int do_min(int argc, char **argv);
+void help_min(FILE *out);
 
 /* The subcommand called @name, or NULL. */
 const struct cmd *find_cmd(const char *name);

@@ -40,6 +40,10 @@ static const char *const tg_errno_msgs[] = {
 		"not a kernel module's BTF (split BTF)",
 	[TG_ERRNO__STALE - __TG_ERRNO__START] =
 		"build ID does not match the running kernel's",
+	[TG_ERRNO__RELO - __TG_ERRNO__START] =
+		"invalid CO-RE relocation records (.BTF.ext)",
+	[TG_ERRNO__AMBIGUOUS - __TG_ERRNO__START] =
+		"kernel types give a CO-RE relocation different values",
 };
 
 /* Every code in enum tg_errno needs a message: fail the build otherwise. */
