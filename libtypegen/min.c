@@ -137,8 +137,15 @@ struct marks {
 	__u32 start;		/* first own type id */
 	__u32 cnt;		/* own types */
 	__u8 *flags;
-	unsigned char **bits;	/* kept members / enumerators, or NULL */
+	/* Kept members / enumerators: few types have any, so a short list. */
+	struct member_bits *bits;
+	size_t bits_cnt;
 	__u32 *new_id;
+};
+
+struct member_bits {
+	__u32 idx;		/* own type index */
+	unsigned char *bits;
 };
 
 #define MARK_KEEP	1
@@ -164,6 +171,7 @@ struct run {
 	struct marks *marks;
 	struct name_ent *names;	/* open addressing, @name_cap slots */
 	size_t name_cap;
+	__u32 kinds;		/* bit per BTF kind of the local root types */
 	struct cand_cache_ent *cache;
 	size_t cache_cnt;
 	struct tg_min_result *res;
@@ -198,6 +206,12 @@ static const char *local_root_name(const struct tg_core_obj *o,
 	return t ? btf__name_by_offset(o->btf, t->name_off) : NULL;
 }
 
+/* Candidates differ in kind only as enum and enum64 do: one bit for both. */
+static __u32 kind_bit(const struct btf_type *t)
+{
+	return 1U << (btf_is_enum64(t) ? BTF_KIND_ENUM : btf_kind(t));
+}
+
 /* The essential names of every relocation's root type. */
 static int collect_names(struct run *r)
 {
@@ -224,6 +238,8 @@ static int collect_names(struct run *r)
 			e = name_slot(r, name, len);
 			e->name = name;
 			e->len = len;
+			r->kinds |= kind_bit(btf__type_by_id(o->btf,
+						o->recs[j].type_id));
 		}
 	}
 	return 0;
@@ -262,7 +278,8 @@ static int index_target(struct run *r)
 			struct name_ent *e;
 			size_t len;
 
-			if (!t->name_off)
+			/* Most types are functions no relocation asks for. */
+			if (!t->name_off || !(r->kinds & kind_bit(t)))
 				continue;
 			name = btf__name_by_offset(btf, t->name_off);
 			if (!name || !*name)
@@ -292,9 +309,8 @@ static int init_marks(struct run *r)
 		mk->start = b ? r->tgt.base_cnt : 0;
 		mk->cnt = btf__type_cnt(r->tgt.btfs[b]) - mk->start;
 		mk->flags = calloc(mk->cnt, 1);
-		mk->bits = calloc(mk->cnt, sizeof(*mk->bits));
 		mk->new_id = calloc(mk->cnt, sizeof(*mk->new_id));
-		if (!mk->flags || !mk->bits || !mk->new_id)
+		if (!mk->flags || !mk->new_id)
 			return -ENOMEM;
 	}
 	return 0;
@@ -313,8 +329,8 @@ static void free_run(struct run *r)
 	for (b = 0; r->marks && b < r->tgt.cnt; b++) {
 		struct marks *mk = &r->marks[b];
 
-		for (i = 0; mk->bits && i < mk->cnt; i++)
-			free(mk->bits[i]);
+		for (i = 0; i < mk->bits_cnt; i++)
+			free(mk->bits[i].bits);
 		free(mk->bits);
 		free(mk->flags);
 		free(mk->new_id);
@@ -392,6 +408,32 @@ static int mark_type(struct run *r, __u32 b, __u32 id, bool follow)
 	}
 }
 
+static unsigned char **find_bits(const struct marks *mk, __u32 idx)
+{
+	size_t i;
+
+	for (i = 0; i < mk->bits_cnt; i++)
+		if (mk->bits[i].idx == idx)
+			return &mk->bits[i].bits;
+	return NULL;
+}
+
+static int add_bits(struct marks *mk, __u32 idx, int vlen)
+{
+	struct member_bits *p;
+
+	p = realloc(mk->bits, (mk->bits_cnt + 1) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	mk->bits = p;
+	p[mk->bits_cnt].idx = idx;
+	p[mk->bits_cnt].bits = calloc((vlen + 7) / 8 + 1, 1);
+	if (!p[mk->bits_cnt].bits)
+		return -ENOMEM;
+	mk->bits_cnt++;
+	return 0;
+}
+
 /* Keep member (or enumerator) @idx of composite or enum @id. */
 static int mark_member(struct run *r, __u32 b, __u32 id, __u32 idx)
 {
@@ -406,11 +448,12 @@ static int mark_member(struct run *r, __u32 b, __u32 id, __u32 idx)
 		return err;
 	if (idx >= btf_vlen(bt))
 		return -TG_ERRNO__BTF;
-	bits = &mk->bits[t.id - mk->start];
-	if (!*bits) {
-		*bits = calloc((btf_vlen(bt) + 7) / 8, 1);
-		if (!*bits)
-			return -ENOMEM;
+	bits = find_bits(mk, t.id - mk->start);
+	if (!bits) {
+		err = add_bits(mk, t.id - mk->start, btf_vlen(bt));
+		if (err)
+			return err;
+		bits = &mk->bits[mk->bits_cnt - 1].bits;
 	}
 	(*bits)[idx / 8] |= 1 << (idx % 8);
 	if (btf_is_composite(bt))
@@ -872,7 +915,8 @@ static int emit_type(struct btf *out, const struct run *r, __u32 b, __u32 id)
 	const struct btf *in = r->tgt.btfs[b];
 	const struct btf_type *t = btf__type_by_id(in, id);
 	const char *name = btf__name_by_offset(in, t->name_off);
-	const unsigned char *bits = r->marks[b].bits[id - r->marks[b].start];
+	unsigned char **bp = find_bits(&r->marks[b], id - r->marks[b].start);
+	const unsigned char *bits = bp ? *bp : NULL;
 	__u32 ref = new_id(r, b, t->type);
 	int ret;
 

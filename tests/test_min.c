@@ -587,7 +587,7 @@ static void test_module(void **state)
 		assert_int_equal(tg_btf__write_raw(merged, f, NULL), 0);
 		assert_int_equal(fclose(f), 0);
 		tg_btf__free(merged);
-		res = minimize(objs, 1, k, &mod, 1, &m);
+		assert_int_equal(tg_min__run(m, k, &mod, 1, &res), 0);
 		assert_int_equal(load(mod_obj, merged_path, &full), 0);
 		assert_int_equal(load(mod_obj, out, &mini), 0);
 		assert_same_insns(&full, merged_path, &mini, out, res);
