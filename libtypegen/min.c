@@ -715,13 +715,36 @@ struct matched {
 	size_t cnt;
 };
 
-/* Try each candidate; all that match must agree (else TG_RELO_ERROR). */
+/*
+ * Match one candidate: 1 and its spec and value if it matches, 0 if not,
+ * or a negative code for which libbpf fails the relocation. *@poison is
+ * set when libbpf would poison the instruction on it.
+ */
+static int try_cand(const struct btf *tb, __u32 id,
+		    const struct tg_core_rec *rec, const struct tg_core_res *res,
+		    struct tg_core_spec *s, __u64 *val, bool *poison)
+{
+	int ret = tg_core_spec_match(&res->local, tb, id, s);
+
+	if (ret <= 0)
+		return ret;
+	ret = tg_core_calc(rec, &res->local, s, val);
+	*poison = ret == -EUCLEAN;
+	return ret && !*poison ? ret : 1;
+}
+
+/*
+ * Try each candidate; all that match must agree, else the relocation is
+ * TG_RELO_ERROR (returns 1 with res->err set). Returns 0 with the matches
+ * in @mt, or a negative error of the run itself.
+ */
 static int try_cands(struct run *r, const struct tg_core_rec *rec,
 		     struct tg_core_cands *cands, struct tg_core_res *res,
 		     struct matched *mt)
 {
-	bool poison = false;
+	bool poison = false, p;
 	size_t i, j = 0;
+	__u64 val;
 	int ret;
 
 	mt->specs = malloc((cands->cnt + 1) * sizeof(*mt->specs));
@@ -730,26 +753,26 @@ static int try_cands(struct run *r, const struct tg_core_rec *rec,
 		return -ENOMEM;
 	for (i = 0; i < cands->cnt; i++) {
 		struct tg_core_spec *s = &mt->specs[j];
-		const struct btf *tb = r->tgt.btfs[cands->refs[i].b];
-		__u64 val;
-		int err;
 
-		ret = tg_core_spec_match(&res->local, tb, cands->refs[i].id, s);
-		if (ret < 0)
-			return res->err = ret, 1;
+		ret = try_cand(r->tgt.btfs[cands->refs[i].b], cands->refs[i].id,
+			       rec, res, s, &val, &p);
 		if (!ret)
 			continue;
-		err = tg_core_calc(rec, &res->local, s, &val);
-		if (err && err != -EUCLEAN)
-			return res->err = err, 1;
+		if (ret < 0) {
+			res->err = ret;
+			return 1;
+		}
 		if (j && (s->bit_offset != mt->specs[0].bit_offset ||
-			  (err == -EUCLEAN) != poison || val != res->value))
-			return res->err = -TG_ERRNO__AMBIGUOUS, 1;
-		poison = err == -EUCLEAN;
+			  p != poison || val != res->value)) {
+			res->err = -TG_ERRNO__AMBIGUOUS;
+			return 1;
+		}
+		poison = p;
 		res->value = val;
 		mt->bs[j] = cands->refs[i].b;
 		cands->refs[j++] = cands->refs[i];
 	}
+	/* Later relocations of the same local type try only these. */
 	if (j)
 		cands->cnt = j;
 	mt->cnt = j;
