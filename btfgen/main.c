@@ -36,6 +36,8 @@ static const struct cmd cmds[] = {
 	  "show a type's layout (offsets, holes), or how it changed" },
 	{ "probe", do_probe, help_probe,
 	  "show where the kernel's types are looked for and which file wins" },
+	{ "min",   do_min,   help_min,
+	  "write the BTF CO-RE objects need from kernels, and nothing else" },
 	{ "help",  do_help,  help_help,
 	  "show the help of typegen or of one command" },
 	{ 0 },

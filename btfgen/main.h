@@ -42,6 +42,8 @@ int do_list(int argc, char **argv);
 void help_list(FILE *out);
 int do_show(int argc, char **argv);
 void help_show(FILE *out);
+int do_min(int argc, char **argv);
+void help_min(FILE *out);
 
 /* The subcommand called @name, or NULL. */
 const struct cmd *find_cmd(const char *name);

@@ -87,6 +87,8 @@ enum tg_errno {
 	TG_ERRNO__UNKNOWN,	/* a program uses names the kernel's types lack */
 	TG_ERRNO__COMPILE,	/* a program does not compile, whatever the types */
 	TG_ERRNO__NOCLANG,	/* no clang to compile programs with */
+	TG_ERRNO__RELO,		/* a BPF object's .BTF.ext CO-RE records are broken */
+	TG_ERRNO__AMBIGUOUS,	/* kernel types that give a relocation two values */
 	__TG_ERRNO__END,
 };
 
@@ -619,6 +621,219 @@ typedef int (*tg_write_fn)(FILE *out, void *ctx);
  * @path is a directory, or another negative errno.
  */
 TG_API int tg_write_file_atomic(const char *path, tg_write_fn fn, void *ctx);
+
+/* ------------------------------------------------------------------------
+ * Minimized BTF for CO-RE objects
+ *
+ * A compiled CO-RE BPF object (clang -g -target bpf) carries its own types
+ * (.BTF) and the relocations libbpf applies to it at load time (.BTF.ext).
+ * Given a kernel's types, libtypegen resolves every relocation the way
+ * libbpf does and keeps only the types and members they resolve to, at
+ * their original offsets and sizes: BTF of a few kilobytes that libbpf
+ * takes as bpf_object_open_opts.btf_custom_path on a kernel without BTF of
+ * its own, and that relocates the object exactly as the full types do.
+ */
+
+/* The CO-RE relocation kinds (the values of libbpf's bpf_core_relo_kind). */
+enum tg_relo_kind {
+	TG_RELO_FIELD_BYTE_OFFSET = 0,
+	TG_RELO_FIELD_BYTE_SIZE = 1,
+	TG_RELO_FIELD_EXISTS = 2,
+	TG_RELO_FIELD_SIGNED = 3,
+	TG_RELO_FIELD_LSHIFT_U64 = 4,
+	TG_RELO_FIELD_RSHIFT_U64 = 5,
+	TG_RELO_TYPE_ID_LOCAL = 6,
+	TG_RELO_TYPE_ID_TARGET = 7,
+	TG_RELO_TYPE_EXISTS = 8,
+	TG_RELO_TYPE_SIZE = 9,
+	TG_RELO_ENUMVAL_EXISTS = 10,
+	TG_RELO_ENUMVAL_VALUE = 11,
+	TG_RELO_TYPE_MATCHES = 12,
+};
+
+/* tg_relo_kind__str - "byte_off", "field_exists"... as libbpf logs them. */
+TG_API const char *tg_relo_kind__str(enum tg_relo_kind kind);
+
+/* What a relocation came to on one kernel. */
+enum tg_relo_status {
+	TG_RELO_OK = 0,		/* resolved to the kernel's types */
+	/*
+	 * Not on this kernel, and the relocation asks just that: an
+	 * existence check (field, type, enumerator, match), a type's size
+	 * or id: value 0, as libbpf gives it. Not a failure.
+	 */
+	TG_RELO_ABSENT,
+	/*
+	 * Cannot be satisfied (a field or enumerator the kernel lacks, a
+	 * load whose size would change): libbpf replaces the instruction by
+	 * an invalid call. The object still loads if the instruction is dead
+	 * code on that kernel (guarded by an existence check), else the
+	 * verifier refuses the program.
+	 */
+	TG_RELO_POISON,
+	/* libbpf refuses the whole object (ambiguous types, bad record). */
+	TG_RELO_ERROR,
+};
+
+/* One relocation of one object, resolved against one kernel. */
+struct tg_min_relo {
+	size_t obj;		/* the object's index (tg_min__add_object order) */
+	const char *section;	/* ELF section of the relocated instruction */
+	const char *program;	/* function it is in, or NULL if unknown */
+	__u32 insn_idx;		/* instruction index within its section */
+	__u32 index;		/* the record's index within its section */
+	enum tg_relo_kind kind;
+	const char *spec;	/* local access, e.g. "task_struct.mm", "pid_type::PIDTYPE_TGID" */
+	enum tg_relo_status status;
+	int err;		/* TG_RELO_ERROR: why (negative code) */
+	__u64 value;		/* the value libbpf patches in (OK, ABSENT) */
+};
+
+/* Whether an object will load on the kernel, by its relocations. */
+enum tg_min_verdict {
+	TG_MIN_LOADS = 0,	/* every relocation resolves */
+	TG_MIN_LOADS_IF_DEAD,	/* some are poisoned: loads if those are dead code */
+	TG_MIN_FAILS,		/* libbpf refuses the object */
+};
+
+/* A set of BPF objects to minimize kernels' types for. */
+struct tg_min;
+
+struct tg_min_opts {
+	size_t sz;		/* sizeof(struct tg_min_opts) */
+	size_t :0;
+};
+#define tg_min_opts__last_field sz
+
+/*
+ * tg_min__new - an empty set of objects.
+ * Returns 0, -EINVAL (bad opts) or -ENOMEM.
+ */
+TG_API int tg_min__new(const struct tg_min_opts *opts, struct tg_min **mp);
+
+/*
+ * tg_min__add_object - read the BPF object (ELF) at @path: its .BTF and
+ * the CO-RE relocations of its .BTF.ext (an object without .BTF.ext has
+ * none). Returns 0, the open error (-ENOENT...), -TG_ERRNO__ELF,
+ * -TG_ERRNO__NOBTF, -TG_ERRNO__BTF, -TG_ERRNO__RELO or -ENOMEM.
+ */
+TG_API int tg_min__add_object(struct tg_min *m, const char *path);
+
+/* tg_min__object_cnt / tg_min__object_path - the objects added so far. */
+TG_API size_t tg_min__object_cnt(const struct tg_min *m);
+TG_API const char *tg_min__object_path(const struct tg_min *m, size_t idx);
+
+/* tg_min__free - release @m. NULL is a no-op. */
+TG_API void tg_min__free(struct tg_min *m);
+
+/* The minimized types for one kernel, and how each relocation resolved. */
+struct tg_min_result;
+
+/*
+ * tg_min__run - resolve the objects' relocations against a kernel.
+ * @kernel: the kernel's types (vmlinux; not split).
+ * @mods: @mod_cnt kernel modules' types, each split BTF on @kernel, or
+ *	NULL. As libbpf does on a live kernel, a relocation looks in the
+ *	modules only when vmlinux has no type of its name and kind.
+ * @resp: on success the result (free with tg_min_result__free()).
+ *
+ * The result's types are standalone BTF holding what the relocations
+ * need from vmlinux and the modules alike, so that libbpf, which reads
+ * modules from the kernel but takes one btf_custom_path, finds them all.
+ * @m is only read: several threads may run it on different kernels.
+ *
+ * Returns 0 (unsatisfied relocations are not an error: see
+ * tg_min_result__relo()), -EINVAL (@kernel split, a module not split on
+ * it), -ENOMEM or -TG_ERRNO__BTF.
+ */
+TG_API int tg_min__run(const struct tg_min *m, const struct tg_btf *kernel,
+		       struct tg_btf *const *mods, size_t mod_cnt,
+		       struct tg_min_result **resp);
+
+/* tg_min_result__btf - the minimized types, owned by @res. */
+TG_API const struct btf *tg_min_result__btf(const struct tg_min_result *res);
+
+/*
+ * tg_min_result__write - write the minimized types to @out as raw BTF
+ * (for btf_custom_path). Returns 0, -ENOMEM or -EIO.
+ */
+TG_API int tg_min_result__write(const struct tg_min_result *res, FILE *out);
+
+/* tg_min_result__relo_cnt / __relo - every relocation of every object. */
+TG_API size_t tg_min_result__relo_cnt(const struct tg_min_result *res);
+TG_API const struct tg_min_relo *
+tg_min_result__relo(const struct tg_min_result *res, size_t idx);
+
+/* tg_min_result__verdict - whether object @obj will load on the kernel. */
+TG_API enum tg_min_verdict
+tg_min_result__verdict(const struct tg_min_result *res, size_t obj);
+
+/* tg_min_result__free - release @res. NULL is a no-op. */
+TG_API void tg_min_result__free(struct tg_min_result *res);
+
+/*
+ * Batch mode: a tree of kernels in btfhub's layout,
+ * <distro>/<version>/<arch>/<release>.btf[.tar.xz], minimized into the
+ * same tree under another directory as <release>.btf (raw BTF).
+ */
+
+/* One kernel of a batch. */
+struct tg_min_kernel {
+	const char *input;	/* path under the input directory */
+	const char *output;	/* path under the output directory */
+	int err;		/* 0, or why it failed (negative code) */
+	bool skipped;		/* the output was already up to date */
+	size_t in_bytes;	/* size of the input file */
+	size_t out_bytes;	/* size of the output file */
+	size_t poison_cnt;	/* relocations poisoned on this kernel */
+	size_t error_cnt;	/* relocations libbpf would refuse */
+};
+
+/*
+ * Called once per kernel as it is finished, from a worker thread, one call
+ * at a time; @done of @total kernels are finished.
+ */
+typedef void (*tg_min_progress_fn)(const struct tg_min_kernel *k,
+				   size_t done, size_t total, void *ctx);
+
+struct tg_min_batch_opts {
+	size_t sz;		/* sizeof(struct tg_min_batch_opts) */
+	/* Worker threads; 0 means one per online CPU. */
+	unsigned int jobs;
+	/* Redo kernels whose output is up to date. */
+	bool force;
+	tg_min_progress_fn progress;
+	void *ctx;
+	size_t :0;
+};
+#define tg_min_batch_opts__last_field ctx
+
+struct tg_min_batch;
+
+/*
+ * tg_min__batch - minimize every kernel under @in_dir into @out_dir.
+ *
+ * Kernel files are recognised by name: ending in .btf, or .btf followed by
+ * compression or archive suffixes (.btf.tar.xz, .btf.xz...). A kernel is
+ * skipped when its output is newer than both its input and every object.
+ * A kernel that fails does not stop the others: see tg_min_batch__kernel().
+ * Outputs are written with tg_write_file_atomic().
+ *
+ * Returns 0 (even if some kernels failed), -ENOENT / -ENOTDIR for
+ * @in_dir, -EINVAL, -ENOMEM, or an error creating a thread.
+ */
+TG_API int tg_min__batch(const struct tg_min *m, const char *in_dir,
+			 const char *out_dir,
+			 const struct tg_min_batch_opts *opts,
+			 struct tg_min_batch **bp);
+
+/* tg_min_batch__cnt / __kernel - the kernels found, in path order. */
+TG_API size_t tg_min_batch__cnt(const struct tg_min_batch *b);
+TG_API const struct tg_min_kernel *
+tg_min_batch__kernel(const struct tg_min_batch *b, size_t idx);
+
+/* tg_min_batch__free - release @b. NULL is a no-op. */
+TG_API void tg_min_batch__free(struct tg_min_batch *b);
 
 #ifdef __cplusplus
 }

@@ -46,6 +46,10 @@ static const char *const tg_errno_msgs[] = {
 	[TG_ERRNO__COMPILE - __TG_ERRNO__START] = "does not compile",
 	[TG_ERRNO__NOCLANG - __TG_ERRNO__START] =
 		"clang not found (set CLANG, or install clang-19)",
+	[TG_ERRNO__RELO - __TG_ERRNO__START] =
+		"invalid CO-RE relocation records (.BTF.ext)",
+	[TG_ERRNO__AMBIGUOUS - __TG_ERRNO__START] =
+		"kernel types give a CO-RE relocation different values",
 };
 
 /* Every code in enum tg_errno needs a message: fail the build otherwise. */

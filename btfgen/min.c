@@ -1,0 +1,563 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * typegen min - minimized BTF for CO-RE BPF objects: just the types and
+ * members their relocations resolve to on one kernel, or on every kernel
+ * of a btfhub-like tree (--batch).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "main.h"
+
+enum {
+	OPT_BATCH = 0x200,
+	OPT_JOBS,
+	OPT_FORCE,
+};
+
+void help_min(FILE *out)
+{
+	fprintf(out,
+		"Usage: %s min OBJ... [-i PATH] [--base PATH] [--module PATH]... -o FILE\n"
+		"       %s min OBJ... --batch DIR -o DIR [--jobs N] [--force]\n"
+		"\n"
+		"Write the BTF that CO-RE BPF objects (OBJ, compiled with clang -g\n"
+		"-target bpf) need from a kernel: only the types and members their\n"
+		"relocations resolve to, at their original offsets and sizes. Give\n"
+		"the result to libbpf as btf_custom_path on a kernel without BTF.\n"
+		"Relocations the kernel cannot satisfy are reported, with whether\n"
+		"each object will still load.\n"
+		"\n"
+		"Options:\n"
+		"  -i, --input PATH   the kernel's types, in any form dump reads\n"
+		"                     (default: found as typegen(1) describes)\n"
+		"      --base PATH    the kernel's types, if -i is a module's\n"
+		"      --module PATH  a kernel module's types, split BTF on the\n"
+		"                     kernel's (repeatable): relocations to types\n"
+		"                     vmlinux lacks are looked for there, and what\n"
+		"                     they need is written with the rest\n"
+		"      --release R    kernel release in the probed paths\n"
+		"      --sysroot DIR  look for the probed paths under DIR\n"
+		"  -o, --output PATH  the file to write (raw BTF; standard output if\n"
+		"                     not a terminal), or with --batch the directory\n"
+		"      --batch DIR    minimize every kernel under DIR, a tree like\n"
+		"                     btfhub's <distro>/<version>/<arch>/<release>.btf\n"
+		"                     (or .btf.tar.xz...), into the same tree under -o\n"
+		"                     as <release>.btf; kernels whose output is newer\n"
+		"                     than their input and the objects are skipped\n"
+		"      --jobs N       worker threads for --batch (default: one per CPU)\n"
+		"      --force        with --batch, redo kernels already up to date\n"
+		"\n"
+		"Exit status: 0 when the types were written (even if relocations\n"
+		"are unsatisfied: see the report), 1 on errors; with --batch 1 if a\n"
+		"kernel failed.\n"
+		"\n", prog_name, prog_name);
+	help_global_options(out);
+}
+
+struct min_args {
+	struct input_args in;
+	const char **objs;
+	size_t obj_cnt;
+	const char *output;
+	const char *batch;
+	unsigned int jobs;
+	bool force;
+};
+
+static const char *verdict_str(enum tg_min_verdict v)
+{
+	switch (v) {
+	case TG_MIN_LOADS:
+		return "loads";
+	case TG_MIN_LOADS_IF_DEAD:
+		return "loads if the poisoned instructions are dead code";
+	case TG_MIN_FAILS:
+		return "does not load";
+	}
+	return "?";
+}
+
+static const char *status_str(enum tg_relo_status s)
+{
+	switch (s) {
+	case TG_RELO_OK:
+		return "ok";
+	case TG_RELO_ABSENT:
+		return "absent";
+	case TG_RELO_POISON:
+		return "poisoned";
+	case TG_RELO_ERROR:
+		return "error";
+	}
+	return "?";
+}
+
+/* One line per relocation the kernel cannot satisfy. */
+static void print_relo_text(FILE *f, const struct tg_min *m,
+			    const struct tg_min_relo *r)
+{
+	char msg[256];
+
+	fprintf(f, "%s: %s '%s' insn %u: relo #%u %s %s: ",
+		tg_min__object_path(m, r->obj),
+		r->program ? "program" : "section",
+		r->program ? r->program : r->section,
+		r->insn_idx, r->index, tg_relo_kind__str(r->kind), r->spec);
+	if (r->status == TG_RELO_POISON)
+		fprintf(f, "not on this kernel; instruction poisoned\n");
+	else
+		fprintf(f, "%s\n", err_str(r->err, msg, sizeof(msg)));
+}
+
+static void report_text(FILE *f, const struct tg_min *m,
+			const struct tg_min_result *res, const char *kernel)
+{
+	size_t i, n = tg_min_result__relo_cnt(res);
+
+	for (i = 0; i < n; i++) {
+		const struct tg_min_relo *r = tg_min_result__relo(res, i);
+
+		if (r->status == TG_RELO_POISON || r->status == TG_RELO_ERROR)
+			print_relo_text(f, m, r);
+	}
+	for (i = 0; i < tg_min__object_cnt(m); i++)
+		fprintf(f, "%s: %s on %s\n", tg_min__object_path(m, i),
+			verdict_str(tg_min_result__verdict(res, i)), kernel);
+}
+
+static void json_relo(struct json_writer *w, const struct tg_min_relo *r)
+{
+	char msg[256];
+
+	jsonw_start_object(w);
+	jsonw_string_field(w, "section", r->section);
+	jsonw_string_field(w, "program", r->program);
+	jsonw_name(w, "insn");
+	jsonw_uint(w, r->insn_idx);
+	jsonw_name(w, "index");
+	jsonw_uint(w, r->index);
+	jsonw_string_field(w, "kind", tg_relo_kind__str(r->kind));
+	jsonw_string_field(w, "spec", r->spec);
+	jsonw_string_field(w, "status", status_str(r->status));
+	if (r->status == TG_RELO_ERROR)
+		jsonw_string_field(w, "error", err_str(r->err, msg, sizeof(msg)));
+	else if (r->status != TG_RELO_POISON) {
+		jsonw_name(w, "value");
+		jsonw_uint(w, r->value);
+	}
+	jsonw_end_object(w);
+}
+
+static void report_json(const struct tg_min *m,
+			const struct tg_min_result *res, const char *kernel,
+			const char *output)
+{
+	size_t i, j, n = tg_min_result__relo_cnt(res);
+	struct json_writer w;
+
+	jsonw_init(&w, stdout, pretty_output);
+	jsonw_start_object(&w);
+	jsonw_string_field(&w, "kernel", kernel);
+	jsonw_string_field(&w, "output", output);
+	jsonw_name(&w, "objects");
+	jsonw_start_array(&w);
+	for (i = 0; i < tg_min__object_cnt(m); i++) {
+		jsonw_start_object(&w);
+		jsonw_string_field(&w, "path", tg_min__object_path(m, i));
+		jsonw_string_field(&w, "verdict",
+				   verdict_str(tg_min_result__verdict(res, i)));
+		jsonw_name(&w, "relocations");
+		jsonw_start_array(&w);
+		for (j = 0; j < n; j++) {
+			const struct tg_min_relo *r = tg_min_result__relo(res, j);
+
+			if (r->obj == i)
+				json_relo(&w, r);
+		}
+		jsonw_end_array(&w);
+		jsonw_end_object(&w);
+	}
+	jsonw_end_array(&w);
+	jsonw_end_object(&w);
+	jsonw_finish(&w);
+}
+
+static int write_result(FILE *out, void *ctx)
+{
+	return tg_min_result__write(ctx, out);
+}
+
+static int load_objects(const struct min_args *a, struct tg_min **mp)
+{
+	size_t i;
+	int err;
+
+	err = tg_min__new(NULL, mp);
+	if (err) {
+		p_err_code(NULL, err);
+		return EXIT_ERR;
+	}
+	for (i = 0; i < a->obj_cnt; i++) {
+		err = tg_min__add_object(*mp, a->objs[i]);
+		if (err) {
+			p_err_code(a->objs[i], err);
+			return EXIT_ERR;
+		}
+	}
+	return EXIT_OK;
+}
+
+/* The --module files, split BTF on @kernel, after a module -i if any. */
+static int open_modules(const struct min_args *a, const struct inputs *in,
+			const struct tg_btf *kernel, struct tg_btf ***modsp,
+			size_t *cntp)
+{
+	TG_OPTS(tg_open_opts, opts, .base = kernel);
+	struct tg_btf **mods;
+	size_t i, n = 0;
+	int err;
+
+	mods = calloc(a->in.module_cnt + 1, sizeof(*mods));
+	if (!mods) {
+		p_err_code(NULL, -ENOMEM);
+		return EXIT_ERR;
+	}
+	*modsp = mods;
+	if (in->input && tg_btf__base(in->input))
+		mods[n++] = in->input;
+	for (i = 0; i < a->in.module_cnt; i++) {
+		err = tg_btf__open(a->in.modules[i], &opts, &mods[n]);
+		if (!err && tg_btf__base(mods[n]) != kernel) {
+			tg_btf__free(mods[n]);
+			mods[n] = NULL;
+			err = -TG_ERRNO__NOTSPLIT;
+		}
+		if (err) {
+			*cntp = n;
+			p_err_code(a->in.modules[i], err);
+			return EXIT_ERR;
+		}
+		n++;
+	}
+	*cntp = n;
+	return EXIT_OK;
+}
+
+static int output_one(const struct min_args *a, const struct tg_min *m,
+		      const struct tg_min_result *res, const char *kernel)
+{
+	int err;
+
+	if (a->output)
+		err = tg_write_file_atomic(a->output, write_result, (void *)res);
+	else
+		err = tg_min_result__write(res, stdout);
+	if (!a->output && fflush(stdout) && !err)
+		err = -errno;
+	if (err) {
+		p_err_code(a->output ? a->output : "standard output", err);
+		return EXIT_ERR;
+	}
+	/* With the types on stdout the report goes to stderr. */
+	if (json_output && a->output)
+		report_json(m, res, kernel, a->output);
+	else
+		report_text(a->output ? stdout : stderr, m, res, kernel);
+	return EXIT_OK;
+}
+
+static int run_one(const struct min_args *a, struct tg_min *m)
+{
+	struct tg_btf **mods = NULL;
+	struct tg_min_result *res = NULL;
+	const struct tg_btf *kernel;
+	struct inputs in = {};
+	size_t mod_cnt = 0, i;
+	int ret = EXIT_ERR, err;
+
+	if (load_inputs(&a->in, &in))
+		goto out;
+	kernel = in.input ? (tg_btf__base(in.input) ?: in.input) : in.base;
+	if (open_modules(a, &in, kernel, &mods, &mod_cnt))
+		goto out;
+	err = tg_min__run(m, kernel, mods, mod_cnt, &res);
+	if (err) {
+		p_err_code(in.name, err);
+		goto out;
+	}
+	ret = output_one(a, m, res, in.name);
+out:
+	tg_min_result__free(res);
+	for (i = 0; i < mod_cnt; i++)
+		if (mods[i] != in.input)
+			tg_btf__free(mods[i]);
+	free(mods);
+	free_inputs(&in);
+	return ret;
+}
+
+/* ---- batch -------------------------------------------------------------- */
+
+static void progress(const struct tg_min_kernel *k, size_t done,
+		     size_t total, void *ctx)
+{
+	(void)ctx;
+	fprintf(stderr, "\r\033[K[%zu/%zu] %s", done, total, k->input);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+struct batch_sum {
+	size_t done, skipped, failed, warned;
+	size_t in_bytes, out_bytes;
+};
+
+static void sum_batch(const struct tg_min_batch *b, struct batch_sum *s)
+{
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < tg_min_batch__cnt(b); i++) {
+		const struct tg_min_kernel *k = tg_min_batch__kernel(b, i);
+
+		if (k->err) {
+			s->failed++;
+			continue;
+		}
+		if (k->skipped)
+			s->skipped++;
+		else
+			s->done++;
+		if (k->poison_cnt || k->error_cnt)
+			s->warned++;
+		s->in_bytes += k->in_bytes;
+		s->out_bytes += k->out_bytes;
+	}
+}
+
+static void batch_text(const struct tg_min_batch *b, const struct batch_sum *s)
+{
+	char msg[256];
+	size_t i;
+
+	for (i = 0; i < tg_min_batch__cnt(b); i++) {
+		const struct tg_min_kernel *k = tg_min_batch__kernel(b, i);
+
+		if (k->err)
+			printf("%s: failed: %s\n", k->input,
+			       err_str(k->err, msg, sizeof(msg)));
+		else if (k->poison_cnt || k->error_cnt)
+			printf("%s: %zu relocations poisoned, %zu refused\n",
+			       k->input, k->poison_cnt, k->error_cnt);
+	}
+	printf("kernels: %zu done, %zu up to date, %zu failed (%zu with unsatisfied relocations)\n",
+	       s->done, s->skipped, s->failed, s->warned);
+	printf("bytes: %zu in, %zu out\n", s->in_bytes, s->out_bytes);
+}
+
+static void batch_json(const struct tg_min_batch *b, const struct batch_sum *s)
+{
+	struct json_writer w;
+	char msg[256];
+	size_t i;
+
+	jsonw_init(&w, stdout, pretty_output);
+	jsonw_start_object(&w);
+	jsonw_name(&w, "done");
+	jsonw_uint(&w, s->done);
+	jsonw_name(&w, "up_to_date");
+	jsonw_uint(&w, s->skipped);
+	jsonw_name(&w, "failed");
+	jsonw_uint(&w, s->failed);
+	jsonw_name(&w, "bytes_in");
+	jsonw_uint(&w, s->in_bytes);
+	jsonw_name(&w, "bytes_out");
+	jsonw_uint(&w, s->out_bytes);
+	jsonw_name(&w, "kernels");
+	jsonw_start_array(&w);
+	for (i = 0; i < tg_min_batch__cnt(b); i++) {
+		const struct tg_min_kernel *k = tg_min_batch__kernel(b, i);
+
+		jsonw_start_object(&w);
+		jsonw_string_field(&w, "input", k->input);
+		jsonw_string_field(&w, "output", k->output);
+		jsonw_string_field(&w, "status", k->err ? "failed" :
+				   k->skipped ? "up to date" : "done");
+		if (k->err)
+			jsonw_string_field(&w, "error",
+					   err_str(k->err, msg, sizeof(msg)));
+		jsonw_name(&w, "bytes_in");
+		jsonw_uint(&w, k->in_bytes);
+		jsonw_name(&w, "bytes_out");
+		jsonw_uint(&w, k->out_bytes);
+		jsonw_name(&w, "poisoned");
+		jsonw_uint(&w, k->poison_cnt);
+		jsonw_name(&w, "refused");
+		jsonw_uint(&w, k->error_cnt);
+		jsonw_end_object(&w);
+	}
+	jsonw_end_array(&w);
+	jsonw_end_object(&w);
+	jsonw_finish(&w);
+}
+
+static int run_batch(const struct min_args *a, struct tg_min *m)
+{
+	TG_OPTS(tg_min_batch_opts, opts, .jobs = a->jobs, .force = a->force);
+	struct tg_min_batch *b;
+	struct batch_sum s;
+	int err;
+
+	if (isatty(STDERR_FILENO) && !json_output)
+		opts.progress = progress;
+	err = tg_min__batch(m, a->batch, a->output, &opts, &b);
+	if (err) {
+		p_err_code(a->batch, err);
+		return EXIT_ERR;
+	}
+	sum_batch(b, &s);
+	if (json_output)
+		batch_json(b, &s);
+	else
+		batch_text(b, &s);
+	tg_min_batch__free(b);
+	return s.failed ? EXIT_ERR : EXIT_OK;
+}
+
+/* ---- options ------------------------------------------------------------ */
+
+static int add_module(struct min_args *a)
+{
+	const char **p = realloc(a->in.modules,
+				 (a->in.module_cnt + 1) * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	a->in.modules = p;
+	p[a->in.module_cnt++] = optarg;
+	return 0;
+}
+
+static int parse_jobs(struct min_args *a)
+{
+	char *end;
+	long n = strtol(optarg, &end, 10);
+
+	if (*end || n < 1 || n > 1024) {
+		p_err(NULL, "option '--jobs' takes a number from 1 to 1024, not '%s'",
+		      optarg);
+		return OPT_BAD;
+	}
+	a->jobs = n;
+	return OPT_HANDLED;
+}
+
+/* min's own options: OPT_HANDLED, OPT_BAD, or OPT_UNKNOWN. */
+static enum opt_result parse_min_opt(int c, struct min_args *a)
+{
+	switch (c) {
+	case 'o':
+		a->output = optarg;
+		return check_nonempty("--output", "min");
+	case OPT_BASE:
+		a->in.base = optarg;
+		return check_nonempty("--base", "min");
+	case OPT_MODULE:
+		if (check_nonempty("--module", "min") == OPT_BAD)
+			return OPT_BAD;
+		if (add_module(a)) {
+			p_err_code(NULL, -ENOMEM);
+			return OPT_BAD;
+		}
+		return OPT_HANDLED;
+	case OPT_BATCH:
+		a->batch = optarg;
+		return check_nonempty("--batch", "min");
+	case OPT_JOBS:
+		return parse_jobs(a);
+	case OPT_FORCE:
+		a->force = true;
+		return OPT_HANDLED;
+	}
+	return OPT_UNKNOWN;
+}
+
+static int parse_args(int argc, char **argv, struct min_args *a)
+{
+	static const struct option opts[] = {
+		COMMON_LONG_OPTS,
+		LOCATE_LONG_OPTS,
+		{ "output",	required_argument,	NULL, 'o' },
+		{ "base",	required_argument,	NULL, OPT_BASE },
+		{ "module",	required_argument,	NULL, OPT_MODULE },
+		{ "batch",	required_argument,	NULL, OPT_BATCH },
+		{ "jobs",	required_argument,	NULL, OPT_JOBS },
+		{ "force",	no_argument,		NULL, OPT_FORCE },
+		{ 0 },
+	};
+	enum opt_result r;
+	int c;
+
+	while ((c = getopt_long(argc, argv, ":" COMMON_SHORT_OPTS
+				LOCATE_SHORT_OPTS "o:", opts, NULL)) != -1) {
+		r = parse_min_opt(c, a);
+		if (r == OPT_UNKNOWN)
+			r = parse_common_opt(c, argv, "min", &a->in.loc);
+		if (r == OPT_HELP)
+			return -1;
+		if (r != OPT_HANDLED)
+			return EXIT_USAGE;
+	}
+	a->objs = (const char **)argv + optind;
+	a->obj_cnt = argc - optind;
+	return EXIT_OK;
+}
+
+static int check_args(const struct min_args *a)
+{
+	const char *why = NULL;
+
+	if (!a->obj_cnt)
+		why = "no BPF object given";
+	else if (a->batch && !a->output)
+		why = "--batch needs -o DIR";
+	else if (a->batch && (a->in.loc.path || a->in.base || a->in.module_cnt))
+		why = "--batch reads its kernels from DIR: no -i, --base or --module";
+	else if (!a->batch && (a->jobs || a->force))
+		why = "--jobs and --force are for --batch";
+	else if (!a->batch && !a->output && isatty(STDOUT_FILENO))
+		why = "raw BTF is binary: not written to a terminal; use -o FILE or redirect";
+	if (!why)
+		return EXIT_OK;
+	p_err(NULL, "min: %s; try '%s min --help'", why, prog_name);
+	return EXIT_USAGE;
+}
+
+int do_min(int argc, char **argv)
+{
+	struct min_args a = {};
+	struct tg_min *m = NULL;
+	int ret;
+
+	ret = parse_args(argc, argv, &a);
+	if (ret == -1) {
+		ret = EXIT_OK;
+		goto out;
+	}
+	ret = ret ?: check_args(&a);
+	if (ret)
+		goto out;
+	ret = load_objects(&a, &m);
+	if (!ret)
+		ret = a.batch ? run_batch(&a, m) : run_one(&a, m);
+out:
+	tg_min__free(m);
+	free(a.in.modules);
+	return ret;
+}

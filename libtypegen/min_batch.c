@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * tg_min__batch(): minimized BTF for every kernel of a btfhub-like tree,
+ * on worker threads that each take the next kernel. The objects are
+ * parsed once and only read by the workers; each kernel's types are
+ * opened, minimized and freed by the worker that took it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "min.h"
+
+struct tg_min_batch {
+	struct tg_min_kernel *k;
+	size_t cnt, cap;
+};
+
+struct batch_run {
+	const struct tg_min *m;
+	const char *in_dir, *out_dir;
+	const struct tg_min_batch_opts *opts;
+	struct tg_min_batch *b;
+	pthread_mutex_t lock;
+	size_t next, done;
+};
+
+/* Suffixes a kernel file may have after ".btf". */
+static const char *const suffixes[] = {
+	".tar", ".xz", ".gz", ".zst", ".bz2", ".lz4", ".lzma", ".lzo",
+};
+
+/* Length of @name up to and including its ".btf", or 0 if not a kernel. */
+static size_t kernel_name_len(const char *name)
+{
+	const char *p = NULL, *q = name, *s;
+	size_t i;
+
+	while ((q = strstr(q, ".btf"))) {
+		p = q;
+		q += 4;
+	}
+	if (!p || p == name)
+		return 0;
+	for (s = p + 4; *s; ) {
+		for (i = 0; i < sizeof(suffixes) / sizeof(*suffixes); i++) {
+			size_t n = strlen(suffixes[i]);
+
+			if (!strncmp(s, suffixes[i], n) &&
+			    (s[n] == '\0' || s[n] == '.'))
+				break;
+		}
+		if (i == sizeof(suffixes) / sizeof(*suffixes))
+			return 0;
+		s += strlen(suffixes[i]);
+	}
+	return p + 4 - name;
+}
+
+static int add_kernel(struct tg_min_batch *b, const char *rel, size_t dir_len,
+		      size_t name_len)
+{
+	struct tg_min_kernel *k;
+	char *out;
+
+	if (b->cnt == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 64;
+
+		k = realloc(b->k, cap * sizeof(*k));
+		if (!k)
+			return -ENOMEM;
+		b->k = k;
+		b->cap = cap;
+	}
+	k = &b->k[b->cnt];
+	memset(k, 0, sizeof(*k));
+	k->input = strdup(rel);
+	out = strndup(rel, dir_len + name_len);
+	k->output = out;
+	if (!k->input || !out) {
+		free((char *)k->input);
+		free(out);
+		return -ENOMEM;
+	}
+	b->cnt++;
+	return 0;
+}
+
+/* Collect kernel files under @root/@rel, recursively. */
+static int walk(struct tg_min_batch *b, const char *root, const char *rel,
+		int depth)
+{
+	char path[PATH_MAX], sub[PATH_MAX];
+	struct dirent *d;
+	struct stat st;
+	DIR *dir;
+	int err = 0;
+
+	if (depth > 16)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while (!err && (d = readdir(dir))) {
+		size_t n;
+
+		if (d->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", rel,
+				     *rel ? "/" : "", d->d_name) >= sizeof(sub))
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", root,
+				     sub) >= sizeof(path) || stat(path, &st))
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			err = walk(b, root, sub, depth + 1);
+			continue;
+		}
+		n = kernel_name_len(d->d_name);
+		if (S_ISREG(st.st_mode) && n)
+			err = add_kernel(b, sub, strlen(sub) -
+					 strlen(d->d_name), n);
+	}
+	closedir(dir);
+	return err;
+}
+
+static int cmp_kernel(const void *a, const void *b)
+{
+	return strcmp(((const struct tg_min_kernel *)a)->input,
+		      ((const struct tg_min_kernel *)b)->input);
+}
+
+static bool newer(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec > b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}
+
+/* mkdir -p of the directory part of @path. */
+static int make_parents(const char *path)
+{
+	char buf[PATH_MAX];
+	char *p;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0777) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return 0;
+}
+
+static int write_result(FILE *out, void *ctx)
+{
+	return tg_min_result__write(ctx, out);
+}
+
+static void count_relos(struct tg_min_kernel *k,
+			const struct tg_min_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < tg_min_result__relo_cnt(res); i++) {
+		enum tg_relo_status s = tg_min_result__relo(res, i)->status;
+
+		k->poison_cnt += s == TG_RELO_POISON;
+		k->error_cnt += s == TG_RELO_ERROR;
+	}
+}
+
+static int minimize(struct batch_run *br, struct tg_min_kernel *k,
+		    const char *in, const char *out)
+{
+	struct tg_min_result *res;
+	struct tg_btf *btf;
+	int err;
+
+	err = tg_btf__open(in, NULL, &btf);
+	if (err)
+		return err;
+	err = tg_min__run(br->m, btf, NULL, 0, &res);
+	tg_btf__free(btf);
+	if (err)
+		return err;
+	count_relos(k, res);
+	err = make_parents(out);
+	err = err ?: tg_write_file_atomic(out, write_result, res);
+	tg_min_result__free(res);
+	return err;
+}
+
+static void do_kernel(struct batch_run *br, struct tg_min_kernel *k)
+{
+	const struct timespec *objs = tg_min_newest_object(br->m);
+	char in[PATH_MAX], out[PATH_MAX];
+	struct stat si, so;
+
+	snprintf(in, sizeof(in), "%s/%s", br->in_dir, k->input);
+	snprintf(out, sizeof(out), "%s/%s", br->out_dir, k->output);
+	if (stat(in, &si)) {
+		k->err = -errno;
+		return;
+	}
+	k->in_bytes = si.st_size;
+	if (!TG_OPTS_GET(br->opts, force, false) && !stat(out, &so) &&
+	    newer(&so.st_mtim, &si.st_mtim) &&
+	    (!objs || newer(&so.st_mtim, objs))) {
+		k->skipped = true;
+		k->out_bytes = so.st_size;
+		return;
+	}
+	k->err = minimize(br, k, in, out);
+	if (!k->err && !stat(out, &so))
+		k->out_bytes = so.st_size;
+}
+
+static void *worker(void *arg)
+{
+	struct batch_run *br = arg;
+	tg_min_progress_fn fn = TG_OPTS_GET(br->opts, progress, NULL);
+	struct tg_min_kernel *k;
+
+	for (;;) {
+		pthread_mutex_lock(&br->lock);
+		k = br->next < br->b->cnt ? &br->b->k[br->next++] : NULL;
+		pthread_mutex_unlock(&br->lock);
+		if (!k)
+			return NULL;
+		do_kernel(br, k);
+		pthread_mutex_lock(&br->lock);
+		br->done++;
+		if (fn)
+			fn(k, br->done, br->b->cnt,
+			   TG_OPTS_GET(br->opts, ctx, NULL));
+		pthread_mutex_unlock(&br->lock);
+	}
+}
+
+static int run_workers(struct batch_run *br, unsigned int jobs)
+{
+	pthread_t *th;
+	unsigned int i, started = 0;
+	int err = 0;
+
+	th = calloc(jobs, sizeof(*th));
+	if (!th)
+		return -ENOMEM;
+	/* This thread is a worker too. */
+	for (i = 1; i < jobs; i++) {
+		err = -pthread_create(&th[i], NULL, worker, br);
+		if (err)
+			break;
+		started++;
+	}
+	worker(br);
+	for (i = 1; i <= started; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+	return err;
+}
+
+int tg_min__batch(const struct tg_min *m, const char *in_dir,
+		  const char *out_dir, const struct tg_min_batch_opts *opts,
+		  struct tg_min_batch **bp)
+{
+	struct batch_run br = { .m = m, .in_dir = in_dir, .out_dir = out_dir,
+				.opts = opts };
+	unsigned int jobs;
+	struct stat st;
+	int err;
+
+	*bp = NULL;
+	if (!m || !in_dir || !out_dir || !TG_OPTS_VALID(opts, tg_min_batch_opts))
+		return -EINVAL;
+	if (stat(in_dir, &st))
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	br.b = calloc(1, sizeof(*br.b));
+	if (!br.b)
+		return -ENOMEM;
+	err = walk(br.b, in_dir, "", 0);
+	if (err)
+		goto fail;
+	qsort(br.b->k, br.b->cnt, sizeof(*br.b->k), cmp_kernel);
+	jobs = TG_OPTS_GET(opts, jobs, 0);
+	if (!jobs)
+		jobs = sysconf(_SC_NPROCESSORS_ONLN) > 0 ?
+		       sysconf(_SC_NPROCESSORS_ONLN) : 1;
+	if (jobs > br.b->cnt)
+		jobs = br.b->cnt ? br.b->cnt : 1;
+	pthread_mutex_init(&br.lock, NULL);
+	err = run_workers(&br, jobs);
+	pthread_mutex_destroy(&br.lock);
+	if (err)
+		goto fail;
+	*bp = br.b;
+	return 0;
+fail:
+	tg_min_batch__free(br.b);
+	return err;
+}
+
+size_t tg_min_batch__cnt(const struct tg_min_batch *b)
+{
+	return b ? b->cnt : 0;
+}
+
+const struct tg_min_kernel *tg_min_batch__kernel(const struct tg_min_batch *b,
+						 size_t idx)
+{
+	return b && idx < b->cnt ? &b->k[idx] : NULL;
+}
+
+void tg_min_batch__free(struct tg_min_batch *b)
+{
+	size_t i;
+
+	if (!b)
+		return;
+	for (i = 0; i < b->cnt; i++) {
+		free((char *)b->k[i].input);
+		free((char *)b->k[i].output);
+	}
+	free(b->k);
+	free(b);
+}
