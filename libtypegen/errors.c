@@ -40,6 +40,7 @@ static const char *const tg_errno_msgs[] = {
 		"not a kernel module's BTF (split BTF)",
 	[TG_ERRNO__STALE - __TG_ERRNO__START] =
 		"build ID does not match the running kernel's",
+	[TG_ERRNO__NOHEADERS - __TG_ERRNO__START] = "no usable kernel headers found",
 };
 
 /* Every code in enum tg_errno needs a message: fail the build otherwise. */
