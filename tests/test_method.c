@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The method selection: which of vmlinux.h and the kernel headers the
+ * The method selection (tg_selection__*): which of vmlinux.h and the kernel headers the
  * rules pick, under fake sysroots holding kernel header trees (split as
  * distributions ship them, or in one) and BTF, for each setting of
  * REDBPF_VMLINUX, KERNEL_SOURCE and KERNEL_VERSION; the trail that
