@@ -25,6 +25,7 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
 
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror -Wno-missing-field-initializers
@@ -161,7 +162,8 @@ bench-for: all fixtures
 
 # ---- install -----------------------------------------------------------
 
-$(O)/typegen.pc: typegen.pc.in
+# Made again on every install: PREFIX may differ from the last one.
+$(O)/typegen.pc: typegen.pc.in FORCE
 	@mkdir -p $(@D)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
@@ -182,13 +184,17 @@ install: all $(O)/typegen.pc
 	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
 	$(if $(wildcard man/*.3),install -m 644 $(wildcard man/*.3) $(DESTDIR)$(MANDIR)/man3/)
+	install -d $(DESTDIR)$(DATADIR)/typegen $(DESTDIR)$(LIBDIR)/cmake/typegen
+	install -m 644 buildsys/typegen.mk $(DESTDIR)$(DATADIR)/typegen/
+	install -m 644 buildsys/typegenConfig.cmake $(DESTDIR)$(LIBDIR)/cmake/typegen/
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libtypegen.* $(DESTDIR)$(INCLUDEDIR)/typegen.h \
 	      $(DESTDIR)$(LIBDIR)/pkgconfig/typegen.pc $(DESTDIR)$(BINDIR)/typegen \
 	      $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard man/*.1))) \
 	      $(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(wildcard man/*.3)))
-	rm -rf $(DESTDIR)$(INCLUDEDIR)/typegen
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/typegen $(DESTDIR)$(DATADIR)/typegen \
+	       $(DESTDIR)$(LIBDIR)/cmake/typegen
 
 clean:
 	rm -rf $(O) $(O)-san vmlinux.h

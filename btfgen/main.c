@@ -38,6 +38,8 @@ static const struct cmd cmds[] = {
 	  "show where the kernel's types are looked for and which file wins" },
 	{ "min",   do_min,   help_min,
 	  "write the BTF CO-RE objects need from kernels, and nothing else" },
+	{ "cflags", do_cflags, help_cflags,
+	  "choose vmlinux.h or the kernel headers; print the compiler flags" },
 	{ "help",  do_help,  help_help,
 	  "show the help of typegen or of one command" },
 	{ 0 },
@@ -87,7 +89,9 @@ void help_global_options(FILE *out)
 		"  -V, --version    show the version and exit\n"
 		"  -j, --json       write JSON instead of text (probe)\n"
 		"  -p, --pretty     write indented JSON; implies --json\n"
-		"  -d, --debug      show libbpf's own warnings on stderr\n");
+		"  -d, --debug      show libbpf's own warnings on stderr\n"
+		"      --makefile-fragment\n"
+		"                   print the path of typegen.mk, for Make's include\n");
 }
 
 static void help_main(FILE *out)
@@ -141,6 +145,25 @@ static int do_help(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* typegen.mk, installed or in the source tree this typegen was built in. */
+static int print_makefile_fragment(void)
+{
+	static const char *const rels[] = {
+		"share/typegen/typegen.mk",
+		"buildsys/typegen.mk",
+	};
+	char *path = find_data_file(rels, 2);
+
+	if (!path) {
+		p_err("typegen.mk", "not found beside %s (install it with 'make install')",
+		      prog_name);
+		return EXIT_ERR;
+	}
+	printf("%s\n", path);
+	free(path);
+	return EXIT_OK;
+}
+
 static void print_version(void)
 {
 	char tg[32], bpf[32];
@@ -166,6 +189,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		COMMON_LONG_OPTS,
 		{ "version",	no_argument,	NULL, 'V' },
+		{ "makefile-fragment", no_argument, NULL, 'M' },
 		{ 0 },
 	};
 	bool version = false;
@@ -184,6 +208,8 @@ int main(int argc, char **argv)
 		case 'V':
 			version = true;
 			break;
+		case 'M':
+			return print_makefile_fragment();
 		case '?':
 		case ':':
 			report_bad_opt(c, argv, NULL);

@@ -181,4 +181,32 @@ void free_inputs(struct inputs *in);
 /* Make libbpf quiet unless -d was given; called after option parsing. */
 void setup_libbpf_print(void);
 
+/* ---- the method decision (select.c) and typegen cflags ---------------- */
+
+int do_cflags(int argc, char **argv);
+void help_cflags(FILE *out);
+
+struct json_writer;
+
+/* What the command line says about the decision. */
+struct select_args {
+	struct locate_args loc;		/* -i: the vmlinux method from PATH */
+	enum tg_method method;		/* --method */
+	const char *arch;		/* --arch */
+};
+
+/* The decision, with the environment; on failure reported, NULL. */
+struct tg_selection *new_selection(const struct select_args *a);
+/* The decision in words (typegen probe), or as a JSON object. */
+void print_selection_text(const struct tg_selection *sel);
+void print_selection_json(struct json_writer *w,
+			  const struct tg_selection *sel);
+
+/*
+ * The first of @rels (paths relative to the prefix typegen was installed
+ * under, or to the source tree it was built in) that exists; malloc'ed,
+ * or NULL.
+ */
+char *find_data_file(const char *const *rels, size_t cnt);
+
 #endif /* __BTFGEN_MAIN_H */

@@ -16,8 +16,11 @@ void help_probe(FILE *out)
 		"Show how the kernel's types are found: what was asked for (-i,\n"
 		"REDBPF_VMLINUX or the system probe), each candidate tried with the\n"
 		"reason it was rejected, and the file chosen with the layers it was\n"
-		"read through (bzImage > xz > ELF). Exits 0 if a file was chosen,\n"
-		"1 if not.\n"
+		"read through (bzImage > xz > ELF); then the method BPF programs get\n"
+		"the types by (typegen cflags): vmlinux.h or the kernel headers, with\n"
+		"the rule that chose it (REDBPF_VMLINUX, KERNEL_SOURCE,\n"
+		"KERNEL_VERSION) and every place checked. Exits 0 if the decision can\n"
+		"be carried out, 1 if not.\n"
 		"\n"
 		"Options:\n"
 		"  -i, --input PATH   try only PATH; overrides REDBPF_VMLINUX\n"
@@ -106,7 +109,7 @@ static void print_text(const struct tg_locator *loc, const struct tg_btf *btf,
 }
 
 static void print_json(const struct tg_locator *loc, const struct tg_btf *btf,
-		       int err)
+		       int err, const struct tg_selection *sel)
 {
 	size_t i, n = tg_locator__step_cnt(loc);
 	const char *chosen = NULL;
@@ -150,6 +153,8 @@ static void print_json(const struct tg_locator *loc, const struct tg_btf *btf,
 	}
 	jsonw_string_field(&w, "error",
 			   err ? err_str(err, msg, sizeof(msg)) : NULL);
+	jsonw_name(&w, "selection");
+	print_selection_json(&w, sel);
 	jsonw_end_object(&w);
 	jsonw_finish(&w);
 }
@@ -161,7 +166,9 @@ int do_probe(int argc, char **argv)
 		LOCATE_LONG_OPTS,
 		{ 0 },
 	};
+	struct select_args sa = {};
 	struct locate_args args = {};
+	struct tg_selection *sel;
 	struct tg_locator *loc;
 	struct tg_btf *btf = NULL;
 	int c, err;
@@ -186,10 +193,22 @@ int do_probe(int argc, char **argv)
 		return EXIT_ERR;
 	/* Loading is the test: a candidate counts only if its types load. */
 	err = tg_locator__load(loc, &btf);
-	if (json_output)
-		print_json(loc, btf, err);
-	else
+	sa.loc = args;
+	sel = new_selection(&sa);
+	if (!sel) {
+		tg_btf__free(btf);
+		tg_locator__free(loc);
+		return EXIT_ERR;
+	}
+	if (json_output) {
+		print_json(loc, btf, err, sel);
+	} else {
 		print_text(loc, btf, err);
+		print_selection_text(sel);
+	}
+	/* The decision is what a build gets: it says whether all is well. */
+	err = tg_selection__err(sel);
+	tg_selection__free(sel);
 	tg_btf__free(btf);
 	tg_locator__free(loc);
 	if (fflush(stdout)) {

@@ -4,7 +4,6 @@
  * made it, from the syscalls/sys_enter_connect tracepoint into a ring
  * buffer. The address is read from the caller's memory as connect() got it.
  */
-#include "vmlinux.h"
 #include <typegen/probe.h>
 
 TG_LICENSE("GPL");

@@ -8,7 +8,6 @@
  * Socket filters cannot read the packet in place: tg_skb_pkt_load() copies
  * each header out, and the accessors are the ones XDP and TC use.
  */
-#include "vmlinux.h"
 #include <typegen/probe.h>
 
 TG_LICENSE("GPL");

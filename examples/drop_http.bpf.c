@@ -8,7 +8,6 @@
  *	ip link set dev eth0 xdp obj drop_http.bpf.o sec xdp
  *	tc filter add dev eth0 egress bpf da obj drop_http.bpf.o sec tc
  */
-#include "vmlinux.h"
 #include <typegen/probe.h>
 
 TG_LICENSE("GPL");

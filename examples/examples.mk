@@ -2,7 +2,9 @@
 #
 # make examples - the probe API's example programs (examples/*.bpf.c) and
 # the BPF programs its tests use (tests/probe/*.bpf.c), compiled against a
-# vmlinux.h that typegen generates from the running kernel's BTF.
+# vmlinux.h that typegen generates from the running kernel's BTF
+# (-DTYPEGEN_VMLINUX: the probe API includes it, as under typegen cflags;
+# tests/test_buildsys.c builds the examples under the headers method too).
 # Included by the top Makefile; BPF objects are never sanitized.
 
 EXAMPLES_O := $(O)/examples
@@ -10,7 +12,7 @@ EXAMPLES_BTF ?= /sys/kernel/btf/vmlinux
 BPF_ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/i.86/x86/' \
 	      -e 's/aarch64.*/arm64/' -e 's/ppc64.*/powerpc/' \
 	      -e 's/riscv64/riscv/' -e 's/s390x/s390/')
-BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
+BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -DTYPEGEN_VMLINUX \
 	      -Wall -Wextra -Wno-unused-parameter -Werror \
 	      -I$(EXAMPLES_O) -Iinclude
 

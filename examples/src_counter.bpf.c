@@ -9,7 +9,6 @@
  *	tc filter add dev eth0 egress bpf da obj src_counter.bpf.o sec tc
  *	bpftool map dump name src_counts
  */
-#include "vmlinux.h"
 #include <typegen/probe.h>
 
 TG_LICENSE("GPL");

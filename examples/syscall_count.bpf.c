@@ -4,7 +4,6 @@
  * the sys_enter raw tracepoint, whose arguments come typed (the user's
  * registers and the syscall number). bpftool map dump name syscalls.
  */
-#include "vmlinux.h"
 #include <typegen/probe.h>
 
 TG_LICENSE("GPL");

@@ -9,7 +9,6 @@
  * key 6 0 0 0 value pinned /sys/fs/bpf/new_tcp) without touching the
  * dispatcher attached to the device.
  */
-#include "vmlinux.h"
 #include <typegen/probe.h>
 
 TG_LICENSE("GPL");
@@ -18,10 +17,10 @@ enum dispatch_path {
 	PATH_DISPATCHER,	/* no handler: the dispatcher decided */
 	PATH_TCP,
 	PATH_UDP,
-	PATH_MAX,
+	PATH_CNT,		/* not PATH_MAX: kernel headers define it */
 };
 
-TG_MAP_ARRAY(paths, __u64, PATH_MAX);
+TG_MAP_ARRAY(paths, __u64, PATH_CNT);
 
 int handle_tcp(struct xdp_md *ctx);
 int handle_udp(struct xdp_md *ctx);

@@ -9,7 +9,6 @@
  *	o.retprobe = true;
  *	bpf_program__attach_uprobe_opts(exit, -1, "/usr/bin/prog", 0, &o);
  */
-#include "vmlinux.h"
 #include <typegen/probe.h>
 
 TG_LICENSE("GPL");

@@ -7,7 +7,6 @@
  * User space: bpf_object__load(), bpf_program__attach() on both programs,
  * then ring_buffer__new() on the map "reads" and ring_buffer__poll().
  */
-#include "vmlinux.h"
 #include <typegen/probe.h>
 
 TG_LICENSE("GPL");

@@ -9,7 +9,6 @@
  * xdp_forward sends every frame out of the device whose ifindex user space
  * put in slot 0 of `out_port`, and passes them while the slot is empty.
  */
-#include "vmlinux.h"
 #include <typegen/probe.h>
 
 TG_LICENSE("GPL");

@@ -89,6 +89,7 @@ enum tg_errno {
 	TG_ERRNO__NOCLANG,	/* no clang to compile programs with */
 	TG_ERRNO__RELO,		/* a BPF object's .BTF.ext CO-RE records are broken */
 	TG_ERRNO__AMBIGUOUS,	/* kernel types that give a relocation two values */
+	TG_ERRNO__NOHEADERS,	/* no usable kernel headers where they were looked for */
 	__TG_ERRNO__END,
 };
 
@@ -834,6 +835,184 @@ tg_min_batch__kernel(const struct tg_min_batch *b, size_t idx);
 
 /* tg_min_batch__free - release @b. NULL is a no-op. */
 TG_API void tg_min_batch__free(struct tg_min_batch *b);
+
+/* ------------------------------------------------------------------------
+ * Choosing where a BPF program's kernel types come from
+ *
+ * A build system asks once and gets the same answer every time. Two
+ * methods: TG_METHOD_VMLINUX (the types from BTF, written as vmlinux.h)
+ * and TG_METHOD_HEADERS (compile against the installed kernel headers).
+ * The rules redbpf users know decide between them:
+ *  - REDBPF_VMLINUX set: the vmlinux method only, with the locator's rules
+ *    (a path, or "system" to probe). It takes precedence over the others;
+ *  - else KERNEL_SOURCE or KERNEL_VERSION set: the headers method only;
+ *  - else the headers method if usable headers are found, and if not the
+ *    vmlinux method (probing); the trail says why the headers were not
+ *    usable.
+ * Kernel headers are looked for in KERNEL_SOURCE, taken first as a
+ * /lib/modules/<ver>-like directory (one with build/ or source/), then as
+ * a kernel tree (one with include/linux/kconfig.h); else in
+ * /lib/modules/<KERNEL_VERSION, or the release>/. There the source tree is
+ * source/ if it has include/linux/kconfig.h, else build/; the build tree
+ * (generated headers) is build/ unless it lacks
+ * include/generated/uapi/linux/version.h, then the source tree. Headers
+ * are usable when the source tree has include/linux/kconfig.h and the
+ * build tree include/generated/autoconf.h (configured).
+ */
+
+enum tg_method {
+	TG_METHOD_AUTO = 0,	/* let the rules decide (tg_select_opts) */
+	TG_METHOD_VMLINUX,	/* vmlinux.h from the kernel's BTF */
+	TG_METHOD_HEADERS,	/* the installed kernel headers */
+};
+
+/* Which rule made the decision. */
+enum tg_select_rule {
+	TG_SELECT_FORCED = 0,	/* tg_select_opts.method or .btf_path */
+	TG_SELECT_ENV_VMLINUX,	/* REDBPF_VMLINUX set */
+	TG_SELECT_ENV_HEADERS,	/* KERNEL_SOURCE or KERNEL_VERSION set */
+	TG_SELECT_DEFAULT,	/* none set: headers first, then vmlinux */
+};
+
+struct tg_select_opts {
+	size_t sz;		/* sizeof(struct tg_select_opts) */
+	/* Use this method whatever the environment says; default: the rules. */
+	enum tg_method method;
+	/* Read the kernel's types from this file: the vmlinux method. */
+	const char *btf_path;
+	/*
+	 * The three variables of the rules. A field that is NULL is read
+	 * from the environment, unless @no_env; then NULL means unset.
+	 */
+	const char *env_vmlinux;	/* REDBPF_VMLINUX */
+	const char *kernel_source;	/* KERNEL_SOURCE */
+	const char *kernel_version;	/* KERNEL_VERSION */
+	bool no_env;
+	/* Kernel release; default uname -r. */
+	const char *release;
+	/* Directory /lib/modules and the BTF probe paths are under; "/". */
+	const char *sysroot;
+	/*
+	 * Architecture the programs are built for, as the kernel (x86,
+	 * arm64, riscv, s390, powerpc, loongarch) or uname -m (x86_64,
+	 * aarch64...) names it; default: this machine's.
+	 */
+	const char *arch;
+	size_t :0;
+};
+#define tg_select_opts__last_field arch
+
+/* One thing the selection looked at, in order. */
+struct tg_select_step {
+	enum tg_method method;	/* the method it was looked at for */
+	const char *what;	/* "BTF", "KERNEL_SOURCE", "source tree"... */
+	const char *path;	/* the file or directory */
+	int err;		/* 0 if it was usable, else why not */
+};
+
+struct tg_selection;
+
+/*
+ * tg_selection__new - decide where the kernel's types come from.
+ * @opts: options, or NULL.
+ * @selp: on success, the decision (free with tg_selection__free()).
+ *
+ * For the vmlinux method the kernel's types are found and loaded here (the
+ * file that loads is the decision); for the headers method the trees are
+ * found and checked. A decision that found nothing usable is still a
+ * decision: it is returned, with tg_selection__err() saying why and the
+ * trail saying what was looked at.
+ *
+ * Returns 0, -EINVAL (bad opts: unknown fields, an empty path, release or
+ * sysroot, an architecture not known, a release or version with '/'), or
+ * -ENOMEM.
+ */
+TG_API int tg_selection__new(const struct tg_select_opts *opts,
+			     struct tg_selection **selp);
+
+/*
+ * tg_selection__err - 0 if the decision can be carried out, else why not:
+ * -TG_ERRNO__ENV_EMPTY, the load error of the BTF file asked for,
+ * -TG_ERRNO__NOTFOUND (no BTF found), -TG_ERRNO__NOHEADERS (the headers
+ * method was required and no usable headers were found).
+ */
+TG_API int tg_selection__err(const struct tg_selection *sel);
+
+/* tg_selection__method - the method chosen (never TG_METHOD_AUTO). */
+TG_API enum tg_method tg_selection__method(const struct tg_selection *sel);
+
+/* tg_selection__rule - the rule that chose it. */
+TG_API enum tg_select_rule tg_selection__rule(const struct tg_selection *sel);
+
+/* tg_method__str - "vmlinux", "headers" (or "auto"). */
+TG_API const char *tg_method__str(enum tg_method method);
+
+/* tg_selection__release - the kernel release the paths were made with. */
+TG_API const char *tg_selection__release(const struct tg_selection *sel);
+
+/* tg_selection__arch - the kernel's name of the target architecture. */
+TG_API const char *tg_selection__arch(const struct tg_selection *sel);
+
+/* tg_selection__btf_path - the vmlinux method's BTF file, else NULL. */
+TG_API const char *tg_selection__btf_path(const struct tg_selection *sel);
+
+/*
+ * tg_selection__btf - the vmlinux method's loaded types (owned by @sel),
+ * else NULL.
+ */
+TG_API const struct tg_btf *tg_selection__btf(const struct tg_selection *sel);
+
+/*
+ * tg_selection__source_dir, tg_selection__build_dir - the headers
+ * method's source and build trees (the same directory for a kernel tree
+ * built in place), else NULL.
+ */
+TG_API const char *tg_selection__source_dir(const struct tg_selection *sel);
+TG_API const char *tg_selection__build_dir(const struct tg_selection *sel);
+
+/* tg_selection__step_cnt - how many steps the trail has. */
+TG_API size_t tg_selection__step_cnt(const struct tg_selection *sel);
+
+/* tg_selection__step - step @idx of the trail, or NULL past the end. */
+TG_API const struct tg_select_step *
+tg_selection__step(const struct tg_selection *sel, size_t idx);
+
+/*
+ * tg_selection__flags - the compiler flags for BPF programs, as an argv
+ * array of *@cnt strings (NULL-terminated, owned by @sel). Both methods
+ * give -D__TARGET_ARCH_<arch> (for libbpf's bpf_tracing.h). The vmlinux
+ * method adds -DTYPEGEN_VMLINUX and, once tg_selection__apply() wrote the
+ * header, -I <out_dir>; the programs are compiled with -target bpf. The
+ * headers method gives --target=<the architecture's triple>, the kernel's
+ * include directories (-isystem, so that kernel headers do not trip the
+ * program's own warnings), -include linux/kconfig.h, -D__KERNEL__,
+ * -D__BPF_TRACING__, -DKBUILD_MODNAME, -DTYPEGEN_KERNEL_HEADERS and
+ * -fno-stack-protector: kernel headers hold inline assembly for the
+ * architecture, which clang refuses for -target bpf, so the programs are
+ * compiled for the architecture to LLVM IR (-emit-llvm) and lowered with
+ * llc -march=bpf, as the kernel's samples/bpf are. Empty (cnt 0) when
+ * tg_selection__err() is set.
+ */
+TG_API const char *const *tg_selection__flags(const struct tg_selection *sel,
+					      size_t *cnt);
+
+/*
+ * tg_selection__apply - carry the decision out.
+ * @out_dir: for the vmlinux method, the directory vmlinux.h is written to
+ *	(it must exist); unused by the headers method (may be NULL).
+ *
+ * The vmlinux method writes @out_dir/vmlinux.h with tg_write_file_atomic(),
+ * but only when its content changes, so that what depends on it is
+ * rebuilt only when it must be; -I @out_dir is then among the flags.
+ *
+ * Returns 1 if vmlinux.h was written, 0 if nothing needed writing, or a
+ * negative error: tg_selection__err(), -EINVAL (no @out_dir for the
+ * vmlinux method), or the error of writing the header.
+ */
+TG_API int tg_selection__apply(struct tg_selection *sel, const char *out_dir);
+
+/* tg_selection__free - release @sel. NULL is a no-op. */
+TG_API void tg_selection__free(struct tg_selection *sel);
 
 #ifdef __cplusplus
 }

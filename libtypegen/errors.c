@@ -50,6 +50,7 @@ static const char *const tg_errno_msgs[] = {
 		"invalid CO-RE relocation records (.BTF.ext)",
 	[TG_ERRNO__AMBIGUOUS - __TG_ERRNO__START] =
 		"kernel types give a CO-RE relocation different values",
+	[TG_ERRNO__NOHEADERS - __TG_ERRNO__START] = "no usable kernel headers found",
 };
 
 /* Every code in enum tg_errno needs a message: fail the build otherwise. */

@@ -147,4 +147,41 @@ int tg_locator_set_notes(struct tg_locator *loc, const char *path);
 size_t tg_notes_build_id(const void *notes, size_t size, bool swap,
 			 unsigned char *id, size_t id_max);
 
+/* select.c - the trail of a selection and its list of flags. */
+struct tg_trail {
+	struct tg_select_step *steps;
+	size_t cnt, cap;
+};
+/* Record a step; @path is copied, @what must be a string literal. */
+int tg_trail_add(struct tg_trail *t, enum tg_method method, const char *what,
+		 const char *path, int err);
+
+struct tg_strv {
+	char **v;		/* NULL-terminated */
+	size_t cnt, cap;
+};
+int tg_strv_add(struct tg_strv *sv, const char *s);
+void tg_strv_free(struct tg_strv *sv);
+
+/* headers.c - kernel header trees and the flags to compile against them. */
+
+/*
+ * The kernel's name for architecture @name ("x86" for "x86_64"), with the
+ * clang target triple of its C code in *@triple; NULL if not known.
+ */
+const char *tg_arch_kernel(const char *name, const char **triple);
+
+/*
+ * Find the kernel headers: in @kernel_source if not NULL, else in @moddir
+ * (a /lib/modules/<release> directory). Every check is recorded in @t.
+ * Returns 0 with malloc'ed *@srcp and *@buildp, -TG_ERRNO__NOHEADERS, or
+ * -ENOMEM.
+ */
+int tg_headers_find(struct tg_trail *t, const char *kernel_source,
+		    const char *moddir, char **srcp, char **buildp);
+
+/* Append the flags for compiling against the trees to @sv. */
+int tg_headers_flags(struct tg_strv *sv, const char *src, const char *build,
+		     const char *karch, const char *triple);
+
 #endif /* __TG_INTERNAL_H */

@@ -6,9 +6,12 @@ set -eu
 
 BUILD_PKGS="gcc make pkg-config libbpf-dev libelf-dev libdw-dev zlib1g-dev
 	liblzma-dev libzstd-dev libbz2-dev liblz4-dev liblzo2-dev"
-# The compressors and tar make the test fixtures of every input format.
+# The compressors and tar make the test fixtures of every input format;
+# a kernel's headers (Debian's, amd64) and cmake test the build-system
+# integration (the headers method, the CMake module).
 TEST_PKGS="$BUILD_PKGS libcmocka-dev clang-19 llvm-19 bpftool python3 man-db
-	xz-utils zstd bzip2 lz4 lzop gzip tar dwarves dwz"
+	xz-utils zstd bzip2 lz4 lzop gzip tar dwarves dwz
+	linux-headers-amd64 cmake"
 
 case "${1:-build}" in
 build) want=$BUILD_PKGS ;;

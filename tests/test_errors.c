@@ -2,6 +2,7 @@
 /* tg_strerror(): exact messages, either sign, unknown codes, short buffers. */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include "typegen.h"
 #include "tg_test.h"
@@ -50,6 +51,7 @@ static void test_own_codes(void **state)
 		{ TG_ERRNO__COMPILE, "does not compile" },
 		{ TG_ERRNO__NOCLANG, "clang not found (set CLANG, or install "
 		  "clang-19)" },
+		{ TG_ERRNO__NOHEADERS, "no usable kernel headers found" },
 	};
 	size_t i;
 

@@ -45,7 +45,8 @@ static const char *bpf_arch(void)
 
 static char *cflags(void)
 {
-	return tg_test_path("-O2 -g -target bpf -D__TARGET_ARCH_%s -Wall -Werror -Wno-unused-parameter -I%s/include",
+	/* TYPEGEN_VMLINUX: the probe API takes its types from vmlinux.h */
+	return tg_test_path("-O2 -g -target bpf -D__TARGET_ARCH_%s -DTYPEGEN_VMLINUX -Wall -Werror -Wno-unused-parameter -I%s/include",
 			    bpf_arch(), tg_test_src_dir());
 }
 

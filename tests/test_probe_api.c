@@ -585,7 +585,8 @@ static void test_compile_for_arm64(void **state)
 		"struct user_pt_regs {\n"
 		"\t__u64 regs[31];\n\t__u64 sp;\n\t__u64 pc;\n"
 		"\t__u64 pstate;\n};\n", real);
-	char *flags = tg_test_path("-D__TARGET_ARCH_arm64 -I%s", dir);
+	char *flags = tg_test_path("-D__TARGET_ARCH_arm64 -DTYPEGEN_VMLINUX -I%s",
+				   dir);
 
 	(void)state;
 	assert_int_equal(mkdir(dir, 0755), 0);

@@ -3,8 +3,7 @@
  * typegen/probe.h - the probe API: write BPF programs on the kernel types
  * typegen generates.
  *
- *	#include "vmlinux.h"		(typegen dump -o vmlinux.h)
- *	#include <typegen/probe.h>
+ *	#include <typegen/probe.h>	(flags: typegen cflags)
  *
  *	TG_LICENSE("GPL");
  *	TG_MAP_HASH(counts, __u32, __u64, 1024);
@@ -35,8 +34,10 @@
  *	skb.h		TC and socket filters: the packet of an __sk_buff
  *	trace.h		kprobes, uprobes, fentry/fexit, tracepoints
  *
- * vmlinux.h (or the kernel's own headers) must come first: the kernel's
- * types are not redeclared here. Include this header after any kernel
+ * The kernel's types come from vmlinux.h or from the kernel's own headers,
+ * which types.h includes as the flags of typegen cflags say (or which the
+ * program includes first itself: the kernel's types are not redeclared
+ * here). Include this header after any kernel
  * header, since the constants it defines are guarded by #ifndef.
  *
  * Compile with clang -O2 -g -target bpf -D__TARGET_ARCH_x86 (or _arm64...):
