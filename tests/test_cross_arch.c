@@ -97,8 +97,9 @@ static void test_raw_byte_order(void **state)
 {
 	char *kernel = tg_test_fixture("vmlinux-6.18.44.btf");
 	char *be = tg_test_path("%s/vmlinux.be.btf", tmpdir);
-	char *cmd = tg_test_path("%s btf -i %s --endian big -o %s",
-				 tg_test_cli(), kernel, be);
+	char *cli = tg_test_cli();
+	char *cmd = tg_test_path("%s btf -i %s --endian big -o %s", cli,
+				 kernel, be);
 	struct tg_btf *le_btf, *be_btf;
 	char *le_hdr, *be_hdr;
 
@@ -116,6 +117,7 @@ static void test_raw_byte_order(void **state)
 	tg_btf__free(le_btf);
 	tg_btf__free(be_btf);
 	free(cmd);
+	free(cli);
 	free(be);
 	free(kernel);
 }

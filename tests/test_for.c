@@ -30,6 +30,7 @@
 static char *tmpdir;
 static char *full_dir;	/* holds the whole header, as vmlinux.h */
 static char *kernel;	/* the committed kernel's BTF */
+static char *cli;	/* the typegen program */
 
 static const char *bpf_arch(void)
 {
@@ -57,10 +58,11 @@ static int setup(void **state)
 
 	(void)state;
 	tmpdir = tg_test_mkdtemp();
+	cli = tg_test_cli();
 	kernel = tg_test_fixture("vmlinux-6.18.44.btf");
 	full_dir = tg_test_path("%s/full", tmpdir);
 	cmd = tg_test_path("mkdir -p %s && %s dump -i %s -o %s/vmlinux.h",
-			   full_dir, tg_test_cli(), kernel, full_dir);
+			   full_dir, cli, kernel, full_dir);
 	rc = tg_test_run(cmd, NULL, &err);
 	if (rc)
 		fprintf(stderr, "%s\n", err ? err : "");
@@ -76,6 +78,7 @@ static int teardown(void **state)
 	free(tmpdir);
 	free(full_dir);
 	free(kernel);
+	free(cli);
 	return 0;
 }
 
@@ -264,7 +267,7 @@ static void check_program(const char *src, struct prog_result *res)
 	size_t hlen;
 
 	cmd = tg_test_path("mkdir -p %s && %s dump -i %s --for %s -o %s/vmlinux.h -- %s",
-			   min_dir, tg_test_cli(), kernel, src, min_dir, flags);
+			   min_dir, cli, kernel, src, min_dir, flags);
 	if (tg_test_run(cmd, &out, &err))
 		fail_msg("%s: %s", cmd, err ? err : "");
 	/* a program of the tree names no type the kernel lacks */
@@ -363,7 +366,7 @@ static int run_for(const char *src, const char *extra, char **out,
 {
 	char *flags = cflags();
 	char *cmd = tg_test_path("%s dump -i %s --for %s %s -- %s",
-				 tg_test_cli(), kernel, src, extra, flags);
+				 cli, kernel, src, extra, flags);
 	int rc = tg_test_run(cmd, out, err);
 
 	free(cmd);

@@ -14,12 +14,14 @@
 #include "tg_test.h"
 
 static char *kernel;
+static char *cli;
 static struct btf *kbtf;
 
 static int setup(void **state)
 {
 	(void)state;
 	kernel = tg_test_fixture("vmlinux-6.18.44.btf");
+	cli = tg_test_cli();
 	kbtf = btf__parse(kernel, NULL);
 	return kbtf ? 0 : -1;
 }
@@ -29,12 +31,13 @@ static int teardown(void **state)
 	(void)state;
 	btf__free(kbtf);
 	free(kernel);
+	free(cli);
 	return 0;
 }
 
 static int run_cli(const char *args, char **out, char **err)
 {
-	char *cmd = tg_test_path("%s %s", tg_test_cli(), args);
+	char *cmd = tg_test_path("%s %s", cli, args);
 	int rc = tg_test_run(cmd, out, err);
 
 	free(cmd);
