@@ -25,7 +25,7 @@ MANDIR ?= $(PREFIX)/share/man
 
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror -Wno-missing-field-initializers
-LIB_PKGS := libbpf libelf zlib liblzma libzstd liblz4
+LIB_PKGS := libbpf libelf libdw zlib liblzma libzstd liblz4
 # bzip2 and lzo2 may come without pkg-config files: linked by name.
 LIB_EXTRA_LIBS := -lbz2 -llzo2
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) 2>/dev/null)

@@ -40,6 +40,11 @@ static const char *const tg_errno_msgs[] = {
 		"not a kernel module's BTF (split BTF)",
 	[TG_ERRNO__STALE - __TG_ERRNO__START] =
 		"build ID does not match the running kernel's",
+	[TG_ERRNO__NODWARF - __TG_ERRNO__START] =
+		"no DWARF debug info (in the file or a separate debug file)",
+	[TG_ERRNO__DWARFVER - __TG_ERRNO__START] =
+		"unsupported DWARF version (DWARF 2 to 5 are read)",
+	[TG_ERRNO__DWARF - __TG_ERRNO__START] = "invalid DWARF debug info",
 };
 
 /* Every code in enum tg_errno needs a message: fail the build otherwise. */
