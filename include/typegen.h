@@ -411,9 +411,14 @@ struct tg_locate_opts {
 	const char *sysroot;
 	/* Do not read REDBPF_VMLINUX from the environment. */
 	bool no_env;
+	/*
+	 * How each candidate is opened (from_dwarf, progress...), or NULL;
+	 * copied, without its base (the kernel's types have none).
+	 */
+	const struct tg_open_opts *open_opts;
 	size_t :0;
 };
-#define tg_locate_opts__last_field no_env
+#define tg_locate_opts__last_field open_opts
 
 /* One candidate the locator tried. */
 struct tg_probe_step {
