@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <dwarf.h>
+#include <zstd.h>
 #include <elfutils/libdwfl.h>
 #include <linux/btf.h>
 #include <bpf/btf.h>
@@ -350,6 +351,92 @@ static int find_debug_file(Elf *elf, const char *path, char *out, size_t sz)
 			return 0;
 	}
 	return -TG_ERRNO__NODWARF;
+}
+
+/* ---- zstd-compressed sections ------------------------------------------ */
+
+#ifndef ELFCOMPRESS_ZSTD
+#define ELFCOMPRESS_ZSTD 2
+#endif
+
+/*
+ * elfutils before 0.189 does not decompress zstd sections (-gz=zstd) and
+ * then sees no DWARF at all: they are decompressed here, into a copy of
+ * the image with the data appended and the section headers pointed at it.
+ * Returns 0 with *@copyp NULL when there are none.
+ */
+static int inflate_zstd(Elf *elf, const void *image, size_t size,
+			void **copyp, size_t *copy_sz)
+{
+	size_t shstrndx, total = size, off, idx[64], n = 0, i;
+	bool is64 = gelf_getclass(elf) == ELFCLASS64;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr shdr;
+	GElf_Chdr ch;
+	GElf_Ehdr eh;
+	const char *name;
+	char *copy;
+
+	*copyp = NULL;
+	if (elf_getshdrstrndx(elf, &shstrndx) || !gelf_getehdr(elf, &eh))
+		return -TG_ERRNO__ELF;
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &shdr) || !(shdr.sh_flags & SHF_COMPRESSED))
+			continue;
+		name = elf_strptr(elf, shstrndx, shdr.sh_name);
+		if (!name || strncmp(name, ".debug", 6) || !gelf_getchdr(scn, &ch) ||
+		    ch.ch_type != ELFCOMPRESS_ZSTD)
+			continue;
+		if (n == sizeof(idx) / sizeof(*idx) || ch.ch_size > SIZE_MAX / 2)
+			return -TG_ERRNO__DWARF;
+		idx[n++] = elf_ndxscn(scn);
+		total += (ch.ch_size + 7) & ~7ULL;
+	}
+	if (!n)
+		return 0;
+	/* Only headers in this machine's byte order are patched in place. */
+	if ((eh.e_ident[EI_DATA] == ELFDATA2MSB) !=
+	    (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__))
+		return -TG_ERRNO__DWARF;
+	copy = malloc(total);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, image, size);
+	off = (size + 7) & ~(size_t)7;
+	for (i = 0; i < n; i++) {
+		size_t hdr = is64 ? sizeof(Elf64_Chdr) : sizeof(Elf32_Chdr);
+		char *sh = copy + eh.e_shoff + idx[i] * eh.e_shentsize;
+
+		scn = elf_getscn(elf, idx[i]);
+		if (!scn || !gelf_getshdr(scn, &shdr) || !gelf_getchdr(scn, &ch) ||
+		    shdr.sh_size < hdr || shdr.sh_offset + shdr.sh_size > size ||
+		    eh.e_shoff + (idx[i] + 1) * eh.e_shentsize > size ||
+		    ZSTD_decompress(copy + off, ch.ch_size,
+				    (const char *)image + shdr.sh_offset + hdr,
+				    shdr.sh_size - hdr) != ch.ch_size) {
+			free(copy);
+			return -TG_ERRNO__DWARF;
+		}
+		if (is64) {
+			Elf64_Shdr *h = (Elf64_Shdr *)sh;
+
+			h->sh_offset = off;
+			h->sh_size = ch.ch_size;
+			h->sh_flags &= ~(Elf64_Xword)SHF_COMPRESSED;
+			h->sh_addralign = ch.ch_addralign;
+		} else {
+			Elf32_Shdr *h = (Elf32_Shdr *)sh;
+
+			h->sh_offset = off;
+			h->sh_size = ch.ch_size;
+			h->sh_flags &= ~(Elf32_Word)SHF_COMPRESSED;
+			h->sh_addralign = ch.ch_addralign;
+		}
+		off += (ch.ch_size + 7) & ~7ULL;
+	}
+	*copyp = copy;
+	*copy_sz = total;
+	return 0;
 }
 
 /* ---- units --------------------------------------------------------------- */
@@ -865,6 +952,9 @@ static int convert(struct job *j, struct btf **btfp, size_t *skipped)
 	err = scan_units(j->dbg, &j->us, swap);
 	if (err)
 		return err;
+	/* Sections that hold no unit (or that libdw could not decode). */
+	if (!j->us.cnt)
+		return -TG_ERRNO__NODWARF;
 	while (j->info_units < j->us.cnt && !j->us.u[j->info_units].types)
 		j->info_units++;
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -973,6 +1063,7 @@ static int convert_image(void *image, size_t size, bool droppable,
 	struct job j = { .a = a, .image = image, .size = size,
 			 .droppable = droppable };
 	char debug[PATH_MAX];
+	void *inflated = NULL;
 	GElf_Ehdr eh;
 	Elf *elf;
 	int err;
@@ -989,6 +1080,22 @@ static int convert_image(void *image, size_t size, bool droppable,
 			      find_debug_file(elf, path, debug, sizeof(debug));
 		elf_end(elf);
 		return err ?: convert_debug_file(debug, a, btfp, skipped);
+	}
+	err = inflate_zstd(elf, image, size, &inflated, &j.size);
+	if (err) {
+		elf_end(elf);
+		return err;
+	}
+	if (inflated) {
+		elf_end(elf);
+		j.image = inflated;
+		j.droppable = false;
+		elf = elf_memory(inflated, j.size);
+		if (!elf || !gelf_getehdr(elf, &eh)) {
+			elf_end(elf);
+			free(inflated);
+			return -TG_ERRNO__ELF;
+		}
 	}
 	j.little_endian = eh.e_ident[EI_DATA] != ELFDATA2MSB;
 	err = read_elf_info(elf, &j.info, eh.e_type == ET_REL);
@@ -1018,6 +1125,7 @@ out_elf:
 			btf__set_endianness(*btfp, BTF_BIG_ENDIAN);
 	}
 	elf_end(elf);
+	free(inflated);
 	return err;
 }
 
