@@ -224,9 +224,9 @@ TG_API int tg_btf__open_mem(const void *data, size_t size, const char *name,
  * the file, in its .debug/ directory, and under /usr/lib/debug). Relocatable
  * files (.o, .ko) are relocated first (libdwfl). Besides the types:
  *  - a FUNC for each function with code of its own whose name is a
- *    function symbol of the file (in a vmlinux, one ftrace can patch:
- *    listed between __start_mcount_loc and __stop_mcount_loc) and whose
- *    parameters all have names, once per name, as pahole keeps them;
+ *    function symbol of the file (foo.isra.0 and the like count as foo)
+ *    and whose parameters all have names, once per name (the first in
+ *    the file), as pahole keeps them;
  *  - a VAR for each variable at an address of the .data..percpu section
  *    that the symbol table names, in one DATASEC, as pahole does.
  * The result is standalone BTF, even for a kernel module.

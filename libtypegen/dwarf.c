@@ -81,70 +81,9 @@ bool dw_func_allowed(const struct dw_elf_info *info, const char *name)
 	return !info->have_symtab || dw_map_get(m, dw_str_hash(name), false);
 }
 
-/*
- * The addresses ftrace can patch, listed between __start_mcount_loc and
- * __stop_mcount_loc in a vmlinux: pahole keeps only those functions, which
- * are the ones BPF programs can attach to. Empty when there is no list.
- */
-static int read_mcount(Elf *elf, Elf_Data *syms, size_t cnt, size_t strndx,
-		       struct dw_map *addrs)
-{
-	uint64_t start = 0, stop = 0, a;
-	bool is64 = gelf_getclass(elf) == ELFCLASS64;
-	size_t i, esz = is64 ? 8 : 4;
-	Elf_Scn *scn = NULL;
-	GElf_Shdr shdr;
-	Elf_Data *d;
-	GElf_Sym sym;
-	const char *n;
-
-	for (i = 0; i < cnt; i++) {
-		if (!gelf_getsym(syms, i, &sym))
-			continue;
-		n = elf_strptr(elf, strndx, sym.st_name);
-		if (!n || n[0] != '_' || n[1] != '_')
-			continue;
-		if (!strcmp(n, "__start_mcount_loc"))
-			start = sym.st_value;
-		else if (!strcmp(n, "__stop_mcount_loc"))
-			stop = sym.st_value;
-	}
-	if (!start || stop <= start)
-		return 0;
-	while ((scn = elf_nextscn(elf, scn))) {
-		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_PROGBITS ||
-		    start < shdr.sh_addr || stop > shdr.sh_addr + shdr.sh_size)
-			continue;
-		/* Raw bytes, in the file's byte order (as the host's, here). */
-		d = elf_getdata(scn, NULL);
-		if (!d || !d->d_buf)
-			return 0;
-		for (a = start - shdr.sh_addr; a + esz <= stop - shdr.sh_addr;
-		     a += esz) {
-			uint64_t v = 0;
-
-			if (a + esz > d->d_size)
-				break;
-			if (is64)
-				memcpy(&v, (char *)d->d_buf + a, 8);
-			else {
-				uint32_t v32;
-
-				memcpy(&v32, (char *)d->d_buf + a, 4);
-				v = v32;
-			}
-			if (!dw_map_get(addrs, v + 1, true))
-				return -ENOMEM;
-		}
-		return 0;
-	}
-	return 0;
-}
-
 /* Function names and per-CPU variables from the symbol table. */
 static int read_elf_info(Elf *elf, struct dw_elf_info *info, bool rel)
 {
-	struct dw_map mcount = {};
 	Elf_Scn *scn = NULL, *percpu;
 	GElf_Shdr shdr, pshdr;
 	Elf_Data *d;
@@ -152,7 +91,6 @@ static int read_elf_info(Elf *elf, struct dw_elf_info *info, bool rel)
 	size_t i, cnt, pidx = 0;
 	const char *n;
 	__u32 *v;
-	int err = 0;
 
 	while ((scn = elf_nextscn(elf, scn)))
 		if (gelf_getshdr(scn, &shdr) && shdr.sh_type == SHT_SYMTAB)
@@ -171,22 +109,36 @@ static int read_elf_info(Elf *elf, struct dw_elf_info *info, bool rel)
 		info->percpu_size = pshdr.sh_size;
 		pidx = elf_ndxscn(percpu);
 	}
-	if (!rel) {
-		err = read_mcount(elf, d, cnt, shdr.sh_link, &mcount);
-		if (err)
-			goto out;
-	}
 	for (i = 0; i < cnt; i++) {
 		if (!gelf_getsym(d, i, &sym))
 			continue;
 		n = elf_strptr(elf, shdr.sh_link, sym.st_name);
 		if (!n || !*n)
 			continue;
-		if (GELF_ST_TYPE(sym.st_info) == STT_FUNC && sym.st_shndx &&
-		    (!mcount.cnt ||
-		     dw_map_get(&mcount, sym.st_value + 1, false))) {
+		/*
+		 * Every function symbol, ftrace-able or not, as pahole (1.24,
+		 * which made these kernels' .BTF) keeps them.
+		 */
+		if (GELF_ST_TYPE(sym.st_info) == STT_FUNC && sym.st_shndx) {
+			const char *dot = strchr(n, '.');
+
 			if (!dw_map_get(&info->func_names, dw_str_hash(n), true))
 				goto nomem;
+			/*
+			 * foo.isra.0, foo.constprop.0: gcc's clones of foo,
+			 * which the DWARF calls foo (as pahole matches them).
+			 */
+			if (dot && dot > n) {
+				char base[256];
+
+				if ((size_t)(dot - n) < sizeof(base)) {
+					memcpy(base, n, dot - n);
+					base[dot - n] = 0;
+					if (!dw_map_get(&info->func_names,
+							dw_str_hash(base), true))
+						goto nomem;
+				}
+			}
 			continue;
 		}
 		if (!percpu || sym.st_shndx != pidx ||
@@ -208,15 +160,9 @@ static int read_elf_info(Elf *elf, struct dw_elf_info *info, bool rel)
 		info->syms[info->sym_cnt].addr = sym.st_value;
 		info->syms[info->sym_cnt++].size = sym.st_size;
 	}
-	/* Nothing matched the list (a file ftrace is not built into). */
-	if (mcount.cnt && !info->func_names.cnt)
-		info->have_symtab = false;
-	goto out;
+	return 0;
 nomem:
-	err = -ENOMEM;
-out:
-	dw_map_free(&mcount);
-	return err;
+	return -ENOMEM;
 }
 
 static void free_elf_info(struct dw_elf_info *info)

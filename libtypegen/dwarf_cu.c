@@ -668,9 +668,21 @@ static int add_enumerator(struct dw_conv *c, Dwarf_Die *die, bool sign,
 	r = read_attrs(die, &s);
 	if (r)
 		return r;
-	if (sign ? !attr_sdata(&s, A_CONST_VALUE, &sv) :
-		   !attr_udata(&s, A_CONST_VALUE, &uv))
-		return -TG_ERRNO__DWARF;
+	/*
+	 * Only sdata is signed: libdw sign-extends data1..data8 too, but gcc
+	 * gives 128 as data1 0x80 in a signed enum.
+	 */
+	if (has(&s, A_CONST_VALUE) &&
+	    (s.a[A_CONST_VALUE].form == DW_FORM_sdata ||
+	     s.a[A_CONST_VALUE].form == DW_FORM_implicit_const)) {
+		if (!attr_sdata(&s, A_CONST_VALUE, &sv))
+			return -TG_ERRNO__DWARF;
+		uv = sv;
+	} else {
+		if (!attr_udata(&s, A_CONST_VALUE, &uv))
+			return -TG_ERRNO__DWARF;
+		sv = uv;
+	}
 	if (is64)
 		r = btf__add_enum64_value(c->btf, attr_str(&s, A_NAME),
 					  sign ? (uint64_t)sv : uv);
