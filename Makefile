@@ -7,6 +7,8 @@
 # make install    PREFIX=/usr/local DESTDIR= (library, header, pc, CLI, man)
 # make bench      benchmarks against bpftool and libbpf's btf_dump, and
 #                 of opening a vmlinuz against xz -d (bench-vmlinuz alone)
+# make bench-dwarf  DWARF to BTF against pahole on a Debian kernel debug
+#                 image (downloads it once, about 900 MB, into bench/.cache)
 
 VERSION_MAJOR := 0
 VERSION_MINOR := 1
@@ -64,7 +66,7 @@ CLI := $(O)/typegen
 DEPS_STAMP := $(O)/.deps-build
 TEST_DEPS_STAMP := $(O)/.deps-test
 
-.PHONY: all test install uninstall clean bench bench-vmlinuz deps test-deps \
+.PHONY: all test install uninstall clean bench bench-vmlinuz bench-dwarf deps test-deps \
 	fixtures vmlinux.h
 .DELETE_ON_ERROR:
 
@@ -187,3 +189,7 @@ clean:
 	rm -rf $(O) $(O)-san vmlinux.h
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
+
+# Not part of `make bench`: it downloads a kernel debug package once.
+bench-dwarf: all $(O)/bench/dwarf_named
+	TG_BUILD=$(O) bench/dwarf.sh
