@@ -10,6 +10,8 @@
 #                 and of compiling against minimal headers (bench-for)
 # make bench-min  typegen min --batch against a loop of bpftool gen
 #                 min_core_btf, one object on 50 kernels
+# make bench-dwarf  DWARF to BTF against pahole on a Debian kernel debug
+#                 image (downloads it once, about 900 MB, into bench/.cache)
 
 VERSION_MAJOR := 0
 VERSION_MINOR := 1
@@ -29,7 +31,7 @@ DATADIR ?= $(PREFIX)/share
 
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror -Wno-missing-field-initializers
-LIB_PKGS := libbpf libelf zlib liblzma libzstd liblz4
+LIB_PKGS := libbpf libelf libdw zlib liblzma libzstd liblz4
 # bzip2 and lzo2 may come without pkg-config files: linked by name.
 LIB_EXTRA_LIBS := -lbz2 -llzo2
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) 2>/dev/null)
@@ -68,7 +70,8 @@ CLI := $(O)/typegen
 DEPS_STAMP := $(O)/.deps-build
 TEST_DEPS_STAMP := $(O)/.deps-test
 
-.PHONY: all test install uninstall clean bench bench-vmlinuz bench-for deps test-deps \
+.PHONY: all test install uninstall clean bench bench-vmlinuz bench-for bench-dwarf \
+	deps test-deps \
 	fixtures vmlinux.h
 .DELETE_ON_ERROR:
 
@@ -204,3 +207,7 @@ clean:
 .PHONY: bench-min
 bench-min: all fixtures
 	TG_BUILD=$(O) CLANG=$(CLANG) bench/min.sh
+
+# Not part of `make bench`: it downloads a kernel debug package once.
+bench-dwarf: all $(O)/bench/dwarf_named
+	TG_BUILD=$(O) bench/dwarf.sh

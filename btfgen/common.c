@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "main.h"
 
@@ -126,19 +127,66 @@ enum opt_result parse_common_opt(int c, char **argv, const char *cmd_name,
 	case OPT_SYSROOT:
 		loc->sysroot = optarg;
 		return check_nonempty("--sysroot", cmd_name);
+	case OPT_FROM_DWARF:
+		loc->from_dwarf = true;
+		return OPT_HANDLED;
 	}
 	return OPT_UNKNOWN;
 }
 
+/*
+ * "typegen: vmlinux: converting DWARF: 42%" on one line, rewritten in
+ * place; cleared once done, so that nothing is left when all went well.
+ */
+static void show_progress(const char *stage, __u64 done, __u64 total,
+			  void *ctx)
+{
+	const char *name = ctx;
+	int pct = total ? (int)(done * 100 / total) : 0;
+
+	if (done >= total && !strcmp(stage, "deduplicating")) {
+		fprintf(stderr, "\r\033[K");
+		return;
+	}
+	fprintf(stderr, "\r\033[K%s: %s: %s: %d%%", prog_name, name, stage, pct);
+	fflush(stderr);
+}
+
+void open_opts_for(const struct locate_args *args, const char *name,
+		   struct tg_open_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->sz = sizeof(*opts);
+	opts->from_dwarf = args->from_dwarf;
+	/* Quiet when stderr is a file or a pipe: no escape codes in logs. */
+	if (isatty(STDERR_FILENO)) {
+		opts->progress = show_progress;
+		opts->progress_ctx = (void *)(name ? name : "kernel types");
+	}
+}
+
+void note_dwarf_skipped(const struct tg_btf *btf, const char *name)
+{
+	size_t n = btf ? tg_btf__dwarf_skipped(btf) : 0;
+
+	if (n)
+		fprintf(stderr, "%s: %s: note: %zu DWARF entr%s with no C meaning left out (as void)\n",
+			prog_name, name ? name : tg_btf__path(btf), n,
+			n == 1 ? "y" : "ies");
+}
+
 struct tg_locator *new_locator(const struct locate_args *args)
 {
+	static struct tg_open_opts open_opts;
 	TG_OPTS(tg_locate_opts, opts,
 		.path = args->path,
 		.release = args->release,
-		.sysroot = args->sysroot);
+		.sysroot = args->sysroot,
+		.open_opts = &open_opts);
 	struct tg_locator *loc;
 	int err;
 
+	open_opts_for(args, args->path, &open_opts);
 	err = tg_locator__new(&opts, &loc);
 	if (err) {
 		p_err_code("locating the kernel's types", err);
@@ -207,9 +255,11 @@ static int locate_kernel(const struct input_args *a, struct inputs *in,
 static int load_path(const struct input_args *a, struct inputs *in)
 {
 	const char *path = a->loc.path;
-	TG_OPTS(tg_open_opts, opts, .base = in->base);
+	struct tg_open_opts opts;
 	int err;
 
+	open_opts_for(&a->loc, path, &opts);
+	opts.base = in->base;
 	err = tg_btf__open(path, &opts, &in->input);
 	if (err == -TG_ERRNO__NEEDBASE && !in->base) {
 		if (locate_kernel(a, in, &in->base))
@@ -221,6 +271,7 @@ static int load_path(const struct input_args *a, struct inputs *in)
 		p_err_code(path, err);
 		return EXIT_ERR;
 	}
+	note_dwarf_skipped(in->input, path);
 	if (in->base && !tg_btf__base(in->input)) {
 		p_err(path, "not a kernel module's BTF (split BTF): --base is only for those");
 		return EXIT_ERR;

@@ -10,7 +10,8 @@
 void help_dump(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s dump [-i PATH] [--release R] [--sysroot DIR] [-o FILE] [--unsorted]\n"
+		"Usage: %s dump [-i PATH] [--release R] [--sysroot DIR] [--from-dwarf]\n"
+		"                    [-o FILE] [--unsorted]\n"
 		"       %s dump [-i PATH] [--base PATH] [--module PATH]... [--module-only] [-o FILE]\n"
 		"       %s dump [-i PATH] -t TYPE... [--pointee fwd|full] [-o FILE]\n"
 		"       %s dump [-i PATH] --for PROG.bpf.c... [-o FILE] [-- CFLAGS...]\n"
@@ -26,8 +27,11 @@ void help_dump(FILE *out)
 		"Options:\n"
 		"  -i, --input PATH   read the types from PATH: raw BTF, an ELF file\n"
 		"                     with .BTF (vmlinux, a module's .ko), a vmlinuz,\n"
-		"                     a btfhub .tar.xz, any of them compressed;\n"
-		"                     overrides REDBPF_VMLINUX\n"
+		"                     a btfhub .tar.xz, any of them compressed, or an\n"
+		"                     ELF file with DWARF (a -dbg vmlinux, a .debug\n"
+		"                     file); overrides REDBPF_VMLINUX\n"
+		"      --from-dwarf   read an ELF file's DWARF even if it has .BTF\n"
+		"                     (without: DWARF only when there is no .BTF)\n"
 		"      --base PATH    the kernel's types, for a module's -i or --module\n"
 		"                     (default: found as without -i)\n"
 		"      --module PATH  also a kernel module's types (repeatable)\n"

@@ -80,6 +80,7 @@ enum {
 	OPT_FOR,
 	OPT_KIND,
 	OPT_WITH,
+	OPT_FROM_DWARF,
 };
 
 #define COMMON_SHORT_OPTS "hjpd"
@@ -93,14 +94,26 @@ enum {
 #define LOCATE_LONG_OPTS					\
 	{ "input",	required_argument,	NULL, 'i' },	\
 	{ "release",	required_argument,	NULL, OPT_RELEASE }, \
-	{ "sysroot",	required_argument,	NULL, OPT_SYSROOT }
+	{ "sysroot",	required_argument,	NULL, OPT_SYSROOT }, \
+	{ "from-dwarf",	no_argument,		NULL, OPT_FROM_DWARF }
 
 /* What the locator options asked for. */
 struct locate_args {
 	const char *path;
 	const char *release;
 	const char *sysroot;
+	bool from_dwarf;	/* --from-dwarf: read an ELF file's DWARF */
 };
+
+/*
+ * How files are opened for @args: --from-dwarf, and the progress of long
+ * conversions on stderr when it is a terminal. @name labels the progress.
+ */
+void open_opts_for(const struct locate_args *args, const char *name,
+		   struct tg_open_opts *opts);
+
+/* Say on stderr how many DWARF entries @btf (read from @name) left out. */
+void note_dwarf_skipped(const struct tg_btf *btf, const char *name);
 
 /*
  * Result of parse_common_opt(): the option was handled, the caller should

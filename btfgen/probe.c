@@ -27,6 +27,7 @@ void help_probe(FILE *out)
 		"      --release R    kernel release in the probed paths (default:\n"
 		"                     the running kernel's, uname -r)\n"
 		"      --sysroot DIR  look for the probed paths under DIR (default: /)\n"
+		"      --from-dwarf   read an ELF candidate's DWARF even if it has .BTF\n"
 		"\n", prog_name);
 	help_global_options(out);
 }

@@ -90,6 +90,9 @@ enum tg_errno {
 	TG_ERRNO__RELO,		/* a BPF object's .BTF.ext CO-RE records are broken */
 	TG_ERRNO__AMBIGUOUS,	/* kernel types that give a relocation two values */
 	TG_ERRNO__NOHEADERS,	/* no usable kernel headers where they were looked for */
+	TG_ERRNO__NODWARF,	/* an ELF file without DWARF, where it was asked for */
+	TG_ERRNO__DWARFVER,	/* a DWARF version other than 2 to 5 */
+	TG_ERRNO__DWARF,	/* DWARF debug info that does not parse */
 	__TG_ERRNO__END,
 };
 
@@ -146,6 +149,14 @@ enum tg_format {
 /* A set of kernel types, with where they came from. */
 struct tg_btf;
 
+/*
+ * Reports how far a long conversion (DWARF to BTF) got: @done of @total
+ * units of work in @stage ("converting DWARF", "deduplicating"). Called
+ * from the thread that opened the file, a few hundred times at most.
+ */
+typedef void (*tg_progress_fn)(const char *stage, __u64 done, __u64 total,
+			       void *ctx);
+
 struct tg_open_opts {
 	size_t sz;	/* sizeof(struct tg_open_opts) */
 	/*
@@ -158,9 +169,18 @@ struct tg_open_opts {
 	const struct tg_btf *base;
 	/* Largest decompressed layer; 0 means TG_MAX_SIZE_DEFAULT. */
 	size_t max_size;
+	/*
+	 * Read the types from the DWARF debug info of an ELF input even if
+	 * it has a .BTF section (without it, DWARF is read only when there
+	 * is no .BTF). See "Types from DWARF" below.
+	 */
+	bool from_dwarf;
+	/* Called as a DWARF conversion goes on, or NULL. */
+	tg_progress_fn progress;
+	void *progress_ctx;
 	size_t :0;
 };
-#define tg_open_opts__last_field max_size
+#define tg_open_opts__last_field progress_ctx
 
 /*
  * tg_btf__open - load the types in the file at @path.
@@ -198,6 +218,39 @@ TG_API int tg_btf__open(const char *path, const struct tg_open_opts *opts,
 TG_API int tg_btf__open_mem(const void *data, size_t size, const char *name,
 			    const struct tg_open_opts *opts,
 			    struct tg_btf **btfp);
+
+/*
+ * Types from DWARF
+ *
+ * An ELF file with no .BTF section (or any ELF file, with
+ * tg_open_opts.from_dwarf) has its types read from its DWARF debug info
+ * (.debug_info, DWARF 2 to 5, compressed or not, with type units and dwz's
+ * partial units) and converted to BTF, deduplicated by libbpf. A stripped
+ * file's debug info is looked for in a separate file, by GNU build ID
+ * (/usr/lib/debug/.build-id/xx/yyyy.debug) and by .gnu_debuglink (beside
+ * the file, in its .debug/ directory, and under /usr/lib/debug). Relocatable
+ * files (.o, .ko) are relocated first (libdwfl). Besides the types:
+ *  - a FUNC for each function with code of its own whose name is a
+ *    function symbol of the file (foo.isra.0 and the like count as foo)
+ *    and whose parameters all have names, once per name (the first in
+ *    the file), as pahole keeps them;
+ *  - a VAR for each variable at an address of the .data..percpu section
+ *    that the symbol table names, in one DATASEC, as pahole does.
+ * The result is standalone BTF, even for a kernel module.
+ * Errors: -TG_ERRNO__NOBTF when there is neither .BTF nor DWARF (with
+ * from_dwarf: -TG_ERRNO__NODWARF), -TG_ERRNO__DWARFVER,
+ * -TG_ERRNO__DWARF; -ENOMEM.
+ */
+
+/*
+ * tg_btf__dwarf_skipped - how many DWARF entries had no C meaning (a
+ * _Complex base type, a Fortran string, a Pascal set...) and were left
+ * out, void to whatever referred to them. 0 for types read from BTF.
+ */
+TG_API size_t tg_btf__dwarf_skipped(const struct tg_btf *btf);
+
+/* tg_btf__from_dwarf - whether the types were converted from DWARF. */
+TG_API bool tg_btf__from_dwarf(const struct tg_btf *btf);
 
 /* tg_btf__free - release @btf and everything it owns. NULL is a no-op. */
 TG_API void tg_btf__free(struct tg_btf *btf);
@@ -365,9 +418,14 @@ struct tg_locate_opts {
 	const char *sysroot;
 	/* Do not read REDBPF_VMLINUX from the environment. */
 	bool no_env;
+	/*
+	 * How each candidate is opened (from_dwarf, progress...), or NULL;
+	 * copied, without its base (the kernel's types have none).
+	 */
+	const struct tg_open_opts *open_opts;
 	size_t :0;
 };
-#define tg_locate_opts__last_field no_env
+#define tg_locate_opts__last_field open_opts
 
 /* One candidate the locator tried. */
 struct tg_probe_step {

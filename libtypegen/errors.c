@@ -51,6 +51,11 @@ static const char *const tg_errno_msgs[] = {
 	[TG_ERRNO__AMBIGUOUS - __TG_ERRNO__START] =
 		"kernel types give a CO-RE relocation different values",
 	[TG_ERRNO__NOHEADERS - __TG_ERRNO__START] = "no usable kernel headers found",
+	[TG_ERRNO__NODWARF - __TG_ERRNO__START] =
+		"no DWARF debug info (in the file or a separate debug file)",
+	[TG_ERRNO__DWARFVER - __TG_ERRNO__START] =
+		"unsupported DWARF version (DWARF 2 to 5 are read)",
+	[TG_ERRNO__DWARF - __TG_ERRNO__START] = "invalid DWARF debug info",
 };
 
 /* Every code in enum tg_errno needs a message: fail the build otherwise. */

@@ -25,6 +25,8 @@ struct tg_btf {
 	const struct tg_btf *base;
 	unsigned char build_id[TG_BUILD_ID_MAX];
 	size_t build_id_sz;
+	bool from_dwarf;	/* converted from DWARF */
+	size_t dwarf_skipped;	/* DWARF entries with no C meaning */
 };
 
 /*
@@ -139,6 +141,25 @@ int tg_type_visit_strs(struct btf_type *t, tg_u32_fn fn, void *ctx);
  * Returns 0 or -EINVAL.
  */
 int tg_btf_check_refs(const struct btf *btf, __u32 first, bool starts);
+
+/* dwarf.c - types from DWARF debug info. */
+struct tg_dwarf_args {
+	const char *path;	/* the file, for separate debug files; or NULL */
+	int fd;			/* the file (mapped here), or -1: use the image */
+	tg_progress_fn progress;
+	void *progress_ctx;
+};
+
+/*
+ * The types in the DWARF of the ELF image at @image (@size bytes; with
+ * @a->fd >= 0 the file is mapped instead), as new deduplicated BTF.
+ * *@skipped counts DIEs left out. Returns 0, -TG_ERRNO__NODWARF (neither
+ * in the file nor in a separate debug file), -TG_ERRNO__DWARFVER,
+ * -TG_ERRNO__DWARF, -TG_ERRNO__ELF, -TG_ERRNO__BTF or -ENOMEM.
+ */
+int tg_dwarf_to_btf(const void *image, size_t size,
+		    const struct tg_dwarf_args *a, struct btf **btfp,
+		    size_t *skipped);
 
 /* locate.c - for tests: check build IDs against this notes file. */
 struct tg_locator;

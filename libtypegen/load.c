@@ -35,6 +35,14 @@ struct load_ctx {
 	size_t layer_cnt;
 	unsigned char build_id[TG_BUILD_ID_MAX];
 	size_t build_id_sz;
+	/* Types from DWARF (dwarf.c): asked for, and how it went. */
+	bool from_dwarf;
+	tg_progress_fn progress;
+	void *progress_ctx;
+	const char *path;	/* the file opened, or NULL */
+	int fd;			/* the file, when it is the ELF file itself */
+	bool is_dwarf;
+	size_t dwarf_skipped;
 };
 
 /* What an ELF header says about the file's layout. */
@@ -469,6 +477,35 @@ static int btf_from_elf(struct load_ctx *ctx, Elf *elf, uint64_t file_sz,
 }
 
 /*
+ * The types in the DWARF of @elf (or of its separate debug file). Without
+ * DWARF it is the missing .BTF that is reported, unless DWARF was asked for.
+ */
+static int btf_from_dwarf(struct load_ctx *ctx, Elf *elf, uint64_t file_sz,
+			  struct btf **btfp)
+{
+	struct tg_dwarf_args a = {
+		.path = ctx->path,
+		.fd = ctx->fd,
+		.progress = ctx->progress,
+		.progress_ctx = ctx->progress_ctx,
+	};
+	size_t size;
+	char *image = elf_rawfile(elf, &size);
+	int err;
+
+	if (!image)
+		return -TG_ERRNO__ELF;
+	err = tg_dwarf_to_btf(image, size, &a, btfp, &ctx->dwarf_skipped);
+	if (err == -TG_ERRNO__NODWARF && !ctx->from_dwarf)
+		return -TG_ERRNO__NOBTF;
+	if (err)
+		return err;
+	ctx->is_dwarf = true;
+	read_build_id(elf, file_sz, ctx);
+	return 0;
+}
+
+/*
  * @hdr holds the first @hdr_sz bytes of an ELF file of @file_sz bytes;
  * @open_elf gives libelf's view of the same file.
  */
@@ -492,7 +529,13 @@ static int load_elf(struct load_ctx *ctx, const unsigned char *hdr,
 	elf = open_elf(arg);
 	if (!elf)
 		return -TG_ERRNO__ELF;
-	err = btf_from_elf(ctx, elf, file_sz, btfp);
+	if (ctx->from_dwarf) {
+		err = btf_from_dwarf(ctx, elf, file_sz, btfp);
+	} else {
+		err = btf_from_elf(ctx, elf, file_sz, btfp);
+		if (err == -TG_ERRNO__NOBTF && elf_kind(elf) == ELF_K_ELF)
+			err = btf_from_dwarf(ctx, elf, file_sz, btfp);
+	}
 	elf_end(elf);
 	return err;
 }
@@ -516,6 +559,8 @@ static int new_tg_btf(struct btf *btf, const char *name,
 		tb->format = ctx->layer_cnt ? ctx->layers[0] : TG_FORMAT_UNKNOWN;
 		memcpy(tb->build_id, ctx->build_id, ctx->build_id_sz);
 		tb->build_id_sz = ctx->build_id_sz;
+		tb->from_dwarf = ctx->is_dwarf;
+		tb->dwarf_skipped = ctx->dwarf_skipped;
 		/* The base was used only if the input was split. */
 		if (btf__base_btf(btf))
 			tb->base = ctx->base;
@@ -691,6 +736,10 @@ static int init_ctx(struct load_ctx *ctx, const struct tg_open_opts *opts)
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->base = TG_OPTS_GET(opts, base, NULL);
 	ctx->max_size = TG_OPTS_GET(opts, max_size, 0);
+	ctx->from_dwarf = TG_OPTS_GET(opts, from_dwarf, false);
+	ctx->progress = TG_OPTS_GET(opts, progress, NULL);
+	ctx->progress_ctx = TG_OPTS_GET(opts, progress_ctx, NULL);
+	ctx->fd = -1;
 	if (!ctx->max_size)
 		ctx->max_size = TG_MAX_SIZE_DEFAULT;
 	/* Split BTF on split BTF is not supported. */
@@ -853,6 +902,7 @@ static int open_fd(struct load_ctx *ctx, int fd, const char *path,
 	 */
 	if (S_ISREG(st.st_mode) && is_elf(prefix, n)) {
 		push_layer(ctx, TG_FORMAT_ELF);
+		ctx->fd = fd;
 		err = load_elf(ctx, prefix, n, st.st_size, elf_from_fd, &fd,
 			       &btf);
 		if (err)
@@ -890,6 +940,7 @@ int tg_btf__open(const char *path, const struct tg_open_opts *opts,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	ctx.path = path;
 	err = open_fd(&ctx, fd, path, btfp);
 	close(fd);
 	return err;
@@ -946,6 +997,16 @@ const char *tg_format__str(enum tg_format fmt)
 const char *tg_btf__path(const struct tg_btf *btf)
 {
 	return btf->path;
+}
+
+size_t tg_btf__dwarf_skipped(const struct tg_btf *btf)
+{
+	return btf->dwarf_skipped;
+}
+
+bool tg_btf__from_dwarf(const struct tg_btf *btf)
+{
+	return btf->from_dwarf;
 }
 
 const struct tg_btf *tg_btf__base(const struct tg_btf *btf)

@@ -50,6 +50,8 @@ struct tg_locator {
 	/* Probing for the running kernel: check build IDs against these. */
 	bool check_build_id;
 	char *notes_path;	/* NULL: RUNNING_NOTES */
+	/* tg_locate_opts.open_opts, without a base. */
+	struct tg_open_opts open_opts;
 };
 
 static void clear_steps(struct tg_locator *loc)
@@ -125,6 +127,7 @@ static int decide_sysroot(struct tg_locator *loc, const char *sysroot)
 int tg_locator__new(const struct tg_locate_opts *opts,
 		    struct tg_locator **locp)
 {
+	const struct tg_open_opts *open_opts;
 	const char *path, *release, *sysroot;
 	struct tg_locator *loc;
 	bool no_env;
@@ -136,6 +139,9 @@ int tg_locator__new(const struct tg_locate_opts *opts,
 	release = TG_OPTS_GET(opts, release, NULL);
 	sysroot = TG_OPTS_GET(opts, sysroot, NULL) ?: "/";
 	no_env = TG_OPTS_GET(opts, no_env, false);
+	open_opts = TG_OPTS_GET(opts, open_opts, NULL);
+	if (!TG_OPTS_VALID(open_opts, tg_open_opts))
+		return -EINVAL;
 	/* An empty string names no file; a release with '/' escapes paths. */
 	if ((path && !*path) || (release && (!*release || strchr(release, '/'))) ||
 	    !*sysroot)
@@ -149,6 +155,11 @@ int tg_locator__new(const struct tg_locate_opts *opts,
 		err = decide_release(loc, release);
 	if (!err)
 		err = decide_sysroot(loc, sysroot);
+	loc->open_opts.sz = sizeof(loc->open_opts);
+	loc->open_opts.max_size = TG_OPTS_GET(open_opts, max_size, 0);
+	loc->open_opts.from_dwarf = TG_OPTS_GET(open_opts, from_dwarf, false);
+	loc->open_opts.progress = TG_OPTS_GET(open_opts, progress, NULL);
+	loc->open_opts.progress_ctx = TG_OPTS_GET(open_opts, progress_ctx, NULL);
 	/* Only the running kernel's images can be checked against it. */
 	loc->check_build_id = !release && !TG_OPTS_GET(opts, sysroot, NULL);
 	if (err) {
@@ -245,7 +256,7 @@ static int try_candidate(struct tg_locator *loc, char *path,
 	size_t id_sz;
 
 	step->path = path;
-	step->err = tg_btf__open(path, NULL, btfp);
+	step->err = tg_btf__open(path, &loc->open_opts, btfp);
 	if (step->err || !want_sz)
 		return step->err;
 	id = tg_btf__build_id(*btfp, &id_sz);

@@ -1,0 +1,1104 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Kernel types from DWARF: the ELF file's debug info (or a separate debug
+ * file's) read with libdw, converted unit by unit (dwarf_cu.c) on up to
+ * two threads, each with its own libdw handle over the one mapping of the
+ * file and its own BTF; the two are appended, the functions and per-CPU
+ * variables added once each, and everything deduplicated by libbpf.
+ *
+ * The threads split .debug_info at a unit boundary near its middle: units
+ * are independent but for references into dwz's partial units and type
+ * units, which a thread converts itself when they are not its own. The
+ * order of types is that of the file, whatever the threads' timing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libgen.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <dwarf.h>
+#include <zstd.h>
+#include <elfutils/libdwfl.h>
+#include <linux/btf.h>
+#include <bpf/btf.h>
+#include "internal.h"
+#include "dwarf_conv.h"
+
+/* Below this much .debug_info a second thread costs more than it saves. */
+#define THREAD_MIN_BYTES (8U << 20)
+#define MAX_THREADS 2
+/* Progress is reported at most this many times per stage. */
+#define PROGRESS_STEPS 200
+
+static const char *const debug_dirs[] = { "/usr/lib/debug" };
+
+/* ---- the ELF file -------------------------------------------------------- */
+
+static Elf_Scn *section_by_name(Elf *elf, const char *name, GElf_Shdr *shdr)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	const char *n;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, shdr))
+			continue;
+		n = elf_strptr(elf, shstrndx, shdr->sh_name);
+		if (n && !strcmp(n, name))
+			return scn;
+	}
+	return NULL;
+}
+
+static bool has_section(Elf *elf, const char *name)
+{
+	GElf_Shdr shdr;
+
+	return section_by_name(elf, name, &shdr) &&
+	       shdr.sh_type != SHT_NOBITS && shdr.sh_size;
+}
+
+static bool has_dwarf(Elf *elf)
+{
+	return has_section(elf, ".debug_info") ||
+	       has_section(elf, ".zdebug_info");
+}
+
+bool dw_func_allowed(const struct dw_elf_info *info, const char *name)
+{
+	struct dw_map *m = (struct dw_map *)&info->func_names;
+
+	return !info->have_symtab || dw_map_get(m, dw_str_hash(name), false);
+}
+
+/* Function names and per-CPU variables from the symbol table. */
+static int read_elf_info(Elf *elf, struct dw_elf_info *info, bool rel)
+{
+	Elf_Scn *scn = NULL, *percpu;
+	GElf_Shdr shdr, pshdr;
+	Elf_Data *d;
+	GElf_Sym sym;
+	size_t i, cnt, pidx = 0;
+	const char *n;
+	__u32 *v;
+
+	while ((scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, &shdr) && shdr.sh_type == SHT_SYMTAB)
+			break;
+	if (!scn || !shdr.sh_entsize)
+		return 0;
+	d = elf_getdata(scn, NULL);
+	if (!d)
+		return 0;
+	cnt = shdr.sh_size / shdr.sh_entsize;
+	info->have_symtab = true;
+	percpu = rel ? NULL : section_by_name(elf, ".data..percpu", &pshdr);
+	if (percpu) {
+		info->have_percpu = true;
+		info->percpu_addr = pshdr.sh_addr;
+		info->percpu_size = pshdr.sh_size;
+		pidx = elf_ndxscn(percpu);
+	}
+	for (i = 0; i < cnt; i++) {
+		if (!gelf_getsym(d, i, &sym))
+			continue;
+		n = elf_strptr(elf, shdr.sh_link, sym.st_name);
+		if (!n || !*n)
+			continue;
+		/*
+		 * Every function symbol, ftrace-able or not, as pahole (1.24,
+		 * which made these kernels' .BTF) keeps them.
+		 */
+		if (GELF_ST_TYPE(sym.st_info) == STT_FUNC && sym.st_shndx) {
+			const char *dot = strchr(n, '.');
+
+			if (!dw_map_get(&info->func_names, dw_str_hash(n), true))
+				goto nomem;
+			/*
+			 * foo.isra.0, foo.constprop.0: gcc's clones of foo,
+			 * which the DWARF calls foo (as pahole matches them).
+			 */
+			if (dot && dot > n) {
+				char base[256];
+
+				if ((size_t)(dot - n) < sizeof(base)) {
+					memcpy(base, n, dot - n);
+					base[dot - n] = 0;
+					if (!dw_map_get(&info->func_names,
+							dw_str_hash(base), true))
+						goto nomem;
+				}
+			}
+			continue;
+		}
+		if (!percpu || sym.st_shndx != pidx ||
+		    GELF_ST_TYPE(sym.st_info) != STT_OBJECT)
+			continue;
+		if (info->sym_cnt % 256 == 0) {
+			struct dw_sym *s = realloc(info->syms,
+				(info->sym_cnt + 256) * sizeof(*s));
+
+			if (!s)
+				goto nomem;
+			info->syms = s;
+		}
+		v = dw_map_get(&info->percpu_syms, sym.st_value + 1, true);
+		if (!v)
+			goto nomem;
+		*v = info->sym_cnt;
+		info->syms[info->sym_cnt].name = n;
+		info->syms[info->sym_cnt].addr = sym.st_value;
+		info->syms[info->sym_cnt++].size = sym.st_size;
+	}
+	return 0;
+nomem:
+	return -ENOMEM;
+}
+
+static void free_elf_info(struct dw_elf_info *info)
+{
+	dw_map_free(&info->func_names);
+	dw_map_free(&info->percpu_syms);
+	free(info->syms);
+}
+
+/* ---- separate debug files ---------------------------------------------- */
+
+struct mapping {
+	void *addr;
+	size_t size;
+};
+
+static int map_file(const char *path, struct mapping *m)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+		err = -ENOENT;
+		goto out;
+	}
+	m->size = st.st_size;
+	/* Private and writable: libelf may fix things up in place. */
+	m->addr = mmap(NULL, m->size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+		       fd, 0);
+	if (m->addr == MAP_FAILED) {
+		m->addr = NULL;
+		err = -errno;
+	}
+out:
+	close(fd);
+	return err;
+}
+
+static size_t build_id_of(Elf *elf, unsigned char *id)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr shdr;
+	GElf_Nhdr nh;
+	size_t off, noff, doff;
+	Elf_Data *d;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_NOTE)
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf)
+			continue;
+		off = 0;
+		while ((off = gelf_getnote(d, off, &nh, &noff, &doff))) {
+			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+			    !memcmp((char *)d->d_buf + noff, "GNU", 4) &&
+			    nh.n_descsz && nh.n_descsz <= TG_BUILD_ID_MAX) {
+				memcpy(id, (char *)d->d_buf + doff, nh.n_descsz);
+				return nh.n_descsz;
+			}
+		}
+	}
+	return 0;
+}
+
+/* A candidate debug file: an ELF file with DWARF (and the same build ID). */
+static bool debug_file_ok(const char *path, const unsigned char *id,
+			  size_t id_sz)
+{
+	unsigned char other[TG_BUILD_ID_MAX];
+	struct mapping m;
+	bool ok = false;
+	Elf *elf;
+
+	if (map_file(path, &m))
+		return false;
+	elf = elf_memory(m.addr, m.size);
+	if (elf && elf_kind(elf) == ELF_K_ELF && has_dwarf(elf))
+		ok = !id_sz || (build_id_of(elf, other) == id_sz &&
+				!memcmp(other, id, id_sz));
+	elf_end(elf);
+	munmap(m.addr, m.size);
+	return ok;
+}
+
+/*
+ * Where a stripped file's debug info is: by build ID under
+ * /usr/lib/debug/.build-id, or by the name .gnu_debuglink gives, beside
+ * the file, in .debug/ beside it, and under /usr/lib/debug/<its dir>.
+ */
+static int find_debug_file(Elf *elf, const char *path, char *out, size_t sz)
+{
+	unsigned char id[TG_BUILD_ID_MAX];
+	size_t id_sz = build_id_of(elf, id), i, j, len;
+	char dir[PATH_MAX], *p;
+	const char *link = NULL;
+	GElf_Shdr shdr;
+	Elf_Scn *scn;
+	Elf_Data *d;
+
+	for (i = 0; id_sz >= 2 && i < sizeof(debug_dirs) / sizeof(*debug_dirs); i++) {
+		len = snprintf(out, sz, "%s/.build-id/%02x/", debug_dirs[i], id[0]);
+		for (j = 1; j < id_sz && len + 3 < sz; j++)
+			len += snprintf(out + len, sz - len, "%02x", id[j]);
+		snprintf(out + len, sz - len, ".debug");
+		if (debug_file_ok(out, id, id_sz))
+			return 0;
+	}
+	scn = section_by_name(elf, ".gnu_debuglink", &shdr);
+	d = scn ? elf_getdata(scn, NULL) : NULL;
+	if (d && d->d_size && memchr(d->d_buf, 0, d->d_size))
+		link = d->d_buf;
+	if (!link || !*link || strchr(link, '/') || !path)
+		return -TG_ERRNO__NODWARF;
+	snprintf(dir, sizeof(dir), "%s", path);
+	p = dirname(dir);
+	const char *fmts[] = { "%s/%s", "%s/.debug/%s" };
+	for (i = 0; i < 2; i++) {
+		if (snprintf(out, sz, fmts[i], p, link) < (int)sz &&
+		    strcmp(out, path) && debug_file_ok(out, id, id_sz))
+			return 0;
+	}
+	for (i = 0; i < sizeof(debug_dirs) / sizeof(*debug_dirs); i++) {
+		char abs[PATH_MAX];
+
+		if (!realpath(p, abs))
+			break;
+		if (snprintf(out, sz, "%s%s/%s", debug_dirs[i], abs, link) <
+		    (int)sz && debug_file_ok(out, id, id_sz))
+			return 0;
+	}
+	return -TG_ERRNO__NODWARF;
+}
+
+/* ---- zstd-compressed sections ------------------------------------------ */
+
+#ifndef ELFCOMPRESS_ZSTD
+#define ELFCOMPRESS_ZSTD 2
+#endif
+
+/*
+ * elfutils before 0.189 does not decompress zstd sections (-gz=zstd) and
+ * then sees no DWARF at all: they are decompressed here, into a copy of
+ * the image with the data appended and the section headers pointed at it.
+ * Returns 0 with *@copyp NULL when there are none.
+ */
+static int inflate_zstd(Elf *elf, const void *image, size_t size,
+			void **copyp, size_t *copy_sz)
+{
+	size_t shstrndx, total = size, off, idx[64], n = 0, i;
+	bool is64 = gelf_getclass(elf) == ELFCLASS64;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr shdr;
+	GElf_Chdr ch;
+	GElf_Ehdr eh;
+	const char *name;
+	char *copy;
+
+	*copyp = NULL;
+	if (elf_getshdrstrndx(elf, &shstrndx) || !gelf_getehdr(elf, &eh))
+		return -TG_ERRNO__ELF;
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &shdr) || !(shdr.sh_flags & SHF_COMPRESSED))
+			continue;
+		name = elf_strptr(elf, shstrndx, shdr.sh_name);
+		if (!name || strncmp(name, ".debug", 6) || !gelf_getchdr(scn, &ch) ||
+		    ch.ch_type != ELFCOMPRESS_ZSTD)
+			continue;
+		if (n == sizeof(idx) / sizeof(*idx) || ch.ch_size > SIZE_MAX / 2)
+			return -TG_ERRNO__DWARF;
+		idx[n++] = elf_ndxscn(scn);
+		total += (ch.ch_size + 7) & ~7ULL;
+	}
+	if (!n)
+		return 0;
+	/* Only headers in this machine's byte order are patched in place. */
+	if ((eh.e_ident[EI_DATA] == ELFDATA2MSB) !=
+	    (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__))
+		return -TG_ERRNO__DWARF;
+	copy = malloc(total);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, image, size);
+	off = (size + 7) & ~(size_t)7;
+	for (i = 0; i < n; i++) {
+		size_t hdr = is64 ? sizeof(Elf64_Chdr) : sizeof(Elf32_Chdr);
+		char *sh = copy + eh.e_shoff + idx[i] * eh.e_shentsize;
+
+		scn = elf_getscn(elf, idx[i]);
+		if (!scn || !gelf_getshdr(scn, &shdr) || !gelf_getchdr(scn, &ch) ||
+		    shdr.sh_size < hdr || shdr.sh_offset + shdr.sh_size > size ||
+		    eh.e_shoff + (idx[i] + 1) * eh.e_shentsize > size ||
+		    ZSTD_decompress(copy + off, ch.ch_size,
+				    (const char *)image + shdr.sh_offset + hdr,
+				    shdr.sh_size - hdr) != ch.ch_size) {
+			free(copy);
+			return -TG_ERRNO__DWARF;
+		}
+		if (is64) {
+			Elf64_Shdr *h = (Elf64_Shdr *)sh;
+
+			h->sh_offset = off;
+			h->sh_size = ch.ch_size;
+			h->sh_flags &= ~(Elf64_Xword)SHF_COMPRESSED;
+			h->sh_addralign = ch.ch_addralign;
+		} else {
+			Elf32_Shdr *h = (Elf32_Shdr *)sh;
+
+			h->sh_offset = off;
+			h->sh_size = ch.ch_size;
+			h->sh_flags &= ~(Elf32_Word)SHF_COMPRESSED;
+			h->sh_addralign = ch.ch_addralign;
+		}
+		off += (ch.ch_size + 7) & ~7ULL;
+	}
+	*copyp = copy;
+	*copy_sz = total;
+	return 0;
+}
+
+/* ---- units --------------------------------------------------------------- */
+
+struct unit {
+	Dwarf_Off off;		/* of the header, in its section */
+	size_t hdr_sz;
+	size_t len;		/* header included */
+	bool types;		/* in .debug_types (DWARF 4 type units) */
+};
+
+struct units {
+	struct unit *u;
+	size_t cnt, cap;
+	uint64_t info_size;	/* bytes of .debug_info */
+};
+
+static Elf_Data *dwarf_section(Dwarf *dbg, const char *name)
+{
+	Elf *elf = dwarf_getelf(dbg);
+	GElf_Shdr shdr;
+	Elf_Scn *scn;
+
+	if (!elf)
+		return NULL;
+	scn = section_by_name(elf, name, &shdr);
+	if (!scn && name[1] == 'd') {
+		char z[64];
+
+		snprintf(z, sizeof(z), ".z%s", name + 1);
+		scn = section_by_name(elf, z, &shdr);
+	}
+	return scn ? elf_getdata(scn, NULL) : NULL;
+}
+
+/*
+ * Why the unit header at @off would not parse: a version outside 2..5, or
+ * anything else (a length past the end).
+ */
+static int bad_unit(Elf_Data *d, Dwarf_Off off, bool swap)
+{
+	const unsigned char *p = d ? d->d_buf : NULL;
+	uint32_t len32;
+	uint16_t ver;
+	size_t at = off + 4;
+
+	if (!p || off + 4 > d->d_size)
+		return -TG_ERRNO__DWARF;
+	memcpy(&len32, p + off, 4);
+	if (swap)
+		len32 = __builtin_bswap32(len32);
+	if (len32 == 0xffffffff)
+		at += 8;
+	if (at + 2 > d->d_size)
+		return -TG_ERRNO__DWARF;
+	memcpy(&ver, p + at, 2);
+	if (swap)
+		ver = __builtin_bswap16(ver);
+	return ver < 2 || ver > 5 ? -TG_ERRNO__DWARFVER : -TG_ERRNO__DWARF;
+}
+
+static int add_unit(struct units *us, Dwarf_Off off, size_t hdr, size_t len,
+		    bool types)
+{
+	if (us->cnt == us->cap) {
+		size_t cap = us->cap ? us->cap * 2 : 256;
+		struct unit *u = realloc(us->u, cap * sizeof(*u));
+
+		if (!u)
+			return -ENOMEM;
+		us->u = u;
+		us->cap = cap;
+	}
+	us->u[us->cnt++] = (struct unit){ off, hdr, len, types };
+	return 0;
+}
+
+/* DWARF 4 .debug_types: libdw has no public walk of its headers. */
+static int scan_types(Dwarf *dbg, struct units *us, bool swap)
+{
+	Elf_Data *d = dwarf_section(dbg, ".debug_types");
+	const unsigned char *p;
+	Dwarf_Off off = 0;
+	uint64_t len;
+	uint32_t l32;
+	uint16_t ver;
+	size_t hdr;
+	int err;
+
+	if (!d || !d->d_buf)
+		return 0;
+	p = d->d_buf;
+	while (off + 4 <= d->d_size) {
+		memcpy(&l32, p + off, 4);
+		if (swap)
+			l32 = __builtin_bswap32(l32);
+		if (l32 == 0xffffffff) {
+			if (off + 12 > d->d_size)
+				return -TG_ERRNO__DWARF;
+			memcpy(&len, p + off + 4, 8);
+			if (swap)
+				len = __builtin_bswap64(len);
+			hdr = 12 + 2 + 8 + 1 + 8 + 8;
+			len += 12;
+		} else {
+			len = (uint64_t)l32 + 4;
+			hdr = 4 + 2 + 4 + 1 + 8 + 4;
+		}
+		if (len < hdr || len > d->d_size - off)
+			return -TG_ERRNO__DWARF;
+		memcpy(&ver, p + off + (hdr == 23 ? 4 : 12), 2);
+		if (swap)
+			ver = __builtin_bswap16(ver);
+		if (ver != 4)
+			return -TG_ERRNO__DWARFVER;
+		err = add_unit(us, off, hdr, len, true);
+		if (err)
+			return err;
+		off += len;
+	}
+	return 0;
+}
+
+/* Every unit's header, checked before any thread starts. */
+static int scan_units(Dwarf *dbg, struct units *us, bool swap)
+{
+	Dwarf_Off off = 0, next;
+	size_t hdr;
+	Dwarf_Half ver;
+	Elf_Data *d = dwarf_section(dbg, ".debug_info");
+	int r, err;
+
+	us->info_size = d ? d->d_size : 0;
+	while ((r = dwarf_next_unit(dbg, off, &next, &hdr, &ver, NULL, NULL,
+				    NULL, NULL, NULL)) == 0) {
+		if (ver < 2 || ver > 5)
+			return -TG_ERRNO__DWARFVER;
+		err = add_unit(us, off, hdr, next - off, false);
+		if (err)
+			return err;
+		off = next;
+	}
+	if (r < 0)
+		return bad_unit(d, off, swap);
+	return scan_types(dbg, us, swap);
+}
+
+/* ---- threads ------------------------------------------------------------- */
+
+struct job;
+
+struct worker {
+	struct dw_conv conv;
+	struct job *job;
+	Elf *elf;		/* own handles, or the shared ones for worker 0 */
+	Dwarf *dbg;
+	bool own;
+	size_t first, end;	/* .debug_info units [first, end) */
+	bool types;		/* and the .debug_types units */
+	bool reports;		/* calls the progress function */
+	int err;
+	bool finished;
+	pthread_t thread;
+};
+
+struct job {
+	const struct tg_dwarf_args *a;
+	Dwarf *dbg;		/* worker 0's */
+	void *image;
+	size_t size;
+	bool little_endian;
+	bool droppable;		/* image is a private file mapping */
+	struct dw_elf_info info;
+	struct units us;
+	size_t info_units;	/* units in .debug_info (the rest: .debug_types) */
+	struct worker w[MAX_THREADS];
+	int nw;
+	uint64_t last_step;
+};
+
+static void progress(struct job *j, const char *stage, uint64_t done,
+		     uint64_t total, bool force)
+{
+	uint64_t step = total ? done * PROGRESS_STEPS / total : 0;
+
+	if (!j->a->progress || (!force && step == j->last_step))
+		return;
+	j->last_step = step;
+	j->a->progress(stage, done, total, j->a->progress_ctx);
+}
+
+static uint64_t done_bytes(struct job *j)
+{
+	uint64_t sum = 0;
+	int i;
+
+	for (i = 0; i < j->nw; i++)
+		sum += __atomic_load_n(&j->w[i].conv.done, __ATOMIC_RELAXED);
+	return sum;
+}
+
+/*
+ * The unit's bytes in the file mapping are not needed again (but for a
+ * rare reference from another unit, read back from the file): dropping
+ * them keeps the resident size to the units being converted.
+ */
+static void drop_unit(struct worker *w, const struct unit *u)
+{
+	Elf_Data *d;
+	uintptr_t start, end, page = sysconf(_SC_PAGESIZE);
+
+	if (!w->job->droppable || u->types)
+		return;
+	d = dwarf_section(w->dbg, ".debug_info");
+	if (!d || (char *)d->d_buf < (char *)w->job->image ||
+	    (char *)d->d_buf + d->d_size > (char *)w->job->image + w->job->size)
+		return;	/* decompressed: not the file's pages */
+	start = ((uintptr_t)d->d_buf + u->off + page - 1) & ~(page - 1);
+	end = ((uintptr_t)d->d_buf + u->off + u->len) & ~(page - 1);
+	if (end > start)
+		madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
+static int convert_unit_at(struct worker *w, const struct unit *u)
+{
+	Dwarf_Die cudie, *d;
+	int tag;
+
+	d = u->types ? dwarf_offdie_types(w->dbg, u->off + u->hdr_sz, &cudie) :
+		       dwarf_offdie(w->dbg, u->off + u->hdr_sz, &cudie);
+	if (!d)
+		return -TG_ERRNO__DWARF;
+	tag = dwarf_tag(d);
+	/* Split DWARF's skeletons hold no types; their .dwo files do. */
+	if (tag == DW_TAG_skeleton_unit)
+		return 0;
+	return dw_convert_unit(&w->conv, d, u->len,
+			       tag == DW_TAG_partial_unit ||
+			       tag == DW_TAG_type_unit);
+}
+
+static int convert_units(struct worker *w)
+{
+	struct job *j = w->job;
+	size_t i;
+	int err;
+
+	for (i = w->first; i < w->end; i++) {
+		err = convert_unit_at(w, &j->us.u[i]);
+		if (err)
+			return err;
+		drop_unit(w, &j->us.u[i]);
+		__atomic_store_n(&w->conv.done, w->conv.done + j->us.u[i].len,
+				 __ATOMIC_RELAXED);
+		if (w->reports)
+			progress(j, "converting DWARF", done_bytes(j),
+				 j->us.info_size, false);
+	}
+	for (i = j->info_units; w->types && i < j->us.cnt; i++) {
+		err = convert_unit_at(w, &j->us.u[i]);
+		if (err)
+			return err;
+	}
+	return dw_finish(&w->conv);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	w->err = convert_units(w);
+	__atomic_store_n(&w->finished, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static int init_worker(struct job *j, struct worker *w, Dwarf *shared)
+{
+	w->job = j;
+	w->conv.info = &j->info;
+	w->conv.little_endian = j->little_endian;
+	w->conv.btf = btf__new_empty();
+	if (!w->conv.btf)
+		return -ENOMEM;
+	if (shared) {
+		w->dbg = shared;
+	} else {
+		/* libdw handles are not for two threads: each has its own. */
+		w->elf = elf_memory(j->image, j->size);
+		w->dbg = w->elf ? dwarf_begin_elf(w->elf, DWARF_C_READ, NULL) :
+				  NULL;
+		if (!w->dbg) {
+			elf_end(w->elf);
+			w->elf = NULL;
+			return -TG_ERRNO__DWARF;
+		}
+		w->own = true;
+	}
+	w->conv.dbg = w->dbg;
+	return 0;
+}
+
+static void free_worker(struct worker *w)
+{
+	dw_conv_free(&w->conv);
+	if (w->own) {
+		dwarf_end(w->dbg);
+		elf_end(w->elf);
+	}
+	w->own = false;
+}
+
+/* Where the second thread starts: the unit nearest half of .debug_info. */
+static size_t split_point(const struct job *j)
+{
+	uint64_t half = j->us.info_size / 2;
+	size_t i;
+
+	for (i = 0; i < j->info_units; i++)
+		if (j->us.u[i].off >= half)
+			return i;
+	return j->info_units;
+}
+
+static void wait_worker(struct job *j, struct worker *w)
+{
+	const struct timespec tick = { 0, 100 * 1000 * 1000 };
+
+	while (!__atomic_load_n(&w->finished, __ATOMIC_ACQUIRE)) {
+		progress(j, "converting DWARF", done_bytes(j), j->us.info_size,
+			 false);
+		nanosleep(&tick, NULL);
+	}
+	pthread_join(w->thread, NULL);
+}
+
+static int run_workers(struct job *j, bool threads)
+{
+	struct worker *w0 = &j->w[0], *w1 = &j->w[1];
+	int i, err;
+
+	j->nw = threads ? MAX_THREADS : 1;
+	for (i = 0; i < j->nw; i++) {
+		err = init_worker(j, &j->w[i], i ? NULL : j->dbg);
+		if (err)
+			return err;
+	}
+	w0->reports = true;
+	w0->types = true;
+	w0->end = j->info_units;
+	if (j->nw > 1) {
+		w0->end = w1->first = split_point(j);
+		w1->end = j->info_units;
+		if (pthread_create(&w1->thread, NULL, worker_main, w1)) {
+			free_worker(w1);
+			j->nw = 1;
+			w0->end = j->info_units;
+		}
+	}
+	err = convert_units(w0);
+	if (j->nw > 1) {
+		wait_worker(j, w1);
+		err = err ?: w1->err;
+	}
+	progress(j, "converting DWARF", done_bytes(j), j->us.info_size, true);
+	return err;
+}
+
+/* ---- putting it together --------------------------------------------------- */
+
+static int cmp_var(const void *a, const void *b)
+{
+	const struct dw_var *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/*
+ * The functions, each name once (the first in the file's order), and the
+ * per-CPU variables, each address once, in a DATASEC sorted by address.
+ * @shift[i] is how far worker i's ids moved when its types were appended.
+ */
+static int add_funcs_vars(struct job *j, struct btf *btf, const __u32 *shift)
+{
+	struct dw_map names = {};
+	struct dw_var *vars = NULL;
+	size_t i, k, n = 0, cnt = 0;
+	__u32 *seen, *ids = NULL;
+	int id, err = 0, w;
+
+	for (w = 0; w < j->nw; w++) {
+		const struct dw_conv *c = &j->w[w].conv;
+
+		for (i = 0; i < c->func_cnt; i++) {
+			seen = dw_map_get(&names, dw_str_hash(c->funcs[i].name),
+					  true);
+			if (!seen)
+				goto nomem;
+			if (*seen)
+				continue;
+			*seen = 1;
+			id = btf__add_func(btf, c->funcs[i].name,
+					   c->funcs[i].global ? BTF_FUNC_GLOBAL :
+								BTF_FUNC_STATIC,
+					   c->funcs[i].proto + shift[w]);
+			if (id < 0)
+				goto btf_err;
+		}
+		cnt += c->var_cnt;
+	}
+	if (!cnt)
+		goto out;
+	vars = malloc(cnt * sizeof(*vars));
+	ids = malloc(cnt * sizeof(*ids));
+	if (!vars || !ids)
+		goto nomem;
+	for (w = 0; w < j->nw; w++) {
+		const struct dw_conv *c = &j->w[w].conv;
+
+		for (i = 0; i < c->var_cnt; i++) {
+			vars[n] = c->vars[i];
+			if (vars[n].type)
+				vars[n].type += shift[w];
+			n++;
+		}
+	}
+	/* Stable: of equal addresses, the first in file order stays. */
+	for (i = 1; i < n; i++)
+		for (k = i; k > 0 && cmp_var(&vars[k - 1], &vars[k]) > 0; k--) {
+			struct dw_var t = vars[k];
+
+			vars[k] = vars[k - 1];
+			vars[k - 1] = t;
+		}
+	for (i = k = 0; i < n; i++)
+		if (!k || vars[k - 1].addr != vars[i].addr)
+			vars[k++] = vars[i];
+	n = k;
+	for (i = 0; i < n; i++) {
+		if (!vars[i].size) {
+			long sz = btf__resolve_size(btf, vars[i].type);
+
+			vars[i].size = sz > 0 ? sz : 0;
+		}
+		id = btf__add_var(btf, vars[i].name, BTF_VAR_GLOBAL_ALLOCATED,
+				  vars[i].type);
+		if (id < 0)
+			goto btf_err;
+		ids[i] = id;
+	}
+	id = btf__add_datasec(btf, ".data..percpu", j->info.percpu_size);
+	if (id < 0)
+		goto btf_err;
+	for (i = 0; i < n; i++) {
+		id = btf__add_datasec_var_info(btf, ids[i], vars[i].addr,
+					       vars[i].size);
+		if (id < 0)
+			goto btf_err;
+	}
+	goto out;
+btf_err:
+	err = id == -ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
+	goto out;
+nomem:
+	err = -ENOMEM;
+out:
+	dw_map_free(&names);
+	free(vars);
+	free(ids);
+	return err;
+}
+
+static int merge_and_dedup(struct job *j, struct btf **btfp, size_t *skipped)
+{
+	struct btf *btf = j->w[0].conv.btf;
+	__u32 shift[MAX_THREADS] = { 0 };
+	int w, ret, err;
+
+	for (w = 1; w < j->nw; w++) {
+		ret = btf__add_btf(btf, j->w[w].conv.btf);
+		if (ret < 0)
+			return ret == -ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
+		shift[w] = ret - 1;
+	}
+	err = add_funcs_vars(j, btf, shift);
+	if (err)
+		return err;
+	*skipped = 0;
+	for (w = 0; w < j->nw; w++)
+		*skipped += j->w[w].conv.notes.skipped;
+	/* The DWARF is not needed any more: free it before deduplicating. */
+	j->w[0].conv.btf = NULL;
+	for (w = 0; w < j->nw; w++)
+		free_worker(&j->w[w]);
+	j->nw = 0;
+	progress(j, "deduplicating", 0, 1, true);
+	if (btf__dedup(btf, NULL)) {
+		err = errno == ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
+		btf__free(btf);
+		return err;
+	}
+	progress(j, "deduplicating", 1, 1, true);
+	*btfp = btf;
+	return 0;
+}
+
+static int convert(struct job *j, struct btf **btfp, size_t *skipped)
+{
+	bool swap, threads;
+	long cpus;
+	int err;
+
+	swap = j->little_endian != (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__);
+	err = scan_units(j->dbg, &j->us, swap);
+	if (err)
+		return err;
+	/* Sections that hold no unit (or that libdw could not decode). */
+	if (!j->us.cnt)
+		return -TG_ERRNO__NODWARF;
+	while (j->info_units < j->us.cnt && !j->us.u[j->info_units].types)
+		j->info_units++;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	threads = cpus > 1 && j->us.info_size >= THREAD_MIN_BYTES &&
+		  j->info_units > 1 && j->image;
+	err = run_workers(j, threads);
+	if (err)
+		return err;
+	return merge_and_dedup(j, btfp, skipped);
+}
+
+static void end_job(struct job *j)
+{
+	int w;
+
+	for (w = 0; w < j->nw; w++)
+		free_worker(&j->w[w]);
+	free_elf_info(&j->info);
+	free(j->us.u);
+}
+
+/*
+ * A relocatable file (.o, .ko): its DWARF must be relocated against its
+ * sections, which libdwfl does. It reads from a file: the image is put in
+ * a memory file first.
+ */
+static int convert_rel(struct job *j, const char *name, struct btf **btfp,
+		       size_t *skipped)
+{
+	static const Dwfl_Callbacks cb = {
+		.find_debuginfo = dwfl_standard_find_debuginfo,
+		.section_address = dwfl_offline_section_address,
+	};
+	Dwfl_Module *mod;
+	Dwarf_Addr bias;
+	Dwfl *dwfl;
+	int fd, err;
+	char path[64];
+
+	fd = memfd_create("typegen-dwarf", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (size_t done = 0; done < j->size;) {
+		ssize_t n = write(fd, (char *)j->image + done, j->size - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			close(fd);
+			return err;
+		}
+		done += n;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	dwfl = dwfl_begin(&cb);
+	if (!dwfl) {
+		close(fd);
+		return -ENOMEM;
+	}
+	dwfl_report_begin(dwfl);
+	/* On success the fd belongs to libdwfl. */
+	mod = dwfl_report_offline(dwfl, name ? name : "memory", path, fd);
+	if (!mod) {
+		close(fd);
+		err = -TG_ERRNO__ELF;
+		goto out;
+	}
+	dwfl_report_end(dwfl, NULL, NULL);
+	j->dbg = dwfl_module_getdwarf(mod, &bias);
+	if (!j->dbg) {
+		err = -TG_ERRNO__DWARF;
+		goto out;
+	}
+	/* libdwfl's relocated copy, not the image: one thread. */
+	j->image = NULL;
+	err = convert(j, btfp, skipped);
+out:
+	end_job(j);
+	dwfl_end(dwfl);
+	return err;
+}
+
+static int convert_image(void *image, size_t size, bool droppable,
+			 const struct tg_dwarf_args *a, const char *path,
+			 int depth, struct btf **btfp, size_t *skipped);
+
+static int convert_debug_file(const char *path,
+			      const struct tg_dwarf_args *a, struct btf **btfp,
+			      size_t *skipped)
+{
+	struct mapping m;
+	int err = map_file(path, &m);
+
+	if (err)
+		return -TG_ERRNO__NODWARF;
+	err = convert_image(m.addr, m.size, true, a, path, 1, btfp, skipped);
+	munmap(m.addr, m.size);
+	return err;
+}
+
+static int convert_image(void *image, size_t size, bool droppable,
+			 const struct tg_dwarf_args *a, const char *path,
+			 int depth, struct btf **btfp, size_t *skipped)
+{
+	struct job j = { .a = a, .image = image, .size = size,
+			 .droppable = droppable };
+	char debug[PATH_MAX];
+	void *inflated = NULL;
+	GElf_Ehdr eh;
+	Elf *elf;
+	int err;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -TG_ERRNO__ELF;
+	elf = elf_memory(image, size);
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
+		elf_end(elf);
+		return -TG_ERRNO__ELF;
+	}
+	if (!has_dwarf(elf)) {
+		err = depth ? -TG_ERRNO__NODWARF :
+			      find_debug_file(elf, path, debug, sizeof(debug));
+		elf_end(elf);
+		return err ?: convert_debug_file(debug, a, btfp, skipped);
+	}
+	err = inflate_zstd(elf, image, size, &inflated, &j.size);
+	if (err) {
+		elf_end(elf);
+		return err;
+	}
+	if (inflated) {
+		elf_end(elf);
+		j.image = inflated;
+		j.droppable = false;
+		elf = elf_memory(inflated, j.size);
+		if (!elf || !gelf_getehdr(elf, &eh)) {
+			elf_end(elf);
+			free(inflated);
+			return -TG_ERRNO__ELF;
+		}
+	}
+	j.little_endian = eh.e_ident[EI_DATA] != ELFDATA2MSB;
+	err = read_elf_info(elf, &j.info, eh.e_type == ET_REL);
+	if (err)
+		goto out;
+	if (eh.e_type == ET_REL) {
+		err = convert_rel(&j, path, btfp, skipped);
+		goto out_elf;
+	}
+	j.dbg = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
+	if (!j.dbg) {
+		/* The sections are there (checked above): they do not parse. */
+		err = -TG_ERRNO__DWARF;
+		goto out;
+	}
+	err = convert(&j, btfp, skipped);
+	end_job(&j);
+	dwarf_end(j.dbg);
+	goto out_elf;
+out:
+	end_job(&j);
+out_elf:
+	if (!err) {
+		btf__set_pointer_size(*btfp,
+				      gelf_getclass(elf) == ELFCLASS32 ? 4 : 8);
+		if (!j.little_endian)
+			btf__set_endianness(*btfp, BTF_BIG_ENDIAN);
+	}
+	elf_end(elf);
+	free(inflated);
+	return err;
+}
+
+int tg_dwarf_to_btf(const void *image, size_t size,
+		    const struct tg_dwarf_args *a, struct btf **btfp,
+		    size_t *skipped)
+{
+	struct mapping m;
+	struct stat st;
+	int err;
+
+	if (a->fd < 0)
+		return convert_image((void *)image, size, false, a, a->path, 0,
+				     btfp, skipped);
+	/*
+	 * A mapping of our own: its pages can be dropped once converted,
+	 * which a buffer (or libelf's mapping, which may be a buffer) cannot.
+	 */
+	if (fstat(a->fd, &st))
+		return -errno;
+	m.size = st.st_size;
+	m.addr = mmap(NULL, m.size, PROT_READ | PROT_WRITE, MAP_PRIVATE, a->fd,
+		      0);
+	if (m.addr == MAP_FAILED)
+		return convert_image((void *)image, size, false, a, a->path, 0,
+				     btfp, skipped);
+	err = convert_image(m.addr, m.size, true, a, a->path, 0, btfp, skipped);
+	munmap(m.addr, m.size);
+	return err;
+}
