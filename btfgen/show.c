@@ -496,7 +496,7 @@ static const struct field *find_field(const struct layout *l, const char *name)
 	return NULL;
 }
 
-/* Strip the member's name off its declaration: "unsigned int". */
+/* Members matched by name: the same declaration is the same type. */
 static bool same_type(const struct field *a, const struct field *b)
 {
 	return !strcmp(a->decl, b->decl);

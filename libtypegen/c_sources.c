@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,8 +40,8 @@ struct sources {
 	struct tg_c_dumper *d;
 	const struct tg_src_opts *opts;
 	const char *clang;
-	char dir[64];		/* the header's directory, temporary */
-	char hdr[96];
+	char dir[PATH_MAX];	/* the header's directory, temporary */
+	char hdr[PATH_MAX + 16];
 	struct src_run *runs;
 	size_t cnt;
 	bool unknown;		/* a name the kernel lacks was told */
@@ -641,7 +642,10 @@ static int setup(struct sources *s, const char *const *srcs, size_t cnt)
 			return -errno;
 	if ((err = find_clang(s)))
 		return err;
-	snprintf(s->dir, sizeof(s->dir), "%s/typegen-for.XXXXXX", "/tmp");
+	/* what the program sees as vmlinux.h, where temporary files go */
+	if (snprintf(s->dir, sizeof(s->dir), "%s/typegen-for.XXXXXX",
+		     getenv("TMPDIR") ?: "/tmp") >= (int)sizeof(s->dir))
+		return -ENAMETOOLONG;
 	if (!mkdtemp(s->dir)) {
 		s->dir[0] = '\0';
 		return -errno;
