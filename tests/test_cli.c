@@ -29,23 +29,6 @@ static char *tmp;	/* scratch directory for this run */
 
 /* ---- helpers ------------------------------------------------------- */
 
-/* Run a printf-built shell command; see tg_test_run(). */
-static int __attribute__((format(printf, 3, 4)))
-run(char **out, char **err, const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd;
-	int rc;
-
-	va_start(ap, fmt);
-	if (vasprintf(&cmd, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	rc = tg_test_run(cmd, out, err);
-	free(cmd);
-	return rc;
-}
-
 /* @s quoted for /bin/sh; malloc'ed. */
 static char *shell_quote(const char *s)
 {
@@ -87,7 +70,7 @@ static bool have_vmlinux(void)
 
 static bool have_program(const char *name)
 {
-	return run(NULL, NULL, "command -v %s >/dev/null 2>&1", name) == 0;
+	return tg_test_runf(NULL, NULL, "command -v %s >/dev/null 2>&1", name) == 0;
 }
 
 #define SKIP_IF(cond, why)						\
@@ -179,7 +162,7 @@ static void make_parent(const char *path)
 
 	if (slash) {
 		*slash = '\0';
-		assert_int_equal(run(NULL, NULL, "mkdir -p '%s'", dir), 0);
+		assert_int_equal(tg_test_runf(NULL, NULL, "mkdir -p '%s'", dir), 0);
 	}
 	free(dir);
 }
@@ -193,7 +176,7 @@ static const char *reference_header(void)
 	if (ref)
 		return ref;
 	ref = tg_test_path("%s/ref.h", tmp);
-	assert_int_equal(run(NULL, &err, "%s dump -i %s > %s", cli, VMLINUX,
+	assert_int_equal(tg_test_runf(NULL, &err, "%s dump -i %s > %s", cli, VMLINUX,
 			     ref), 0);
 	assert_string_equal(err, "");
 	free(err);
@@ -215,7 +198,7 @@ static void test_help(void **state)
 	for (i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
 		char *out, *err;
 
-		assert_int_equal(run(&out, &err, "%s %s", cli, args[i]), 0);
+		assert_int_equal(tg_test_runf(&out, &err, "%s %s", cli, args[i]), 0);
 		assert_contains(out, "Usage: typegen");
 		assert_string_equal(err, "");
 		free(out);
@@ -278,7 +261,7 @@ static void test_help_options_in_man(void **state)
 	for (i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
 		char *out;
 
-		assert_int_equal(run(&out, NULL, "%s %s", cli, args[i]), 0);
+		assert_int_equal(tg_test_runf(&out, NULL, "%s %s", cli, args[i]), 0);
 		collect_long_opts(out, names, sizeof(names));
 		free(out);
 	}
@@ -313,13 +296,13 @@ static void test_version(void **state)
 	char *out, *err;
 
 	(void)state;
-	assert_int_equal(run(&out, &err, "%s --version", cli), 0);
+	assert_int_equal(tg_test_runf(&out, &err, "%s --version", cli), 0);
 	assert_contains(out, "typegen v");
 	assert_contains(out, "libbpf v");
 	assert_string_equal(err, "");
 	free(out);
 	free(err);
-	assert_int_equal(run(&out, NULL, "%s -V", cli), 0);
+	assert_int_equal(tg_test_runf(&out, NULL, "%s -V", cli), 0);
 	free(out);
 }
 
@@ -358,7 +341,7 @@ static void test_usage_errors(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *out, *err;
 
-		assert_int_equal(run(&out, &err, "%s %s", cli, cases[i].args),
+		assert_int_equal(tg_test_runf(&out, &err, "%s %s", cli, cases[i].args),
 				 2);
 		assert_one_line(err);
 		assert_contains(err, "typegen: ");
@@ -374,7 +357,7 @@ static void test_no_command(void **state)
 	char *err;
 
 	(void)state;
-	assert_int_equal(run(NULL, &err, "%s", cli), 2);
+	assert_int_equal(tg_test_runf(NULL, &err, "%s", cli), 2);
 	assert_contains(err, "Usage: typegen");
 	free(err);
 }
@@ -407,13 +390,13 @@ static void test_dump_compiles_for_bpf(void **state)
 	NEED_VMLINUX();
 	SKIP_IF(!have_program(tg_test_clang()), "clang-19 is not installed");
 	assert_int_equal(mkdir(dir, 0755), 0);
-	assert_int_equal(run(NULL, &err, "%s dump -i %s > %s/vmlinux.h", cli,
+	assert_int_equal(tg_test_runf(NULL, &err, "%s dump -i %s > %s/vmlinux.h", cli,
 			     VMLINUX, dir), 0);
 	assert_string_equal(err, "");
 	free(err);
 	assert_int_equal(tg_test_write_file(src, prog, strlen(prog)), 0);
 
-	rc = run(&out, &err, "%s -target bpf -O2 -g -c %s -o %s/prog.o",
+	rc = tg_test_runf(&out, &err, "%s -target bpf -O2 -g -c %s -o %s/prog.o",
 		 tg_test_clang(), src, dir);
 	if (rc)
 		print_error("clang failed (%d):\n%s\n", rc, err);
@@ -432,7 +415,7 @@ static void test_dump_deterministic(void **state)
 
 	(void)state;
 	NEED_VMLINUX();
-	assert_int_equal(run(NULL, NULL, "%s dump -i %s > %s", cli, VMLINUX,
+	assert_int_equal(tg_test_runf(NULL, NULL, "%s dump -i %s > %s", cli, VMLINUX,
 			     second), 0);
 	data = tg_test_read_file(reference_header(), &len);
 	assert_non_null(data);
@@ -451,7 +434,7 @@ static void test_dump_output_file(void **state)
 
 	(void)state;
 	NEED_VMLINUX();
-	assert_int_equal(run(&out, &err, "%s dump -i %s -o %s", cli, VMLINUX,
+	assert_int_equal(tg_test_runf(&out, &err, "%s dump -i %s -o %s", cli, VMLINUX,
 			     file), 0);
 	assert_string_equal(out, "");
 	assert_string_equal(err, "");
@@ -461,7 +444,7 @@ static void test_dump_output_file(void **state)
 
 	/* An existing file is replaced. */
 	assert_int_equal(tg_test_write_file(file, "old\n", 4), 0);
-	assert_int_equal(run(NULL, NULL, "%s dump -i %s --output %s", cli,
+	assert_int_equal(tg_test_runf(NULL, NULL, "%s dump -i %s --output %s", cli,
 			     VMLINUX, file), 0);
 	assert_true(files_equal(reference_header(), file));
 	free(file);
@@ -478,7 +461,7 @@ static void test_dump_output_unwritable(void **state)
 	NEED_VMLINUX();
 	assert_int_equal(mkdir(dir, 0755), 0);
 	expect = msg_of(-EISDIR);
-	assert_int_equal(run(&out, &err, "%s dump -i %s -o %s", cli, VMLINUX,
+	assert_int_equal(tg_test_runf(&out, &err, "%s dump -i %s -o %s", cli, VMLINUX,
 			     dir), 1);
 	assert_one_line(err);
 	assert_containsf(err, "%s: %s", dir, expect);
@@ -489,7 +472,7 @@ static void test_dump_output_unwritable(void **state)
 	free(err);
 
 	expect = msg_of(-ENOENT);
-	assert_int_equal(run(NULL, &err, "%s dump -i %s -o %s", cli, VMLINUX,
+	assert_int_equal(tg_test_runf(NULL, &err, "%s dump -i %s -o %s", cli, VMLINUX,
 			     missing), 1);
 	assert_one_line(err);
 	assert_containsf(err, "%s: %s", missing, expect);
@@ -508,7 +491,7 @@ static void test_dump_unsorted(void **state)
 
 	(void)state;
 	NEED_VMLINUX();
-	assert_int_equal(run(&out, &err, "%s dump --unsorted -i %s -o %s", cli,
+	assert_int_equal(tg_test_runf(&out, &err, "%s dump --unsorted -i %s -o %s", cli,
 			     VMLINUX, file), 0);
 	assert_string_equal(out, "");
 	assert_string_equal(err, "");
@@ -531,7 +514,7 @@ static void test_dump_stdout_full(void **state)
 	(void)state;
 	NEED_VMLINUX();
 	SKIP_IF(access("/dev/full", W_OK), "/dev/full is missing");
-	assert_int_equal(run(NULL, &err, "%s dump -i %s > /dev/full", cli,
+	assert_int_equal(tg_test_runf(NULL, &err, "%s dump -i %s > /dev/full", cli,
 			     VMLINUX), 1);
 	assert_one_line(err);
 	assert_contains(err, "standard output");
@@ -552,7 +535,7 @@ static void check_bad_input(const char *input, int code)
 	char *expect = msg_of(code);
 	char *out, *err;
 
-	assert_int_equal(run(&out, &err, "%s dump -i %s", cli, input), 1);
+	assert_int_equal(tg_test_runf(&out, &err, "%s dump -i %s", cli, input), 1);
 	assert_one_line(err);
 	assert_contains(err, "typegen: ");
 	assert_contains(err, input);
@@ -562,8 +545,8 @@ static void check_bad_input(const char *input, int code)
 	free(err);
 
 	/* -o FILE that does not exist yet: still does not. */
-	assert_int_equal(run(NULL, NULL, "rm -rf %s && mkdir %s", dir, dir), 0);
-	assert_int_equal(run(&out, &err, "%s dump -i %s -o %s", cli, input,
+	assert_int_equal(tg_test_runf(NULL, NULL, "rm -rf %s && mkdir %s", dir, dir), 0);
+	assert_int_equal(tg_test_runf(&out, &err, "%s dump -i %s -o %s", cli, input,
 			     file), 1);
 	assert_one_line(err);
 	assert_contains(err, expect);
@@ -574,7 +557,7 @@ static void check_bad_input(const char *input, int code)
 
 	/* -o FILE that exists: byte for byte as it was. */
 	assert_int_equal(tg_test_write_file(file, "precious\n", 9), 0);
-	assert_int_equal(run(NULL, &err, "%s dump -o %s -i %s", cli, file,
+	assert_int_equal(tg_test_runf(NULL, &err, "%s dump -o %s -i %s", cli, file,
 			     input), 1);
 	assert_one_line(err);
 	{
@@ -662,7 +645,7 @@ static void test_bad_elf_without_btf(void **state)
 	SKIP_IF(!have_program("cc"), "no C compiler (cc) to make an ELF file");
 	assert_int_equal(tg_test_write_file(src, "int x = 1;\n", 11), 0);
 	/* No -g: no debug info, so no .BTF either. */
-	assert_int_equal(run(NULL, NULL, "cc -c %s -o %s", src, obj), 0);
+	assert_int_equal(tg_test_runf(NULL, NULL, "cc -c %s -o %s", src, obj), 0);
 	check_bad_input(obj, -TG_ERRNO__NOBTF);
 	s = msg_of(-TG_ERRNO__NOBTF);
 	assert_contains(s, "no .BTF section");
@@ -679,7 +662,7 @@ static void test_env_empty(void **state)
 	char *out, *err;
 
 	(void)state;
-	assert_int_equal(run(&out, &err, "REDBPF_VMLINUX= %s dump -o %s", cli,
+	assert_int_equal(tg_test_runf(&out, &err, "REDBPF_VMLINUX= %s dump -o %s", cli,
 			     file), 1);
 	assert_one_line(err);
 	assert_contains(err, "REDBPF_VMLINUX");
@@ -699,7 +682,7 @@ static void test_env_path_honoured(void **state)
 	(void)state;
 	/* The error names the file from the environment: it was used. */
 	assert_int_equal(tg_test_write_file(empty, "", 0), 0);
-	assert_int_equal(run(NULL, &err, "REDBPF_VMLINUX=%s %s dump", empty,
+	assert_int_equal(tg_test_runf(NULL, &err, "REDBPF_VMLINUX=%s %s dump", empty,
 			     cli), 1);
 	assert_one_line(err);
 	assert_contains(err, empty);
@@ -707,7 +690,7 @@ static void test_env_path_honoured(void **state)
 	free(err);
 
 	NEED_VMLINUX();
-	assert_int_equal(run(NULL, &err, "REDBPF_VMLINUX=%s %s dump -o %s",
+	assert_int_equal(tg_test_runf(NULL, &err, "REDBPF_VMLINUX=%s %s dump -o %s",
 			     VMLINUX, cli, file), 0);
 	assert_string_equal(err, "");
 	assert_true(files_equal(reference_header(), file));
@@ -722,7 +705,7 @@ static void test_input_overrides_env(void **state)
 
 	(void)state;
 	NEED_VMLINUX();
-	assert_int_equal(run(&out, &err,
+	assert_int_equal(tg_test_runf(&out, &err,
 			     "REDBPF_VMLINUX=%s/no-such-file %s dump -i %s | wc -c",
 			     tmp, cli, VMLINUX), 0);
 	assert_string_equal(err, "");
@@ -731,7 +714,7 @@ static void test_input_overrides_env(void **state)
 	free(err);
 
 	/* Even an empty REDBPF_VMLINUX is not looked at. */
-	assert_int_equal(run(NULL, &err, "REDBPF_VMLINUX= %s dump -i %s >/dev/null",
+	assert_int_equal(tg_test_runf(NULL, &err, "REDBPF_VMLINUX= %s dump -i %s >/dev/null",
 			     cli, VMLINUX), 0);
 	assert_string_equal(err, "");
 	free(err);
@@ -792,7 +775,7 @@ static void test_probe_chooses_in_order(void **state)
 	boot = tg_test_path("%s%s", root, probe_paths[1]);
 	reason = msg_of(-TG_ERRNO__FORMAT);
 
-	assert_int_equal(run(&out, &err, "%s probe --sysroot %s --release %s",
+	assert_int_equal(tg_test_runf(&out, &err, "%s probe --sysroot %s --release %s",
 			     cli, root, RELEASE), 0);
 	assert_string_equal(err, "");
 	assert_contains(out, "REDBPF_VMLINUX unset");
@@ -810,7 +793,7 @@ static void test_probe_chooses_in_order(void **state)
 	free(err);
 
 	/* dump reads the file probe chose. */
-	assert_int_equal(run(NULL, &err, "%s dump --sysroot %s --release %s > %s/probed.h",
+	assert_int_equal(tg_test_runf(NULL, &err, "%s dump --sysroot %s --release %s > %s/probed.h",
 			     cli, root, RELEASE, tmp), 0);
 	assert_string_equal(err, "");
 	free(err);
@@ -831,7 +814,7 @@ static void test_probe_lists_all_candidates(void **state)
 
 	(void)state;
 	assert_int_equal(mkdir(root, 0755), 0);
-	assert_int_equal(run(&out, &err, "%s probe --sysroot %s --release %s",
+	assert_int_equal(tg_test_runf(&out, &err, "%s probe --sysroot %s --release %s",
 			     cli, root, RELEASE), 1);
 	assert_string_equal(err, "");
 	for (i = 0; i < N_PROBE_PATHS; i++) {
@@ -848,7 +831,7 @@ static void test_probe_lists_all_candidates(void **state)
 	free(err);
 
 	/* dump fails in one line that points at probe. */
-	assert_int_equal(run(&out, &err, "%s dump --sysroot %s --release %s",
+	assert_int_equal(tg_test_runf(&out, &err, "%s dump --sysroot %s --release %s",
 			     cli, root, RELEASE), 1);
 	assert_one_line(err);
 	assert_contains(err, "typegen probe");
@@ -867,13 +850,13 @@ static void test_probe_explicit_path(void **state)
 
 	(void)state;
 	assert_int_equal(tg_test_write_file(path, "", 0), 0);
-	assert_int_equal(run(&out, &err, "%s probe -i %s", cli, path), 1);
+	assert_int_equal(tg_test_runf(&out, &err, "%s probe -i %s", cli, path), 1);
 	assert_containsf(out, "explicit path %s", path);
 	assert_containsf(out, "rejected  %s: %s", path, expect);
 	free(out);
 	free(err);
 
-	assert_int_equal(run(&out, &err, "REDBPF_VMLINUX= %s probe", cli), 1);
+	assert_int_equal(tg_test_runf(&out, &err, "REDBPF_VMLINUX= %s probe", cli), 1);
 	assert_contains(out, "REDBPF_VMLINUX=\"\"");
 	assert_contains(out, "result:     none");
 	free(out);
@@ -898,9 +881,9 @@ static void test_probe_json(void **state)
 	root = make_sysroot();
 	boot = tg_test_path("%s%s", root, probe_paths[1]);
 
-	assert_int_equal(run(NULL, NULL, "%s probe -j --sysroot %s --release %s",
+	assert_int_equal(tg_test_runf(NULL, NULL, "%s probe -j --sysroot %s --release %s",
 			     cli, root, RELEASE), 0);
-	assert_int_equal(run(&out, &err,
+	assert_int_equal(tg_test_runf(&out, &err,
 			     "%s probe -j --sysroot %s --release %s | " JSON_CHECK,
 			     cli, root, RELEASE), 0);
 	expect = tg_test_path("%s\nrejected chosen\nsystem\n%s\n", boot, root);
@@ -910,7 +893,7 @@ static void test_probe_json(void **state)
 	free(err);
 
 	/* --pretty is JSON too, and so is -j before the command. */
-	assert_int_equal(run(&out, NULL,
+	assert_int_equal(tg_test_runf(&out, NULL,
 			     "%s -p probe --sysroot %s --release %s | " JSON_CHECK,
 			     cli, root, RELEASE), 0);
 	assert_contains(out, "rejected chosen\n");
@@ -930,7 +913,7 @@ static void test_probe_json_escaping(void **state)
 	(void)state;
 	SKIP_IF(!have_program("python3"), "python3 is not installed");
 	assert_int_equal(mkdir(root, 0755), 0);
-	assert_int_equal(run(&out, NULL,
+	assert_int_equal(tg_test_runf(&out, NULL,
 			     "%s probe -j --sysroot %s --release %s | " JSON_CHECK,
 			     cli, qroot, RELEASE), 0);
 	expect = tg_test_path("None\nrejected rejected rejected rejected "
@@ -1025,7 +1008,7 @@ static void assert_compiles(const char *hdr, const char *prog)
 	int rc;
 
 	assert_int_equal(tg_test_write_file(src, text, strlen(text)), 0);
-	rc = run(NULL, &err, "%s -target bpf -O2 -Wall -Werror -c %s -o %s.o",
+	rc = tg_test_runf(NULL, &err, "%s -target bpf -O2 -Wall -Werror -c %s -o %s.o",
 		 tg_test_clang(), src, src);
 	if (rc)
 		print_error("clang failed (%d):\n%.3000s\n", rc, err);
@@ -1055,33 +1038,33 @@ static void test_btf_raw(void **state)
 	(void)state;
 	make_inputs();
 	/* As the kernel gives it, from the compressed copy. */
-	assert_int_equal(run(NULL, &err, "%s btf -i %s -o %s", cli,
+	assert_int_equal(tg_test_runf(NULL, &err, "%s btf -i %s -o %s", cli,
 			     in.kernel_xz, out), 0);
 	assert_string_equal(err, "");
 	free(err);
 	assert_true(files_equal(out, in.kernel));
 	/* To standard output when it is not a terminal. */
-	assert_int_equal(run(NULL, NULL, "%s btf -i %s > %s", cli,
+	assert_int_equal(tg_test_runf(NULL, NULL, "%s btf -i %s > %s", cli,
 			     in.kernel_xz, out), 0);
 	assert_true(files_equal(out, in.kernel));
 
 	/* Big-endian, and back to little: the same bytes. */
-	assert_int_equal(run(NULL, NULL, "%s btf -i %s --endian big -o %s",
+	assert_int_equal(tg_test_runf(NULL, NULL, "%s btf -i %s --endian big -o %s",
 			     cli, in.kernel, be), 0);
 	assert_false(files_equal(be, in.kernel));
-	assert_int_equal(run(NULL, NULL, "%s btf -i %s -o %s", cli, be, out),
+	assert_int_equal(tg_test_runf(NULL, NULL, "%s btf -i %s -o %s", cli, be, out),
 			 0);
 	assert_true(files_equal(out, be));
-	assert_int_equal(run(NULL, NULL, "%s btf -i %s --endian little -o %s",
+	assert_int_equal(tg_test_runf(NULL, NULL, "%s btf -i %s --endian little -o %s",
 			     cli, be, out), 0);
 	assert_true(files_equal(out, in.kernel));
-	assert_int_equal(run(NULL, NULL, "%s btf -i %s --endian native -o %s",
+	assert_int_equal(tg_test_runf(NULL, NULL, "%s btf -i %s --endian native -o %s",
 			     cli, be, out), 0);
 	assert_true(files_equal(out, in.kernel));
 	/* The header of big-endian BTF is the same header. */
-	assert_int_equal(run(NULL, NULL, "%s dump -i %s -o %s.h", cli, be, be),
+	assert_int_equal(tg_test_runf(NULL, NULL, "%s dump -i %s -o %s.h", cli, be, be),
 			 0);
-	assert_int_equal(run(NULL, NULL, "%s dump -i %s -o %s.h", cli,
+	assert_int_equal(tg_test_runf(NULL, NULL, "%s dump -i %s -o %s.h", cli,
 			     in.kernel, out), 0);
 	{
 		char *h1 = tg_test_path("%s.h", be), *h2 = tg_test_path("%s.h", out);
@@ -1102,13 +1085,13 @@ static void test_btf_module(void **state)
 	(void)state;
 	make_inputs();
 	/* A module's BTF comes out split, as /sys/kernel/btf/<module>. */
-	assert_int_equal(run(NULL, &err, "%s btf -i %s --base %s -o %s", cli,
+	assert_int_equal(tg_test_runf(NULL, &err, "%s btf -i %s --base %s -o %s", cli,
 			     in.mod_a_ko, in.kernel_xz, out), 0);
 	assert_string_equal(err, "");
 	free(err);
 	assert_true(files_equal(out, in.mod_a));
 	/* The base found as the kernel's would be. */
-	assert_int_equal(run(NULL, &err, "REDBPF_VMLINUX=%s %s btf -i %s -o %s",
+	assert_int_equal(tg_test_runf(NULL, &err, "REDBPF_VMLINUX=%s %s btf -i %s -o %s",
 			     in.kernel, cli, in.mod_a_ko, out), 0);
 	assert_string_equal(err, "");
 	free(err);
@@ -1126,7 +1109,7 @@ static void test_dump_modules(void **state)
 	make_inputs();
 	SKIP_IF(!have_program(tg_test_clang()), "clang-19 is not installed");
 	/* What module_a adds, with what it needs of the kernel's. */
-	assert_int_equal(run(NULL, &err, "%s dump -i %s --base %s --module-only -o %s",
+	assert_int_equal(tg_test_runf(NULL, &err, "%s dump -i %s --base %s --module-only -o %s",
 			     cli, in.mod_a_ko, in.kernel_xz, hdr), 0);
 	assert_string_equal(err, "");
 	free(err);
@@ -1140,7 +1123,7 @@ static void test_dump_modules(void **state)
 	assert_compiles(hdr, "int f(struct tg_mod_a_dev *d) { return d->pid; }\n");
 
 	/* The kernel's types and two modules': names they share, once. */
-	assert_int_equal(run(NULL, &err, "%s dump --base %s --module %s --module %s -o %s",
+	assert_int_equal(tg_test_runf(NULL, &err, "%s dump --base %s --module %s --module %s -o %s",
 			     cli, in.kernel, in.mod_a, in.mod_b, hdr), 0);
 	assert_string_equal(err, "");
 	free(err);
@@ -1155,7 +1138,7 @@ static void test_dump_modules(void **state)
 			"{ return d->owner->pid + q->depth; }\n");
 
 	/* -i a module, its base found by the rules, another module added. */
-	assert_int_equal(run(NULL, &err, "REDBPF_VMLINUX=%s %s dump -i %s --module %s --module-only -o %s",
+	assert_int_equal(tg_test_runf(NULL, &err, "REDBPF_VMLINUX=%s %s dump -i %s --module %s --module-only -o %s",
 			     in.kernel_xz, cli, in.mod_a_ko, in.mod_b, hdr), 0);
 	assert_string_equal(err, "");
 	free(err);
@@ -1180,9 +1163,9 @@ static void check_bad_args(const char *args, const char *name, int code)
 	size_t i;
 
 	for (i = 0; i < 2; i++) {
-		assert_int_equal(run(NULL, NULL, "rm -rf %s && mkdir %s", dir,
+		assert_int_equal(tg_test_runf(NULL, NULL, "rm -rf %s && mkdir %s", dir,
 				     dir), 0);
-		assert_int_equal(run(&out, &err, "%s %s %s -o %s", cli, cmds[i],
+		assert_int_equal(tg_test_runf(&out, &err, "%s %s %s -o %s", cli, cmds[i],
 				     args, file), 1);
 		assert_one_line(err);
 		assert_containsf(err, "typegen: %s: %s", name, expect);
@@ -1230,7 +1213,7 @@ static void test_bad_other_inputs(void **state)
 
 	/* An archive with no BTF inside. */
 	assert_int_equal(tg_test_write_file(readme, "no BTF here\n", 12), 0);
-	assert_int_equal(run(NULL, NULL, "tar -C %s -cf - README | xz -c > %s",
+	assert_int_equal(tg_test_runf(NULL, NULL, "tar -C %s -cf - README | xz -c > %s",
 			     tmp, notar), 0);
 	check_bad_args(args = tg_test_path("-i %s", notar), notar,
 		       -TG_ERRNO__NOARCHBTF);
@@ -1276,7 +1259,7 @@ static void test_bad_module_args(void **state)
 	(void)state;
 	make_inputs();
 	/* --module that is not a module. */
-	assert_int_equal(run(&out, &err, "%s dump --base %s --module %s", cli,
+	assert_int_equal(tg_test_runf(&out, &err, "%s dump --base %s --module %s", cli,
 			     in.kernel, in.small), 1);
 	assert_one_line(err);
 	assert_containsf(err, "%s: not a kernel module's BTF", in.small);
@@ -1284,14 +1267,14 @@ static void test_bad_module_args(void **state)
 	free(out);
 	free(err);
 	/* --module-only with -i that is no module. */
-	assert_int_equal(run(&out, &err, "%s dump -i %s --module-only", cli,
+	assert_int_equal(tg_test_runf(&out, &err, "%s dump -i %s --module-only", cli,
 			     in.kernel), 1);
 	assert_one_line(err);
 	assert_contains(err, "--module-only needs a module");
 	free(out);
 	free(err);
 	/* A module whose base cannot be found. */
-	assert_int_equal(run(&out, &err, "REDBPF_VMLINUX=%s/none %s dump -i %s",
+	assert_int_equal(tg_test_runf(&out, &err, "REDBPF_VMLINUX=%s/none %s dump -i %s",
 			     tmp, cli, in.mod_a), 1);
 	assert_one_line(err);
 	assert_containsf(err, "%s/none", tmp);
@@ -1310,18 +1293,18 @@ static void test_probe_vmlinuz(void **state)
 
 	(void)state;
 	make_inputs();
-	assert_int_equal(run(NULL, NULL, "mkdir -p %s", boot), 0);
+	assert_int_equal(tg_test_runf(NULL, NULL, "mkdir -p %s", boot), 0);
 	fx_elf_with_btf(in.small, elf, NULL);
 	fx_filter("gzip -c", elf, gz);
 	fx_bzimage(gz, fx_size(elf), 0x020f, vmlinuz);
-	assert_int_equal(run(&out, &err, "%s probe --sysroot %s --release %s",
+	assert_int_equal(tg_test_runf(&out, &err, "%s probe --sysroot %s --release %s",
 			     cli, root, RELEASE), 0);
 	assert_containsf(out, "9. chosen    %s\n", vmlinuz);
 	assert_contains(out, "format:     bzImage > gzip > ELF\n");
 	free(out);
 	free(err);
 	if (have_program("python3")) {
-		assert_int_equal(run(&out, NULL,
+		assert_int_equal(tg_test_runf(&out, NULL,
 				     "%s probe -j --sysroot %s --release %s | "
 				     "python3 -c 'import json,sys; "
 				     "print(json.load(sys.stdin)[\"format\"])'",
@@ -1342,7 +1325,7 @@ static void check_man_page(const char *name)
 {
 	char *out, *err;
 
-	assert_int_equal(run(&out, &err,
+	assert_int_equal(tg_test_runf(&out, &err,
 			     "MANWIDTH=80 man --warnings -l %s/man/%s",
 			     tg_test_src_dir(), name), 0);
 	if (*err)

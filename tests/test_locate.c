@@ -79,19 +79,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void mkdir_parents(const char *path)
-{
-	char *p = strdup(path), *s;
-
-	for (s = p + 1; (s = strchr(s, '/')); s++) {
-		*s = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST)
-			fail_msg("mkdir %s: %s", p, strerror(errno));
-		*s = '/';
-	}
-	free(p);
-}
-
 /* Raw BTF holding one struct called @marker, to tell the files apart. */
 static void *marked_btf(const char *marker, size_t *len)
 {
@@ -123,7 +110,7 @@ static void plant_at(const char *path, enum plant what, const char *marker)
 	void *data, *elf;
 	size_t len;
 
-	mkdir_parents(path);
+	tg_test_mkdir_parents(path);
 	switch (what) {
 	case PLANT_BTF:
 	case PLANT_CUT:
@@ -427,7 +414,7 @@ static void plant_elf(const char *path, const char *marker, const char *id)
 	size_t len;
 	void *data = marked_btf(marker, &len);
 
-	mkdir_parents(path);
+	tg_test_mkdir_parents(path);
 	fx_write(btf, data, len);
 	fx_elf_with_btf(btf, path, id);
 	unlink(btf);
@@ -440,7 +427,7 @@ static void plant_vmlinuz(const char *path, const char *elf)
 {
 	char *gz = tg_test_path("%s.gz", elf);
 
-	mkdir_parents(path);
+	tg_test_mkdir_parents(path);
 	fx_filter("gzip -c", elf, gz);
 	fx_bzimage(gz, fx_size(elf), 0x020f, path);
 	unlink(gz);

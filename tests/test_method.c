@@ -53,24 +53,11 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void mkdir_parents(const char *path)
-{
-	char *p = strdup(path), *s;
-
-	for (s = p + 1; (s = strchr(s, '/')); s++) {
-		*s = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST)
-			fail_msg("mkdir %s: %s", p, strerror(errno));
-		*s = '/';
-	}
-	free(p);
-}
-
 static void touch(const char *dir, const char *rel)
 {
 	char *path = tg_test_path("%s/%s", dir, rel);
 
-	mkdir_parents(path);
+	tg_test_mkdir_parents(path);
 	assert_int_equal(tg_test_write_file(path, "/* */\n", 6), 0);
 	free(path);
 }
@@ -103,7 +90,7 @@ static void plant_btf(const char *root, const char *rel, const char *marker)
 	assert_true(btf__add_struct(btf, marker, 4) > 0);
 	assert_int_equal(btf__add_field(btf, "x", 1, 0, 0), 0);
 	raw = btf__raw_data(btf, &size);
-	mkdir_parents(path);
+	tg_test_mkdir_parents(path);
 	assert_int_equal(tg_test_write_file(path, raw, size), 0);
 	btf__free(btf);
 	free(path);

@@ -63,28 +63,12 @@ static char *__attribute__((format(printf, 1, 2))) fmt(const char *f, ...)
 	return s;
 }
 
-static int __attribute__((format(printf, 3, 4)))
-run(char **out, char **err, const char *f, ...)
-{
-	va_list ap;
-	char *cmd;
-	int rc;
-
-	va_start(ap, f);
-	if (vasprintf(&cmd, f, ap) < 0)
-		abort();
-	va_end(ap);
-	rc = tg_test_run(cmd, out, err);
-	free(cmd);
-	return rc;
-}
-
 static void compile(const char *src, const char *obj, const char *incdir)
 {
 	char *err = NULL;
 	int rc;
 
-	rc = run(NULL, &err, "%s -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -I%s -c %s/tests/min/%s -o %s",
+	rc = tg_test_runf(NULL, &err, "%s -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -I%s -c %s/tests/min/%s -o %s",
 		 tg_test_clang(), incdir, tg_test_src_dir(), src, obj);
 	if (rc)
 		print_error("compiling %s: %s\n", src, err ? err : "");
@@ -117,7 +101,7 @@ static int setup(void **state)
 	tmp = tg_test_mkdtemp();
 	kernel = tg_test_fixture(KERNEL);
 	hdr = fmt("%s/vmlinux.h", tmp);
-	rc = run(NULL, &rc_err, "%s/typegen dump -i %s -o %s",
+	rc = tg_test_runf(NULL, &rc_err, "%s/typegen dump -i %s -o %s",
 		 tg_test_build_dir(), kernel, hdr);
 	if (rc)
 		print_error("typegen dump: %s\n", rc_err);
@@ -497,7 +481,7 @@ static void check_bpftool(const char *kpath, const char *name)
 	struct tg_btf *k;
 	struct tg_min *m;
 
-	assert_int_equal(run(NULL, NULL, "bpftool gen min_core_btf %s %s %s",
+	assert_int_equal(tg_test_runf(NULL, NULL, "bpftool gen min_core_btf %s %s %s",
 			     kpath, theirs, core_obj), 0);
 	assert_int_equal(tg_btf__open(kpath, NULL, &k), 0);
 	res = minimize(objs, 1, k, NULL, 0, &m);
@@ -522,7 +506,7 @@ static void check_bpftool(const char *kpath, const char *name)
 static void test_bpftool(void **state)
 {
 	(void)state;
-	SKIP_IF(run(NULL, NULL, "bpftool gen help 2>&1 | grep -q min_core_btf"),
+	SKIP_IF(tg_test_runf(NULL, NULL, "bpftool gen help 2>&1 | grep -q min_core_btf"),
 		"bpftool without gen min_core_btf");
 	check_bpftool(kernel, "kernel");
 	check_bpftool(moved, "moved");
@@ -637,7 +621,7 @@ static void test_cli_one(void **state)
 	int rc;
 
 	(void)state;
-	rc = run(&o, &e, "%s/typegen min %s -i %s -o %s", tg_test_build_dir(),
+	rc = tg_test_runf(&o, &e, "%s/typegen min %s -i %s -o %s", tg_test_build_dir(),
 		 core_obj, kernel, out);
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(o, "byte_off task_struct___old.state: not on this kernel; instruction poisoned"));
@@ -647,7 +631,7 @@ static void test_cli_one(void **state)
 	free(o);
 	free(e);
 
-	rc = run(&o, &e, "%s/typegen min -j %s -i %s -o %s", tg_test_build_dir(),
+	rc = tg_test_runf(&o, &e, "%s/typegen min -j %s -i %s -o %s", tg_test_build_dir(),
 		 core_obj, moved, out);
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(o, "\"verdict\":\"loads\""));
@@ -655,13 +639,13 @@ static void test_cli_one(void **state)
 	free(o);
 	free(e);
 
-	rc = run(&o, &e, "%s/typegen min /nonexistent.o -i %s -o %s",
+	rc = tg_test_runf(&o, &e, "%s/typegen min /nonexistent.o -i %s -o %s",
 		 tg_test_build_dir(), kernel, out);
 	assert_int_equal(rc, 1);
 	assert_non_null(strstr(e, "typegen: /nonexistent.o: No such file or directory"));
 	free(o);
 	free(e);
-	rc = run(&o, &e, "%s/typegen min -i %s -o %s", tg_test_build_dir(),
+	rc = tg_test_runf(&o, &e, "%s/typegen min -i %s -o %s", tg_test_build_dir(),
 		 kernel, out);
 	assert_int_equal(rc, 2);
 	assert_non_null(strstr(e, "no BPF object given"));
@@ -678,7 +662,7 @@ static void test_cli_batch(void **state)
 	int rc;
 
 	(void)state;
-	assert_int_equal(run(NULL, NULL,
+	assert_int_equal(tg_test_runf(NULL, NULL,
 		"mkdir -p %s/ubuntu/22.04/x86_64 %s/fedora/38/x86_64 && "
 		"cp %s %s/ubuntu/22.04/x86_64/6.18.44-1.btf && "
 		"cp %s %s/fedora/38/x86_64/6.1.0-moved.btf && "
@@ -689,7 +673,7 @@ static void test_cli_batch(void **state)
 		"echo notes > %s/fedora/38/x86_64/README",
 		in, in, kernel, in, moved, in, kernel, in, in, in, in, in, in), 0);
 
-	rc = run(&o, &e, "%s/typegen min %s --batch %s -o %s --jobs 2",
+	rc = tg_test_runf(&o, &e, "%s/typegen min %s --batch %s -o %s --jobs 2",
 		 tg_test_build_dir(), core_obj, in, outd);
 	assert_int_equal(rc, 1);	/* broken.btf failed */
 	assert_non_null(strstr(o, "kernels: 3 done, 0 up to date, 1 failed"));
@@ -703,13 +687,13 @@ static void test_cli_batch(void **state)
 	free(o);
 	free(e);
 
-	rc = run(&o, &e, "rm %s/fedora/38/x86_64/broken.btf && %s/typegen -j min %s --batch %s -o %s",
+	rc = tg_test_runf(&o, &e, "rm %s/fedora/38/x86_64/broken.btf && %s/typegen -j min %s --batch %s -o %s",
 		 in, tg_test_build_dir(), core_obj, in, outd);
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(o, "\"done\":0,\"up_to_date\":3,\"failed\":0"));
 	free(o);
 	free(e);
-	rc = run(&o, &e, "%s/typegen min %s --batch %s -o %s --force",
+	rc = tg_test_runf(&o, &e, "%s/typegen min %s --batch %s -o %s --force",
 		 tg_test_build_dir(), core_obj, in, outd);
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(o, "kernels: 3 done, 0 up to date, 0 failed"));

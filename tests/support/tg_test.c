@@ -204,3 +204,31 @@ void tg_test_assert_message(int err, const char *msg)
 	assert_int_equal(tg_strerror(err, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, msg);
 }
+
+int tg_test_runf(char **out, char **err, const char *fmt, ...)
+{
+	va_list ap;
+	char *cmd;
+	int rc;
+
+	va_start(ap, fmt);
+	if (vasprintf(&cmd, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	rc = tg_test_run(cmd, out, err);
+	free(cmd);
+	return rc;
+}
+
+void tg_test_mkdir_parents(const char *path)
+{
+	char *p = strdup(path), *s;
+
+	for (s = p + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		if (mkdir(p, 0755) && errno != EEXIST)
+			fail_msg("mkdir %s: %s", p, strerror(errno));
+		*s = '/';
+	}
+	free(p);
+}

@@ -40,6 +40,13 @@ void tg_test_rmtree(const char *dir);
  */
 int tg_test_run(const char *cmd, char **out, char **err);
 
+/* tg_test_run() of a printf-built command. */
+int tg_test_runf(char **out, char **err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* mkdir -p of @path's parent directories (not @path itself); fails the test. */
+void tg_test_mkdir_parents(const char *path);
+
 /* Whole-file helpers; return 0 / non-NULL on success. */
 int tg_test_write_file(const char *path, const void *data, size_t len);
 void *tg_test_read_file(const char *path, size_t *len);
