@@ -12,6 +12,8 @@
 #                 min_core_btf, one object on 50 kernels
 # make bench-dwarf  DWARF to BTF against pahole on a Debian kernel debug
 #                 image (downloads it once, about 900 MB, into bench/.cache)
+# make fuzz       each libFuzzer harness of tests/fuzz for FUZZ_TIME seconds
+#                 (default 60), corpus and findings in build-fuzz/
 
 VERSION_MAJOR := 0
 VERSION_MINOR := 1
@@ -140,9 +142,22 @@ $(O)/tests/%.o: tests/%.c | $(TEST_DEPS_STAMP)
 $(O)/tests/test_%: $(O)/tests/test_%.o $(TEST_SUPPORT_OBJS) $(STATIC_LIB)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -lcmocka -o $@
 
+# The fuzz harnesses without libFuzzer: each replays the files it is given
+# (test_fuzz replays the seed corpus and tests/fixtures/fuzz/ with them).
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+REPLAY_BINS := $(FUZZ_NAMES:%=$(O)/tests/fuzz/replay_%)
+FUZZ_KERNEL_DEF = -DTG_FUZZ_KERNEL='"$(CURDIR)/$(O)/fixtures/vmlinux-6.18.44.btf"'
+
+$(O)/tests/fuzz/%.o: tests/fuzz/%.c | $(TEST_DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(FUZZ_KERNEL_DEF) -c $< -o $@
+
+$(O)/tests/fuzz/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(STATIC_LIB)
+	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
+
 # Every test binary runs even if an earlier one fails; the summary line
 # counts the binaries and the exit status says whether all passed.
-test: all $(TEST_BINS) fixtures examples
+test: all $(TEST_BINS) $(REPLAY_BINS) fixtures examples
 	@TG_BUILD=$(O) TG_SRCDIR=$(CURDIR) CLANG=$(CLANG) \
 		scripts/run-tests.sh $(TEST_BINS)
 
@@ -200,9 +215,41 @@ uninstall:
 	       $(DESTDIR)$(LIBDIR)/cmake/typegen
 
 clean:
-	rm -rf $(O) $(O)-san vmlinux.h
+	rm -rf $(O) $(O)-san $(O)-fuzz vmlinux.h
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+-include $(shell find $(O) $(O)-fuzz -name '*.d' 2>/dev/null)
+
+# ---- fuzzing -----------------------------------------------------------
+
+# The library and the harnesses built by clang with libFuzzer, ASan and
+# UBSan, in $(O)-fuzz/. FUZZ_TIME bounds each harness's run (seconds);
+# FUZZ_KEEP_GOING=1 goes on after a crash (for long runs), keeping each one
+# in build-fuzz/artifacts/<harness>/. See tests/fuzz/run.sh.
+FUZZ_O := $(O)-fuzz
+FUZZ_TIME ?= 60
+FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+	      -fno-omit-frame-pointer -fno-sanitize-recover=all \
+	      $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -pthread -Iinclude \
+	      -Ilibtypegen $(PKG_CFLAGS) -MMD -MP
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_O)/%.o)
+FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_O)/fuzz_%)
+
+$(FUZZ_O)/%.o: %.c | $(TEST_DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_KERNEL_DEF) -c $< -o $@
+
+$(FUZZ_O)/fuzz_%: $(FUZZ_O)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
+	$(CLANG) -fsanitize=fuzzer,address,undefined $^ $(PKG_LIBS) -o $@
+
+# Kept, not removed as intermediates of the pattern rules above.
+.PRECIOUS: $(FUZZ_O)/%.o $(O)/tests/fuzz/%.o
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: all fixtures $(FUZZ_BINS)
+	TG_BUILD=$(O) FUZZ_O=$(FUZZ_O) FUZZ_TIME=$(FUZZ_TIME) CLANG=$(CLANG) \
+		tests/fuzz/run.sh $(FUZZ_NAMES)
 
 .PHONY: bench-min
 bench-min: all fixtures

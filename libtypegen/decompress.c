@@ -278,17 +278,26 @@ static int gzip_decode(const unsigned char *in, size_t size,
 
 /* ---- xz and lzma (liblzma) ----------------------------------------------- */
 
+/*
+ * The decoder's own memory is mostly its dictionary, whose size the
+ * stream's header declares (up to 4 GiB for .lzma). One larger than the
+ * output may be is of no use to an honest stream, so the decoder gets the
+ * output's limit plus the slack of its other tables (a few MiB).
+ */
+#define LZMA_SLACK (64ULL << 20)
+
 static int lzma_run(const unsigned char *in, size_t size, bool alone,
 		    uint32_t dflags, struct outbuf *o)
 {
+	uint64_t memlimit = (uint64_t)o->max + LZMA_SLACK;
 	lzma_stream s = LZMA_STREAM_INIT;
 	lzma_ret ret;
 	int err;
 
 	if (alone)
-		ret = lzma_alone_decoder(&s, UINT64_MAX);
+		ret = lzma_alone_decoder(&s, memlimit);
 	else
-		ret = lzma_stream_decoder(&s, UINT64_MAX, dflags);
+		ret = lzma_stream_decoder(&s, memlimit, dflags);
 	if (ret != LZMA_OK)
 		return ret == LZMA_MEM_ERROR ? -ENOMEM : -TG_ERRNO__CORRUPT;
 	s.next_in = in;
@@ -308,7 +317,9 @@ static int lzma_run(const unsigned char *in, size_t size, bool alone,
 			continue;
 		if (ret == LZMA_BUF_ERROR)
 			err = -TG_ERRNO__ZTRUNC;
-		else if (ret == LZMA_MEM_ERROR || ret == LZMA_MEMLIMIT_ERROR)
+		else if (ret == LZMA_MEMLIMIT_ERROR)
+			err = -TG_ERRNO__TOOBIG;
+		else if (ret == LZMA_MEM_ERROR)
 			err = -ENOMEM;
 		else
 			err = -TG_ERRNO__CORRUPT;

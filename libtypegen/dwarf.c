@@ -299,7 +299,52 @@ static int find_debug_file(Elf *elf, const char *path, char *out, size_t sz)
 	return -TG_ERRNO__NODWARF;
 }
 
-/* ---- zstd-compressed sections ------------------------------------------ */
+/* ---- compressed sections ----------------------------------------------- */
+
+/*
+ * What the compressed debug sections claim to inflate to, checked before
+ * libelf or we allocate that much: a header saying 64 GiB costs a few
+ * bytes to forge. The legacy .zdebug form gives its size after "ZLIB".
+ */
+static int check_inflated_sizes(Elf *elf, size_t max)
+{
+	size_t shstrndx, total = 0;
+	unsigned char zhdr[12];
+	Elf_Scn *scn = NULL;
+	const char *name;
+	GElf_Shdr shdr;
+	GElf_Chdr ch;
+	Elf_Data *d;
+	__u64 claim, i;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return -TG_ERRNO__ELF;
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type == SHT_NOBITS)
+			continue;
+		name = elf_strptr(elf, shstrndx, shdr.sh_name);
+		if (shdr.sh_flags & SHF_COMPRESSED) {
+			if (!gelf_getchdr(scn, &ch))
+				return -TG_ERRNO__DWARF;
+			claim = ch.ch_size;
+		} else if (name && !strncmp(name, ".zdebug", 7)) {
+			d = elf_rawdata(scn, NULL);
+			if (!d || d->d_size < sizeof(zhdr))
+				continue;
+			memcpy(zhdr, d->d_buf, sizeof(zhdr));
+			if (memcmp(zhdr, "ZLIB", 4))
+				continue;
+			for (claim = 0, i = 4; i < 12; i++)
+				claim = claim << 8 | zhdr[i];
+		} else {
+			continue;
+		}
+		if (claim > max - total)
+			return -TG_ERRNO__TOOBIG;
+		total += claim;
+	}
+	return 0;
+}
 
 #ifndef ELFCOMPRESS_ZSTD
 #define ELFCOMPRESS_ZSTD 2
@@ -1027,7 +1072,9 @@ static int convert_image(void *image, size_t size, bool droppable,
 		elf_end(elf);
 		return err ?: convert_debug_file(debug, a, btfp, skipped);
 	}
-	err = inflate_zstd(elf, image, size, &inflated, &j.size);
+	err = check_inflated_sizes(elf, a->max_size ?: TG_MAX_SIZE_DEFAULT);
+	if (!err)
+		err = inflate_zstd(elf, image, size, &inflated, &j.size);
 	if (err) {
 		elf_end(elf);
 		return err;

@@ -777,7 +777,9 @@ static void print_enum(struct tg_c_dumper *d, struct out *o, __u32 id, int lvl)
 	const struct btf_type *t = type_of(d, id);
 	__u32 i, n = btf_vlen(t), plain, packed;
 	const struct tg_c_enum_dup *dup = tg_c_enum_dups(d, id);
-	const struct tg_c_enum_dup *dup_end = d->enum_dups + d->enum_dup_cnt;
+	/* No dups, no array: NULL + 0 is undefined behaviour in C. */
+	const struct tg_c_enum_dup *dup_end =
+		dup ? d->enum_dups + d->enum_dup_cnt : NULL;
 	bool moded;
 
 	enum_natural_sizes(t, &plain, &packed);

@@ -148,13 +148,16 @@ struct tg_dwarf_args {
 	int fd;			/* the file (mapped here), or -1: use the image */
 	tg_progress_fn progress;
 	void *progress_ctx;
+	/* Most bytes compressed sections may inflate to, all together. */
+	size_t max_size;
 };
 
 /*
  * The types in the DWARF of the ELF image at @image (@size bytes; with
  * @a->fd >= 0 the file is mapped instead), as new deduplicated BTF.
  * *@skipped counts DIEs left out. Returns 0, -TG_ERRNO__NODWARF (neither
- * in the file nor in a separate debug file), -TG_ERRNO__DWARFVER,
+ * in the file nor in a separate debug file), -TG_ERRNO__TOOBIG (compressed
+ * sections that claim more than @a->max_size bytes), -TG_ERRNO__DWARFVER,
  * -TG_ERRNO__DWARF, -TG_ERRNO__ELF, -TG_ERRNO__BTF or -ENOMEM.
  */
 int tg_dwarf_to_btf(const void *image, size_t size,

@@ -304,6 +304,9 @@ static int parse_elf_header(const unsigned char *hdr, size_t hdr_sz,
 {
 	bool swap;
 
+	/* "\177ELF" alone: the identification bytes are cut short. */
+	if (hdr_sz < EI_NIDENT || file_sz < EI_NIDENT)
+		return -TG_ERRNO__TRUNC;
 	switch (hdr[EI_DATA]) {
 	case ELFDATA2LSB:
 		swap = !host_is_little_endian();
@@ -488,6 +491,7 @@ static int btf_from_dwarf(struct load_ctx *ctx, Elf *elf, uint64_t file_sz,
 		.fd = ctx->fd,
 		.progress = ctx->progress,
 		.progress_ctx = ctx->progress_ctx,
+		.max_size = ctx->max_size,
 	};
 	size_t size;
 	char *image = elf_rawfile(elf, &size);
