@@ -141,6 +141,13 @@ int tg_type_visit_strs(struct btf_type *t, tg_u32_fn fn, void *ctx);
  * Returns 0 or -EINVAL.
  */
 int tg_btf_check_refs(const struct btf *btf, __u32 first, bool starts);
+/*
+ * The same check for standalone BTF whose string section is @str_len
+ * bytes, in one pass without callbacks (it runs on every load: 150,000
+ * types for a kernel). Also rejects kinds this library does not know.
+ * Returns 0 or -EINVAL.
+ */
+int tg_btf_check_standalone(const struct btf *btf, __u32 str_len);
 
 /* dwarf.c - types from DWARF debug info. */
 struct tg_dwarf_args {

@@ -261,6 +261,15 @@ static int split_from_bytes(struct load_ctx *ctx, const void *data,
 	return 0;
 }
 
+/* The string section's size in the (checked) header at @data. */
+static __u32 raw_str_len(const void *data)
+{
+	struct btf_header hdr;
+
+	memcpy(&hdr, data, sizeof(hdr));
+	return hdr.magic == BTF_MAGIC ? hdr.str_len : bswap_32(hdr.str_len);
+}
+
 /* @data holds raw BTF whose header says it fits in @size bytes. */
 static int btf_from_bytes(struct load_ctx *ctx, const void *data,
 			  size_t size, struct btf **btfp)
@@ -275,6 +284,15 @@ static int btf_from_bytes(struct load_ctx *ctx, const void *data,
 	btf = btf__new(data, size);
 	if (!btf)
 		return errno == ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
+	/*
+	 * libbpf 1.1 checks that each record fits its section, not what it
+	 * refers to: a dangling type id or name is caught here, once, rather
+	 * than by every reader after it.
+	 */
+	if (tg_btf_check_standalone(btf, raw_str_len(data))) {
+		btf__free(btf);
+		return -TG_ERRNO__BTF;
+	}
 	*btfp = btf;
 	return 0;
 }

@@ -165,6 +165,96 @@ int tg_btf_check_refs(const struct btf *btf, __u32 first, bool starts)
 	return 0;
 }
 
+/* The names and type ids of one record's members, params or values. */
+static bool members_ok(const struct btf_type *t, __u32 n, __u32 str_len)
+{
+	const struct btf_member *m = btf_members(t);
+	__u32 i, vlen = btf_vlen(t);
+
+	for (i = 0; i < vlen; i++)
+		if (m[i].name_off >= str_len || m[i].type >= n)
+			return false;
+	return true;
+}
+
+static bool params_ok(const struct btf_type *t, __u32 n, __u32 str_len)
+{
+	const struct btf_param *p = btf_params(t);
+	__u32 i, vlen = btf_vlen(t);
+
+	for (i = 0; i < vlen; i++)
+		if (p[i].name_off >= str_len || p[i].type >= n)
+			return false;
+	return t->type < n;
+}
+
+static bool enum_names_ok(const struct btf_type *t, __u32 str_len)
+{
+	__u32 i, vlen = btf_vlen(t);
+
+	for (i = 0; i < vlen; i++)
+		if ((btf_kind(t) == BTF_KIND_ENUM ? btf_enum(t)[i].name_off :
+		     btf_enum64(t)[i].name_off) >= str_len)
+			return false;
+	return true;
+}
+
+static bool secinfos_ok(const struct btf_type *t, __u32 n)
+{
+	const struct btf_var_secinfo *v = btf_var_secinfos(t);
+	__u32 i, vlen = btf_vlen(t);
+
+	for (i = 0; i < vlen; i++)
+		if (v[i].type >= n)
+			return false;
+	return true;
+}
+
+static bool type_refs_ok(const struct btf_type *t, __u32 n, __u32 str_len)
+{
+	if (t->name_off >= str_len)
+		return false;
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_FWD:
+		return true;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		return enum_names_ok(t, str_len);
+	case BTF_KIND_PTR:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_VAR:
+	case BTF_KIND_TYPE_TAG:
+	case BTF_KIND_DECL_TAG:
+		return t->type < n;
+	case BTF_KIND_ARRAY:
+		return btf_array(t)->type < n && btf_array(t)->index_type < n;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return members_ok(t, n, str_len);
+	case BTF_KIND_FUNC_PROTO:
+		return params_ok(t, n, str_len);
+	case BTF_KIND_DATASEC:
+		return secinfos_ok(t, n);
+	}
+	return false;
+}
+
+int tg_btf_check_standalone(const struct btf *btf, __u32 str_len)
+{
+	__u32 id, n = btf__type_cnt(btf);
+
+	for (id = 1; id < n; id++)
+		if (!type_refs_ok(btf__type_by_id(btf, id), n, str_len))
+			return -EINVAL;
+	return 0;
+}
+
 /* ---- merging ------------------------------------------------------------- */
 
 /* libbpf's "int id or -errno" as this library's error. */

@@ -579,6 +579,46 @@ static void test_garbage_types(void **state)
 	free(data);
 }
 
+/*
+ * Records libbpf 1.1 takes (each fits its section) that point at nothing:
+ * a type id past the last type, a name past the string section.
+ */
+static void test_dangling_refs(void **state)
+{
+	const __u32 int_info = BTF_KIND_INT << 24;
+	const __u32 enc = 32;	/* BTF_INT_BITS 32, unsigned, offset 0 */
+	const struct {
+		const char *name;
+		__u32 words[10];
+		size_t cnt;
+	} cases[] = {
+		/* int, then a pointer to type 7 */
+		{ "ptr-to-nothing", { 0, int_info, 4, enc,
+				      0, BTF_KIND_PTR << 24, 7 }, 7 },
+		/* an int named at offset 100 of a 1-byte string section */
+		{ "name-past-strings", { 100, int_info, 4, enc }, 4 },
+		/* a struct whose one member's type is 9 */
+		{ "member-of-nothing", { 0, BTF_KIND_STRUCT << 24 | 1, 4,
+					 0, 9, 0 }, 6 },
+		/* an array of 2 ints indexed by type 5 */
+		{ "array-index-nothing", { 0, int_info, 4, enc,
+					   0, BTF_KIND_ARRAY << 24, 0,
+					   1, 5, 2 }, 10 },
+	};
+	size_t i, len;
+	void *data;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		data = btf_with_types(cases[i].words,
+				      cases[i].cnt * sizeof(__u32),
+				      sizeof(struct btf_header), &len);
+		assert_fails(cases[i].name, data, len, -TG_ERRNO__BTF,
+			     "invalid BTF data");
+		free(data);
+	}
+}
+
 static void test_elf_without_btf(void **state)
 {
 	char *src = tmp_file("plain.c", "int plain(void) { return 1; }\n", 30);
@@ -770,6 +810,7 @@ int main(void)
 		cmocka_unit_test(test_raw_btf_truncated),
 		cmocka_unit_test(test_raw_btf_truncated_swapped),
 		cmocka_unit_test(test_garbage_types),
+		cmocka_unit_test(test_dangling_refs),
 		cmocka_unit_test(test_elf_without_btf),
 		cmocka_unit_test(test_elf_truncated),
 		cmocka_unit_test(test_elf_btf_beyond_eof),

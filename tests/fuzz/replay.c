@@ -3,6 +3,8 @@
  * replay FILE... - run a harness once on each file, without libFuzzer:
  * how the normal (and sanitized) test suite replays the inputs the fuzzers
  * found. Exits 0 if every input ran; a crash is the sanitizers' to report.
+ * Prints "replayed N, accepted M": inputs the harness did not turn away
+ * as another harness's format.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,9 +44,9 @@ fail:
 
 int main(int argc, char **argv)
 {
+	int i, accepted = 0;
 	size_t size;
 	void *data;
-	int i;
 
 	LLVMFuzzerInitialize(&argc, &argv);
 	for (i = 1; i < argc; i++) {
@@ -53,8 +55,10 @@ int main(int argc, char **argv)
 			perror(argv[i]);
 			return 1;
 		}
-		LLVMFuzzerTestOneInput(data, size);
+		if (LLVMFuzzerTestOneInput(data, size) == 0)
+			accepted++;
 		free(data);
 	}
+	printf("replayed %d, accepted %d\n", argc - 1, accepted);
 	return 0;
 }
