@@ -142,7 +142,10 @@ enum tg_format {
 /*
  * The largest size a decompressed layer may have unless
  * tg_open_opts.max_size says otherwise (-TG_ERRNO__TOOBIG beyond it): a
- * guard against decompression bombs, ten times a kernel's vmlinux.
+ * guard against decompression bombs, ten times a kernel's vmlinux. The
+ * same limit bounds what an ELF file's compressed debug sections claim to
+ * inflate to, all together, and (plus 64 MiB) the memory an xz or lzma
+ * stream may ask its decoder for.
  */
 #define TG_MAX_SIZE_DEFAULT (1UL << 30)
 

@@ -234,9 +234,13 @@ static int load_elf(int fd, struct tg_core_obj *obj)
 	err = elf_scan(&v);
 	if (err)
 		goto out;
-	obj->btf = btf__new(v.btf->d_buf, v.btf->d_size);
-	if (!obj->btf) {
-		err = -TG_ERRNO__BTF;
+	/* A NOBITS .BTF has a size but no bytes: as empty, too short. */
+	err = tg_btf_parse_standalone(v.btf->d_buf,
+				      v.btf->d_buf ? v.btf->d_size : 0,
+				      &obj->btf);
+	if (err) {
+		if (err != -ENOMEM)
+			err = -TG_ERRNO__BTF;
 		goto out;
 	}
 	if (v.ext)
@@ -334,12 +338,16 @@ static bool empty(const char *s)
 	return !s || !*s;
 }
 
-static const struct btf_type *skip_mods(const struct btf *btf, __u32 id,
-					__u32 *res)
+const struct btf_type *tg_core_skip_mods(const struct btf *btf, __u32 id,
+					 __u32 *res)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
+	int depth = TG_CORE_MAX_MODS;
 
 	while (t && (btf_is_mod(t) || btf_is_typedef(t))) {
+		/* A typedef of itself, in an object's BTF, never ends. */
+		if (!depth--)
+			return NULL;
 		id = t->type;
 		t = btf__type_by_id(btf, id);
 	}
@@ -378,7 +386,7 @@ static int parse_field_steps(const struct btf *btf, __u32 id,
 		__u32 idx = spec->raw[i];
 		struct tg_core_acc *acc = &spec->spec[spec->len];
 
-		t = skip_mods(btf, id, &id);
+		t = tg_core_skip_mods(btf, id, &id);
 		if (!t)
 			return -EINVAL;
 		if (btf_is_composite(t)) {
@@ -401,7 +409,7 @@ static int parse_field_steps(const struct btf *btf, __u32 id,
 			const struct btf_array *a = btf_array(t);
 			__s64 sz;
 
-			if (!skip_mods(btf, a->type, &id))
+			if (!tg_core_skip_mods(btf, a->type, &id))
 				return -EINVAL;
 			if (!is_flex_arr(btf, acc - 1, a) && idx >= a->nelems)
 				return -EINVAL;
@@ -451,7 +459,7 @@ int tg_core_parse_spec(const struct btf *btf, const struct tg_core_rec *rec,
 	}
 	if (!spec->raw_len)
 		return -EINVAL;
-	t = skip_mods(btf, rec->type_id, &id);
+	t = tg_core_skip_mods(btf, rec->type_id, &id);
 	if (!t)
 		return -EINVAL;
 	spec->spec[0].type_id = id;
@@ -492,8 +500,8 @@ static int fields_compat(const struct btf *lb, __u32 lid,
 	int depth = 32;
 
 	while (depth--) {
-		l = skip_mods(lb, lid, &lid);
-		t = skip_mods(tb, tid, &tid);
+		l = tg_core_skip_mods(lb, lid, &lid);
+		t = tg_core_skip_mods(tb, tid, &tid);
 		if (!l || !t)
 			return -EINVAL;
 		if (btf_is_composite(l) && btf_is_composite(t))
@@ -538,8 +546,8 @@ static int types_compat(const struct btf *lb, __u32 lid,
 	if (!l || !t || !tg_core_kinds_compat(l, t))
 		return 0;
 	while (depth--) {
-		l = skip_mods(lb, lid, &lid);
-		t = skip_mods(tb, tid, &tid);
+		l = tg_core_skip_mods(lb, lid, &lid);
+		t = tg_core_skip_mods(tb, tid, &tid);
 		if (!l || !t)
 			return -EINVAL;
 		if (!tg_core_kinds_compat(l, t))
@@ -574,14 +582,14 @@ static int types_compat(const struct btf *lb, __u32 lid,
 
 				if (level <= 0)
 					return -EINVAL;
-				skip_mods(lb, lp->type, &a);
-				skip_mods(tb, tp->type, &b);
+				tg_core_skip_mods(lb, lp->type, &a);
+				tg_core_skip_mods(tb, tp->type, &b);
 				err = types_compat(lb, a, tb, b, level - 1);
 				if (err <= 0)
 					return err;
 			}
-			skip_mods(lb, l->type, &lid);
-			skip_mods(tb, t->type, &tid);
+			tg_core_skip_mods(lb, l->type, &lid);
+			tg_core_skip_mods(tb, t->type, &tid);
 			continue;
 		}
 		default:
@@ -682,8 +690,8 @@ int tg_core_types_match(const struct btf *lb, __u32 lid,
 	if (level <= 0)
 		return -EINVAL;
 	while (depth--) {
-		l = skip_mods(lb, lid, &lid);
-		t = skip_mods(tb, tid, &tid);
+		l = tg_core_skip_mods(lb, lid, &lid);
+		t = tg_core_skip_mods(tb, tid, &tid);
 		if (!l || !t)
 			return -EINVAL;
 		if (!names_match(lb, l->name_off, tb, t->name_off))
@@ -759,7 +767,7 @@ static int match_member(const struct btf *lb, const struct tg_core_acc *lacc,
 	const char *lname;
 	int i, found;
 
-	t = skip_mods(tb, tid, &tid);
+	t = tg_core_skip_mods(tb, tid, &tid);
 	if (!t)
 		return -EINVAL;
 	if (!btf_is_composite(t))
@@ -803,7 +811,7 @@ static int match_enumval(const struct tg_core_spec *local,
 			 const struct btf *tb, __u32 id,
 			 struct tg_core_spec *out)
 {
-	const struct btf_type *t = skip_mods(tb, id, &id);
+	const struct btf_type *t = tg_core_skip_mods(tb, id, &id);
 	const char *lname = local->spec[0].name;
 	int i;
 
@@ -839,7 +847,7 @@ static int match_index(const struct btf *tb, const struct btf_type *t,
 		if (!is_flex_arr(tb, &out->spec[i - 1], a) &&
 		    lacc->idx >= a->nelems)
 			return 0;
-		if (!skip_mods(tb, a->type, tid))
+		if (!tg_core_skip_mods(tb, a->type, tid))
 			return -EINVAL;
 	}
 	if (out->raw_len == TG_CORE_SPEC_MAX)
@@ -877,7 +885,7 @@ int tg_core_spec_match(const struct tg_core_spec *local,
 	for (i = 0; i < local->len; i++) {
 		const struct tg_core_acc *lacc = &local->spec[i];
 
-		t = skip_mods(tb, id, &id);
+		t = tg_core_skip_mods(tb, id, &id);
 		if (!t)
 			return -EINVAL;
 		if (lacc->name) {
@@ -968,7 +976,7 @@ static int calc_field(const struct tg_core_spec *spec, __u32 kind,
 		return calc_array_elem(spec, acc, kind, val);
 
 	ct = btf__type_by_id(spec->btf, acc->type_id);
-	mt = skip_mods(spec->btf, btf_members(ct)[acc->idx].type, &mid);
+	mt = tg_core_skip_mods(spec->btf, btf_members(ct)[acc->idx].type, &mid);
 	err = field_bounds(spec, ct, acc->idx, mt, mid, &byte_off, &byte_sz,
 			   &bit_sz);
 	if (err)
@@ -1063,7 +1071,7 @@ static int load_size(const struct tg_core_spec *spec, __u32 *sz,
 		ct = btf__type_by_id(spec->btf, acc->type_id);
 		if (btf_member_bitfield_size(ct, acc->idx))
 			return 0;
-		skip_mods(spec->btf, btf_members(ct)[acc->idx].type, &mid);
+		tg_core_skip_mods(spec->btf, btf_members(ct)[acc->idx].type, &mid);
 	}
 	s = resolve_size(spec->btf, mid);
 	if (s < 0)

@@ -94,6 +94,17 @@ struct tg_core_cands {
 /* Length of @name without its ___flavor suffix, if it has one. */
 size_t tg_core_essential_len(const char *name);
 
+/* Longest chain of modifiers and typedefs followed (hostile BTF loops). */
+#define TG_CORE_MAX_MODS 64
+
+/*
+ * The type @id is, past const/volatile/restrict/type tags and typedefs;
+ * its id in *@res if @res. NULL for a bad id or a chain past
+ * TG_CORE_MAX_MODS.
+ */
+const struct btf_type *tg_core_skip_mods(const struct btf *btf, __u32 id,
+					 __u32 *res);
+
 /* Kinds candidates may differ by (enum and enum64). */
 bool tg_core_kinds_compat(const struct btf_type *a, const struct btf_type *b);
 

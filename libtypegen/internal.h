@@ -68,6 +68,12 @@ static inline bool tg_opts_valid(const void *opts, size_t known_sz,
 /* load.c */
 int tg_btf_from_mem(const void *data, size_t size, const char *name,
 		    struct tg_btf **btfp);
+/*
+ * New standalone BTF from the raw BTF at @data (header included), checked
+ * as every input is: header, records, type ids and names. Returns 0,
+ * -TG_ERRNO__TRUNC, -TG_ERRNO__BTF (split BTF too), -EFBIG or -ENOMEM.
+ */
+int tg_btf_parse_standalone(const void *data, size_t size, struct btf **btfp);
 /* A new object holding @btf (taken over, freed on failure). */
 int tg_btf_wrap(struct btf *btf, const char *name, struct tg_btf **btfp);
 

@@ -270,18 +270,12 @@ static __u32 raw_str_len(const void *data)
 	return hdr.magic == BTF_MAGIC ? hdr.str_len : bswap_32(hdr.str_len);
 }
 
-/* @data holds raw BTF whose header says it fits in @size bytes. */
-static int btf_from_bytes(struct load_ctx *ctx, const void *data,
-			  size_t size, struct btf **btfp)
+/* Standalone raw BTF at @data, its header checked to fit @size bytes. */
+static int standalone_from_bytes(const void *data, size_t size,
+				 struct btf **btfp)
 {
-	struct btf *btf;
+	struct btf *btf = btf__new(data, size);
 
-	/* btf__new() takes a __u32 size. */
-	if (size > UINT32_MAX)
-		return -EFBIG;
-	if (is_split_btf(data))
-		return split_from_bytes(ctx, data, size, btfp);
-	btf = btf__new(data, size);
 	if (!btf)
 		return errno == ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
 	/*
@@ -295,6 +289,31 @@ static int btf_from_bytes(struct load_ctx *ctx, const void *data,
 	}
 	*btfp = btf;
 	return 0;
+}
+
+/* @data holds raw BTF whose header says it fits in @size bytes. */
+static int btf_from_bytes(struct load_ctx *ctx, const void *data,
+			  size_t size, struct btf **btfp)
+{
+	/* btf__new() takes a __u32 size. */
+	if (size > UINT32_MAX)
+		return -EFBIG;
+	if (is_split_btf(data))
+		return split_from_bytes(ctx, data, size, btfp);
+	return standalone_from_bytes(data, size, btfp);
+}
+
+int tg_btf_parse_standalone(const void *data, size_t size, struct btf **btfp)
+{
+	int err = check_raw_btf_header(data, size);
+
+	if (err)
+		return err;
+	if (size > UINT32_MAX)
+		return -EFBIG;
+	if (is_split_btf(data))
+		return -TG_ERRNO__BTF;
+	return standalone_from_bytes(data, size, btfp);
 }
 
 static uint16_t elf16(uint16_t v, bool swap)

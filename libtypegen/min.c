@@ -461,19 +461,6 @@ static int mark_member(struct run *r, __u32 b, __u32 id, __u32 idx)
 	return 0;
 }
 
-static const struct btf_type *skip_mods(const struct btf *btf, __u32 id,
-					__u32 *res)
-{
-	const struct btf_type *t = btf__type_by_id(btf, id);
-
-	while (t && (btf_is_mod(t) || btf_is_typedef(t))) {
-		id = t->type;
-		t = btf__type_by_id(btf, id);
-	}
-	*res = id;
-	return t;
-}
-
 /* The root, then each struct/union member the raw access path walks. */
 static int mark_field(struct run *r, __u32 b, const struct tg_core_spec *s)
 {
@@ -484,7 +471,7 @@ static int mark_field(struct run *r, __u32 b, const struct tg_core_spec *s)
 
 	err = mark_type(r, b, id, false);
 	for (i = 1; !err && i < s->raw_len; i++) {
-		t = skip_mods(btf, id, &id);
+		t = tg_core_skip_mods(btf, id, &id);
 		if (!t)
 			return -TG_ERRNO__BTF;
 		if (btf_is_composite(t)) {
@@ -592,8 +579,8 @@ static int mark_match(struct run *r, __u32 b, const struct btf *lb,
 		err = mark_type(r, b, tid, false);
 		if (err)
 			return err;
-		l = skip_mods(lb, lid, &lid);
-		t = skip_mods(tb, tid, &tid);
+		l = tg_core_skip_mods(lb, lid, &lid);
+		t = tg_core_skip_mods(tb, tid, &tid);
 		if (!l || !t)
 			return -TG_ERRNO__BTF;
 		if (btf_is_any_enum(l) && btf_is_any_enum(t))
