@@ -62,15 +62,25 @@ static int write_header(FILE *out, void *ctx)
 	return tg_c_dumper__dump(ctx, out);
 }
 
-/* Write the header to @output (atomically) or to stdout. */
-static int write_output(struct tg_c_dumper *d, const char *output)
+/* A library code (not an errno) is about the input, not the writing. */
+static bool is_input_error(int err)
+{
+	return -err >= __TG_ERRNO__START && -err < __TG_ERRNO__END;
+}
+
+/*
+ * Write the header to @output (atomically) or to stdout; errors name
+ * @output, or @input for what its types turn out to hold.
+ */
+static int write_output(struct tg_c_dumper *d, const char *output,
+			const char *input)
 {
 	int err;
 
 	if (output) {
 		err = tg_write_file_atomic(output, write_header, d);
 		if (err)
-			p_err_code(output, err);
+			p_err_code(is_input_error(err) ? input : output, err);
 		return err;
 	}
 
@@ -79,7 +89,8 @@ static int write_output(struct tg_c_dumper *d, const char *output)
 	if (fflush(stdout) && !err)
 		err = -errno;
 	if (err)
-		p_err_code("standard output", err);
+		p_err_code(is_input_error(err) ? input : "standard output",
+			   err);
 	return err;
 }
 
@@ -279,7 +290,7 @@ int do_dump(int argc, char **argv)
 	}
 	if (select_types(d, &sel, in.name))
 		goto out;
-	if (!write_output(d, output))
+	if (!write_output(d, output, in.name))
 		ret = EXIT_OK;
 out:
 	tg_c_dumper__free(d);

@@ -323,6 +323,18 @@ static int try_layout(struct tg_c_dumper *d, const struct btf_type *t,
 	return need_members ? 1 : 0;
 }
 
+/* The unnamed bitfields a layout writes, in bits: each one a line. */
+static __u64 padding_bits(const struct tg_c_layout *l,
+			  const struct tg_c_member_layout *ml, __u32 n)
+{
+	__u64 bits = l->tail_pad_bits;
+	__u32 i;
+
+	for (i = 0; i < n; i++)
+		bits += ml[i].pad_bits;
+	return bits;
+}
+
 static int plan_layout(struct tg_c_dumper *d, __u32 id, struct tg_c_layout *l)
 {
 	static const struct try_opts strategies[] = {
@@ -358,6 +370,8 @@ static int plan_layout(struct tg_c_dumper *d, __u32 id, struct tg_c_layout *l)
 		l->int_bits = true;	/* not every member may have been seen */
 		err = 0;
 	}
+	if (err >= 0 && padding_bits(l, ml, err ? n : 0) > TG_C_MAX_PAD_BITS)
+		err = -TG_ERRNO__BTF;
 	if (err <= 0) {
 		free(ml);
 		return err;

@@ -111,6 +111,15 @@ static inline void out_mem(struct out *o, const char *s, size_t n)
 static inline __attribute__((always_inline)) void out_str(struct out *o,
 							   const char *s)
 {
+	/*
+	 * A name hostile BTF lacks where C needs one (the loader stops most
+	 * such): the output is then no header, and says so.
+	 */
+	if (__builtin_expect(!s, 0)) {
+		if (!o->err)
+			o->err = -TG_ERRNO__BTF;
+		return;
+	}
 	out_mem(o, s, strlen(s));
 }
 
@@ -148,7 +157,7 @@ static bool is_ident_char(char c)
 static inline __attribute__((always_inline)) void out_word(struct out *o,
 							    const char *s)
 {
-	if (is_ident_char(o->last) && is_ident_char(*s))
+	if (s && is_ident_char(o->last) && is_ident_char(*s))
 		out_mem(o, " ", 1);
 	out_str(o, s);
 }
@@ -1967,6 +1976,7 @@ static void *print_worker(void *arg)
 	struct printer *p = arg;
 	struct out o = { 0 };
 	__u32 k, i;
+	int err;
 
 	while ((k = claim_chunk(p, &o)) < p->chunk_cnt) {
 		const struct print_chunk *c = &p->chunks[k];
@@ -1975,8 +1985,11 @@ static void *print_worker(void *arg)
 		o.last = '\0';
 		if (!o.buf)
 			out_grow(&o, CHUNK_BUF);
-		for (i = c->from; i < c->to && !o.err; i++)
-			o.err = print_step(p->d, &o, &p->d->steps[i]);
+		for (i = c->from; i < c->to && !o.err; i++) {
+			err = print_step(p->d, &o, &p->d->steps[i]);
+			if (err)
+				o.err = err;
+		}
 		hand_over(p, k, &o);
 	}
 	free(o.buf);

@@ -148,6 +148,13 @@ enum {
 /* Nesting deeper than this is hostile input, not a kernel type. */
 #define TG_C_MAX_DEPTH 256
 
+/*
+ * Padding beyond this in one struct or union (64 KiB, as unnamed
+ * bitfields: 8,192 lines of "long: 64;") is hostile input too: the kernel's
+ * largest is a few KiB, from page-aligned members.
+ */
+#define TG_C_MAX_PAD_BITS (64ULL * 1024 * 8)
+
 /* c_names.c */
 int tg_c_names_plan(struct tg_c_dumper *d);
 void tg_c_names_free(struct tg_c_dumper *d);

@@ -217,18 +217,21 @@ static bool type_refs_ok(const struct btf_type *t, __u32 n, __u32 str_len)
 	switch (btf_kind(t)) {
 	case BTF_KIND_INT:
 	case BTF_KIND_FLOAT:
-	case BTF_KIND_FWD:
 		return true;
+	case BTF_KIND_FWD:
+		/* "struct ;" is no declaration: the kernel rejects it too. */
+		return t->name_off;
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64:
 		return enum_names_ok(t, str_len);
-	case BTF_KIND_PTR:
 	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_VAR:
+		return t->name_off && t->type < n;
+	case BTF_KIND_PTR:
 	case BTF_KIND_VOLATILE:
 	case BTF_KIND_CONST:
 	case BTF_KIND_RESTRICT:
-	case BTF_KIND_FUNC:
-	case BTF_KIND_VAR:
 	case BTF_KIND_TYPE_TAG:
 	case BTF_KIND_DECL_TAG:
 		return t->type < n;
