@@ -18,6 +18,7 @@
  * reproduce the BTF layout the next, more literal, strategy is tried.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/btf.h>
@@ -115,6 +116,10 @@ static __s64 type_size(const struct tg_c_dumper *d, __u32 id, int depth)
 		elem = type_size(d, btf_array(t)->type, depth + 1);
 		if (elem < 0)
 			return elem;
+		/* Arrays of arrays: no type is more than 4 GiB (a __u32). */
+		if (btf_array(t)->nelems &&
+		    (__u64)elem > UINT32_MAX / btf_array(t)->nelems)
+			return -TG_ERRNO__BTF;
 		return elem * btf_array(t)->nelems;
 	default:
 		return -TG_ERRNO__BTF;
@@ -324,10 +329,13 @@ static int try_layout(struct tg_c_dumper *d, const struct btf_type *t,
 }
 
 /* The unnamed bitfields a layout writes, in bits: each one a line. */
-static __u64 padding_bits(const struct tg_c_layout *l,
+static __u64 padding_bits(const struct btf_type *t,
+			  const struct tg_c_layout *l,
 			  const struct tg_c_member_layout *ml, __u32 n)
 {
-	__u64 bits = l->tail_pad_bits;
+	/* A union's padding is written from offset 0: all of its size. */
+	__u64 bits = l->tail_pad_bits && btf_is_union(t) ?
+		     (__u64)t->size * 8 : l->tail_pad_bits;
 	__u32 i;
 
 	for (i = 0; i < n; i++)
@@ -370,7 +378,8 @@ static int plan_layout(struct tg_c_dumper *d, __u32 id, struct tg_c_layout *l)
 		l->int_bits = true;	/* not every member may have been seen */
 		err = 0;
 	}
-	if (err >= 0 && padding_bits(l, ml, err ? n : 0) > TG_C_MAX_PAD_BITS)
+	if (err >= 0 &&
+	    padding_bits(t, l, ml, err ? n : 0) > TG_C_MAX_PAD_BITS)
 		err = -TG_ERRNO__BTF;
 	if (err <= 0) {
 		free(ml);

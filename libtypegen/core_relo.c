@@ -137,7 +137,9 @@ static int describe_rec(struct elf_view *v, struct tg_core_rec *r)
 	if (!scn)
 		return -TG_ERRNO__RELO;
 	d = section_data(scn);
-	if (!d || r->insn_off % 8 || r->insn_off + 8 > d->d_size)
+	/* An empty or NOBITS section has no bytes to point into. */
+	if (!d || !d->d_buf || r->insn_off % 8 ||
+	    (__u64)r->insn_off + 8 > d->d_size)
 		return -TG_ERRNO__RELO;
 	r->insn_code = ((const __u8 *)d->d_buf)[r->insn_off];
 	prog = prog_name(v, elf_ndxscn(scn), r->insn_off);
@@ -1131,7 +1133,8 @@ void tg_core_spec_str(const struct tg_core_spec *spec, char *buf,
 		      size_t size)
 {
 	const struct btf_type *t = btf__type_by_id(spec->btf, spec->root_id);
-	const char *name = btf__name_by_offset(spec->btf, t->name_off);
+	const char *name = t ? btf__name_by_offset(spec->btf, t->name_off) :
+			       NULL;
 	size_t n;
 	int i;
 
@@ -1142,7 +1145,8 @@ void tg_core_spec_str(const struct tg_core_spec *spec, char *buf,
 		const struct tg_core_acc *a = &spec->spec[i];
 
 		if (kind_is_enumval(spec->kind))
-			n += snprintf(buf + n, size - n, "::%s", a->name);
+			n += snprintf(buf + n, size - n, "::%s",
+				      a->name ? a->name : "?");
 		else if (a->name)
 			n += snprintf(buf + n, size - n, ".%s", a->name);
 		else if (i > 0 || a->idx > 0)

@@ -565,6 +565,12 @@ static int scan_units(Dwarf *dbg, struct units *us, bool swap)
 				    NULL, NULL, NULL)) == 0) {
 		if (ver < 2 || ver > 5)
 			return -TG_ERRNO__DWARFVER;
+		/*
+		 * libdw takes a unit's length field on trust; a unit past the
+		 * section's end would have a map sized by that lie.
+		 */
+		if (next <= off || next > us->info_size)
+			return -TG_ERRNO__DWARF;
 		err = add_unit(us, off, hdr, next - off, false);
 		if (err)
 			return err;
