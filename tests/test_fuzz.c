@@ -201,6 +201,9 @@ static void test_regressions_fail_cleanly(void **state)
 			assert_true(rc == 0 || rc == 1);
 			if (rc == 1) {
 				/* One line, "typegen: <file>: <problem>". */
+				if (tg_test_count_lines(err) != 1 ||
+				    !strstr(err, in))
+					print_error("%s:\n%s", cmd, err);
 				assert_int_equal(tg_test_count_lines(err), 1);
 				assert_non_null(strstr(err, in));
 				assert_int_equal(strncmp(err, "typegen: ", 9), 0);
