@@ -116,23 +116,27 @@ static int detect_format(const void *data, size_t size, enum tg_format *fmt)
  * libbpf checks the same things but answers -EINVAL for all of them; a file
  * shorter than its header says must be reported as truncated.
  */
+/* The raw BTF header at @data (at least its size), in this host's order. */
+static void read_btf_header(const void *data, struct btf_header *hdr)
+{
+	memcpy(hdr, data, sizeof(*hdr));
+	if (hdr->magic != BTF_MAGIC) {
+		hdr->hdr_len = bswap_32(hdr->hdr_len);
+		hdr->type_off = bswap_32(hdr->type_off);
+		hdr->type_len = bswap_32(hdr->type_len);
+		hdr->str_off = bswap_32(hdr->str_off);
+		hdr->str_len = bswap_32(hdr->str_len);
+	}
+}
+
 static int check_raw_btf_header(const void *data, size_t size)
 {
 	struct btf_header hdr;
 	uint64_t body_sz;
-	bool swap;
 
 	if (size < sizeof(hdr))
 		return -TG_ERRNO__TRUNC;
-	memcpy(&hdr, data, sizeof(hdr));
-	swap = hdr.magic != BTF_MAGIC;
-	if (swap) {
-		hdr.hdr_len = bswap_32(hdr.hdr_len);
-		hdr.type_off = bswap_32(hdr.type_off);
-		hdr.type_len = bswap_32(hdr.type_len);
-		hdr.str_off = bswap_32(hdr.str_off);
-		hdr.str_len = bswap_32(hdr.str_len);
-	}
+	read_btf_header(data, &hdr);
 	if (hdr.hdr_len < sizeof(hdr))
 		return -TG_ERRNO__BTF;
 	if (hdr.hdr_len > size)
@@ -153,12 +157,7 @@ static bool is_split_btf(const void *data)
 {
 	struct btf_header hdr;
 
-	memcpy(&hdr, data, sizeof(hdr));
-	if (hdr.magic != BTF_MAGIC) {
-		hdr.hdr_len = bswap_32(hdr.hdr_len);
-		hdr.str_off = bswap_32(hdr.str_off);
-		hdr.str_len = bswap_32(hdr.str_len);
-	}
+	read_btf_header(data, &hdr);
 	return !hdr.str_len ||
 	       ((const char *)data)[hdr.hdr_len + hdr.str_off] != '\0';
 }
@@ -261,20 +260,12 @@ static int split_from_bytes(struct load_ctx *ctx, const void *data,
 	return 0;
 }
 
-/* The string section's size in the (checked) header at @data. */
-static __u32 raw_str_len(const void *data)
-{
-	struct btf_header hdr;
-
-	memcpy(&hdr, data, sizeof(hdr));
-	return hdr.magic == BTF_MAGIC ? hdr.str_len : bswap_32(hdr.str_len);
-}
-
 /* Standalone raw BTF at @data, its header checked to fit @size bytes. */
 static int standalone_from_bytes(const void *data, size_t size,
 				 struct btf **btfp)
 {
 	struct btf *btf = btf__new(data, size);
+	struct btf_header hdr;
 
 	if (!btf)
 		return errno == ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
@@ -283,7 +274,8 @@ static int standalone_from_bytes(const void *data, size_t size,
 	 * refers to: a dangling type id or name is caught here, once, rather
 	 * than by every reader after it.
 	 */
-	if (tg_btf_check_standalone(btf, raw_str_len(data))) {
+	read_btf_header(data, &hdr);
+	if (tg_btf_check_standalone(btf, hdr.str_len)) {
 		btf__free(btf);
 		return -TG_ERRNO__BTF;
 	}
