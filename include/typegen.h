@@ -255,6 +255,80 @@ TG_API size_t tg_btf__dwarf_skipped(const struct tg_btf *btf);
 /* tg_btf__from_dwarf - whether the types were converted from DWARF. */
 TG_API bool tg_btf__from_dwarf(const struct tg_btf *btf);
 
+/* ------------------------------------------------------------------------
+ * Target architectures
+ *
+ * A header is exact only for the machine the types are from: the size of
+ * long and pointers, how 8-byte integers align (4 on i386, 8 elsewhere),
+ * which types exist (__int128 on 64-bit targets only). An ELF input says
+ * which machine it is for (e_machine and class); raw BTF does not, and is
+ * then TG_ARCH_UNKNOWN until the caller says (tg_btf__set_arch(), the
+ * CLI's --arch). Byte order is the BTF's own (btf__endianness()).
+ */
+enum tg_arch {
+	TG_ARCH_UNKNOWN = 0,
+	TG_ARCH_X86_64,
+	TG_ARCH_I386,
+	TG_ARCH_ARM64,
+	TG_ARCH_ARM,		/* 32-bit ARM, EABI */
+	TG_ARCH_PPC64,		/* either byte order (ppc64, ppc64le) */
+	TG_ARCH_PPC,		/* 32-bit PowerPC */
+	TG_ARCH_S390X,
+	TG_ARCH_RISCV64,
+	TG_ARCH_RISCV32,
+	TG_ARCH_LOONGARCH64,
+	TG_ARCH_MIPS64,
+	TG_ARCH_MIPS,		/* 32-bit MIPS, o32 */
+	TG_ARCH_SPARC64,
+	__TG_ARCH_CNT,
+};
+
+/*
+ * tg_btf__arch - the machine the types are from: the ELF file's (a
+ * vmlinux, the kernel in a boot image, a .ko, a debug image), a split
+ * BTF's base's when the module itself does not say, what
+ * tg_btf__set_arch() set, else TG_ARCH_UNKNOWN.
+ */
+TG_API enum tg_arch tg_btf__arch(const struct tg_btf *btf);
+
+/*
+ * tg_btf__set_arch - say which machine the types are from, where the input
+ * cannot (raw BTF), or override what it said. Returns 0, or -EINVAL for a
+ * value outside enum tg_arch.
+ */
+TG_API int tg_btf__set_arch(struct tg_btf *btf, enum tg_arch arch);
+
+/*
+ * tg_arch__str - the architecture's name as the kernel's ARCH and uname
+ * spell it ("x86_64", "i386", "arm64", "arm", "ppc64", "ppc", "s390x",
+ * "riscv64", "riscv32", "loongarch64", "mips64", "mips", "sparc64"), or
+ * "unknown".
+ */
+TG_API const char *tg_arch__str(enum tg_arch arch);
+
+/*
+ * tg_arch__from_str - parse an architecture name: tg_arch__str()'s, and
+ * the names of Debian (amd64, arm64, armhf, armel, i386, ppc64el,
+ * powerpc, s390x, riscv64, loong64, mips64el, mipsel), of uname -m
+ * (aarch64, i686, ppc64le, armv7l...) and of __TARGET_ARCH_* (x86, s390,
+ * powerpc, riscv, loongarch; 64-bit where that is ambiguous).
+ * Returns 0, or -EINVAL for a name it does not know.
+ */
+TG_API int tg_arch__from_str(const char *name, enum tg_arch *arch);
+
+/*
+ * tg_arch__target - the suffix libbpf's bpf_tracing.h expects in
+ * -D__TARGET_ARCH_<suffix> for @arch ("x86", "arm64", "arm", "powerpc",
+ * "s390", "riscv", "loongarch", "mips", "sparc"), or NULL when unknown.
+ */
+TG_API const char *tg_arch__target(enum tg_arch arch);
+
+/*
+ * tg_arch__ptr_size - the size of long and of pointers on @arch (4 or 8),
+ * or 0 when unknown.
+ */
+TG_API unsigned int tg_arch__ptr_size(enum tg_arch arch);
+
 /* tg_btf__free - release @btf and everything it owns. NULL is a no-op. */
 TG_API void tg_btf__free(struct tg_btf *btf);
 

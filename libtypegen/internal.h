@@ -26,6 +26,7 @@ struct tg_btf {
 	unsigned char build_id[TG_BUILD_ID_MAX];
 	size_t build_id_sz;
 	bool from_dwarf;	/* converted from DWARF */
+	enum tg_arch arch;	/* the ELF input's, or tg_btf__set_arch()'s */
 	size_t dwarf_skipped;	/* DWARF entries with no C meaning */
 };
 
@@ -199,6 +200,9 @@ struct tg_strv {
 };
 int tg_strv_add(struct tg_strv *sv, const char *s);
 void tg_strv_free(struct tg_strv *sv);
+
+/* arch.c - the architecture an ELF file's e_machine and class name. */
+enum tg_arch tg_arch_from_elf(unsigned int e_machine, bool is_64bit);
 
 /* headers.c - kernel header trees and the flags to compile against them. */
 

@@ -35,6 +35,7 @@ struct load_ctx {
 	size_t layer_cnt;
 	unsigned char build_id[TG_BUILD_ID_MAX];
 	size_t build_id_sz;
+	enum tg_arch arch;		/* the ELF file's, if any */
 	/* Types from DWARF (dwarf.c): asked for, and how it went. */
 	bool from_dwarf;
 	tg_progress_fn progress;
@@ -461,6 +462,16 @@ static void read_build_id(Elf *elf, uint64_t file_sz, struct load_ctx *ctx)
 	}
 }
 
+/* The machine the ELF file is for; an unknown one is no error. */
+static void read_arch(Elf *elf, struct load_ctx *ctx)
+{
+	GElf_Ehdr ehdr;
+
+	if (gelf_getehdr(elf, &ehdr))
+		ctx->arch = tg_arch_from_elf(ehdr.e_machine,
+					     gelf_getclass(elf) == ELFCLASS64);
+}
+
 /* The BTF in the .BTF section of @elf, a file of @file_sz bytes. */
 static int btf_from_elf(struct load_ctx *ctx, Elf *elf, uint64_t file_sz,
 			struct btf **btfp)
@@ -562,6 +573,7 @@ static int load_elf(struct load_ctx *ctx, const unsigned char *hdr,
 	elf = open_elf(arg);
 	if (!elf)
 		return -TG_ERRNO__ELF;
+	read_arch(elf, ctx);
 	if (ctx->from_dwarf) {
 		err = btf_from_dwarf(ctx, elf, file_sz, btfp);
 	} else {
@@ -592,6 +604,7 @@ static int new_tg_btf(struct btf *btf, const char *name,
 		tb->format = ctx->layer_cnt ? ctx->layers[0] : TG_FORMAT_UNKNOWN;
 		memcpy(tb->build_id, ctx->build_id, ctx->build_id_sz);
 		tb->build_id_sz = ctx->build_id_sz;
+		tb->arch = ctx->arch;
 		tb->from_dwarf = ctx->is_dwarf;
 		tb->dwarf_skipped = ctx->dwarf_skipped;
 		/* The base was used only if the input was split. */

@@ -537,6 +537,8 @@ int tg_btf__merge(const struct tg_btf *base, struct tg_btf *const *mods,
 	btf__set_pointer_size(out, btf__pointer_size(base->btf));
 	btf__set_endianness(out, btf__endianness(base->btf));
 	err = tg_btf_wrap(out, NULL, btfp);
+	if (!err)
+		(*btfp)->arch = tg_btf__arch(base);
 out:
 	btf__free(split);
 	return err;
