@@ -276,7 +276,7 @@ static void test_open_mem(void **state)
 static char *assemble_btf_object(const char *triple, const char *btf_path,
 				 const char *name)
 {
-	char *asm_src = tg_test_path("\t.section .BTF,\"\",@progbits\n"
+	char *asm_src = tg_test_path("\t.section .BTF,\"\",%%progbits\n"
 				     "\t.incbin \"%s\"\n", btf_path);
 	char *asm_path = tmp_file("btf.s", asm_src, strlen(asm_src));
 	char *obj_path = tg_test_path("%s/%s", fx.dir, name);
@@ -346,6 +346,96 @@ static void test_big_endian_elf(void **state)
 	free(obj);
 	free(btf_path);
 	free(swapped);
+}
+
+/*
+ * The architecture comes from the ELF file the BTF is in, whatever the
+ * host: one object assembled for each target, the same types inside.
+ */
+static void test_elf_arch(void **state)
+{
+	static const struct {
+		const char *triple;
+		enum tg_arch arch;
+		const char *name;
+	} targets[] = {
+		{ "x86_64-linux-gnu", TG_ARCH_X86_64, "x86_64" },
+		{ "i386-linux-gnu", TG_ARCH_I386, "i386" },
+		{ "aarch64-linux-gnu", TG_ARCH_ARM64, "arm64" },
+		{ "armv7a-linux-gnueabihf", TG_ARCH_ARM, "arm" },
+		{ "powerpc64le-linux-gnu", TG_ARCH_PPC64, "ppc64" },
+		{ "s390x-linux-gnu", TG_ARCH_S390X, "s390x" },
+		{ "riscv64-linux-gnu", TG_ARCH_RISCV64, "riscv64" },
+		{ "mips64el-linux-gnuabi64", TG_ARCH_MIPS64, "mips64" },
+	};
+	struct tg_btf *btf = NULL;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		char *obj = assemble_btf_object(targets[i].triple, fx.raw_path,
+						"arch.o");
+
+		assert_int_equal(tg_btf__open(obj, NULL, &btf), 0);
+		assert_fixture_types(tg_btf__btf(btf));
+		if (tg_btf__arch(btf) != targets[i].arch)
+			fail_msg("%s: arch %s, expected %s", targets[i].triple,
+				 tg_arch__str(tg_btf__arch(btf)),
+				 targets[i].name);
+		assert_string_equal(tg_arch__str(tg_btf__arch(btf)),
+				    targets[i].name);
+		tg_btf__free(btf);
+		btf = NULL;
+		free(obj);
+	}
+
+	/* Raw BTF does not say, until the caller does. */
+	assert_int_equal(tg_btf__open(fx.raw_path, NULL, &btf), 0);
+	assert_int_equal(tg_btf__arch(btf), TG_ARCH_UNKNOWN);
+	assert_int_equal(tg_btf__set_arch(btf, TG_ARCH_ARM64), 0);
+	assert_int_equal(tg_btf__arch(btf), TG_ARCH_ARM64);
+	assert_int_equal(tg_btf__set_arch(btf, __TG_ARCH_CNT), -EINVAL);
+	assert_int_equal(tg_btf__arch(btf), TG_ARCH_ARM64);
+	tg_btf__free(btf);
+}
+
+/* The names users type for an architecture, and libbpf's suffixes. */
+static void test_arch_names(void **state)
+{
+	static const struct {
+		const char *name;
+		enum tg_arch arch;
+	} names[] = {
+		{ "amd64", TG_ARCH_X86_64 },	{ "x86_64", TG_ARCH_X86_64 },
+		{ "aarch64", TG_ARCH_ARM64 },	{ "arm64", TG_ARCH_ARM64 },
+		{ "armhf", TG_ARCH_ARM },	{ "i686", TG_ARCH_I386 },
+		{ "ppc64el", TG_ARCH_PPC64 },	{ "s390x", TG_ARCH_S390X },
+		{ "loong64", TG_ARCH_LOONGARCH64 },
+	};
+	enum tg_arch arch;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		arch = TG_ARCH_UNKNOWN;
+		assert_int_equal(tg_arch__from_str(names[i].name, &arch), 0);
+		assert_int_equal(arch, names[i].arch);
+	}
+	assert_int_equal(tg_arch__from_str("vax", &arch), -EINVAL);
+	assert_int_equal(tg_arch__from_str("unknown", &arch), -EINVAL);
+	/* Every known architecture's name reads back as itself. */
+	for (i = TG_ARCH_UNKNOWN + 1; i < __TG_ARCH_CNT; i++) {
+		assert_int_equal(tg_arch__from_str(tg_arch__str(i), &arch), 0);
+		assert_int_equal(arch, i);
+		assert_non_null(tg_arch__target(i));
+		assert_true(tg_arch__ptr_size(i) == 4 ||
+			    tg_arch__ptr_size(i) == 8);
+	}
+	assert_string_equal(tg_arch__target(TG_ARCH_S390X), "s390");
+	assert_string_equal(tg_arch__target(TG_ARCH_I386), "x86");
+	assert_int_equal(tg_arch__ptr_size(TG_ARCH_ARM), 4);
+	assert_null(tg_arch__target(TG_ARCH_UNKNOWN));
+	assert_string_equal(tg_arch__str(__TG_ARCH_CNT), "unknown");
 }
 
 /* A FIFO has no size: the loader must read it to the end. */
@@ -800,6 +890,8 @@ int main(void)
 		cmocka_unit_test(test_open_mem),
 		cmocka_unit_test(test_elf32_pointer_size),
 		cmocka_unit_test(test_big_endian_elf),
+		cmocka_unit_test(test_elf_arch),
+		cmocka_unit_test(test_arch_names),
 		cmocka_unit_test(test_fifo),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_directory),
