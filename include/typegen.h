@@ -666,23 +666,49 @@ TG_API void tg_c_dumper__free(struct tg_c_dumper *d);
 typedef int (*tg_write_fn)(FILE *out, void *ctx);
 
 /*
- * tg_write_file_atomic - create or replace @path with what @fn writes.
+ * tg_write_file_atomic - create or replace @path with what @fn writes,
+ * never destroying what @path names.
  *
- * The content goes to a new temporary file beside @path (created with
- * O_EXCL, so a symlink planted at that name is never followed), which is
- * renamed over @path only once @fn succeeded and everything was written:
- * readers see the old file or the whole new one, never a part. On any
- * failure @path is left as it was and the temporary file is removed. Like a
- * compiler's output the file is not fsync'ed: a header is cheaper to
+ * @fn writes into memory first: when it fails, nothing is written
+ * anywhere. Then, by what @path is:
+ *  - a regular file, or none yet: the content goes to a new temporary file
+ *    beside it (".NAME.XXXXXX", created with O_EXCL, so a symlink planted
+ *    at that name is never followed), which is renamed over @path: readers
+ *    see the old file or the whole new one, never a part. An existing
+ *    file's mode (and owner, when the caller may give it) is kept; a new
+ *    file's mode is 0666 less the umask;
+ *  - a character device, FIFO or socket: written through, never replaced
+ *    (renaming over /dev/null would make it a regular file);
+ *  - /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N: written to
+ *    that descriptor of the calling process;
+ *  - a symlink: followed; the file it ends at is written as above, in its
+ *    own directory, and the link stays a link.
+ * SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE are blocked (in the calling
+ * thread, never handled) while the temporary file exists; one that comes
+ * meanwhile, and that the caller neither blocks nor ignores, cancels the
+ * rename: the temporary file is removed, then the signal delivered on
+ * return (-EINTR if it does not end the process). No handler is installed.
+ * Like a compiler's output the file is not fsync'ed: a header is cheaper to
  * regenerate after a power cut than to sync on every build.
- * The new file's mode is 0666 less the umask, as for any created file. A
- * symlink at @path is replaced, never written through.
  *
  * Returns 0, the error @fn returned (a negative one; a positive return
- * counts as success), -EIO if @fn left a write error on @out, -EISDIR if
- * @path is a directory, or another negative errno.
+ * counts as success), -EIO if @fn left a write error on its stream, -EISDIR
+ * if @path is a directory, -ENOTSUP if it is a block device, -ELOOP, -EINTR,
+ * or another negative errno (as the failing call gave it: -ENOSPC for a
+ * full disk).
  */
 TG_API int tg_write_file_atomic(const char *path, tg_write_fn fn, void *ctx);
+
+/*
+ * tg_write_stream - write what @fn writes to @out, all or nothing: @fn
+ * writes into memory first, and @out gets the bytes only once it
+ * succeeded, then is flushed. For standard output, where an error must
+ * come before the first byte.
+ *
+ * Returns 0, the error @fn returned, -EIO if @fn left a write error on its
+ * stream, -EINVAL, or the errno of the failing write (-ENOSPC, -EPIPE...).
+ */
+TG_API int tg_write_stream(FILE *out, tg_write_fn fn, void *ctx);
 
 /* ------------------------------------------------------------------------
  * Minimized BTF for CO-RE objects
