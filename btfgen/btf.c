@@ -69,19 +69,10 @@ static int parse_endian(const char *s, enum tg_byte_order *order)
 
 static int output(const struct raw_ctx *ctx, const char *path)
 {
-	int err;
+	int err = write_output_file(path, write_raw, (void *)ctx);
 
-	if (path) {
-		err = tg_write_file_atomic(path, write_raw, (void *)ctx);
-		if (err)
-			p_err_code(path, err);
-		return err;
-	}
-	err = write_raw(stdout, (void *)ctx);
-	if (fflush(stdout) && !err)
-		err = -errno;
 	if (err)
-		p_err_code("standard output", err);
+		p_err_code(path ?: "standard output", err);
 	return err;
 }
 

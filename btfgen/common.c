@@ -134,6 +134,12 @@ enum opt_result parse_common_opt(int c, char **argv, const char *cmd_name,
 	return OPT_UNKNOWN;
 }
 
+int write_output_file(const char *path, tg_write_fn fn, void *ctx)
+{
+	return path ? tg_write_file_atomic(path, fn, ctx) :
+		      tg_write_stream(stdout, fn, ctx);
+}
+
 /*
  * "typegen: vmlinux: converting DWARF: 42%" on one line, rewritten in
  * place; cleared once done, so that nothing is left when all went well.

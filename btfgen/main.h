@@ -191,6 +191,13 @@ struct inputs {
 int load_inputs(const struct input_args *a, struct inputs *in);
 void free_inputs(struct inputs *in);
 
+/*
+ * What @fn writes, to @path (tg_write_file_atomic()) or, if @path is
+ * NULL, to standard output, all or nothing: errors come before the first
+ * byte. Returns 0 or the negative error, not reported.
+ */
+int write_output_file(const char *path, tg_write_fn fn, void *ctx);
+
 /* Make libbpf quiet unless -d was given; called after option parsing. */
 void setup_libbpf_print(void);
 

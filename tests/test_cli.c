@@ -517,8 +517,97 @@ static void test_dump_stdout_full(void **state)
 	assert_int_equal(tg_test_runf(NULL, &err, "%s dump -i %s > /dev/full", cli,
 			     VMLINUX), 1);
 	assert_one_line(err);
-	assert_contains(err, "standard output");
+	/* The write's own error, not a vague "Input/output error". */
+	assert_contains(err, "standard output: No space left on device");
 	free(err);
+}
+
+/*
+ * BTF that fails only once the header is being written: a kernel
+ * function whose parameter is 300 pointers deep, after a struct. The
+ * error comes before the first byte, as typegen(1) promises.
+ */
+static void test_dump_nothing_before_error(void **state)
+{
+	char *path = tg_test_path("%s/deep-kfunc.btf", tmp);
+	struct btf *b = btf__new_empty();
+	int i, p, k, fn;
+	const void *raw;
+	char *out, *err;
+	__u32 sz;
+
+	(void)state;
+	i = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	btf__add_struct(b, "aaa", 4);
+	btf__add_field(b, "x", i, 0, 0);
+	for (p = i, k = 0; k < 300; k++)
+		p = btf__add_ptr(b, p);
+	fn = btf__add_func_proto(b, i);
+	btf__add_func_param(b, "a", p);
+	fn = btf__add_func(b, "kf", BTF_FUNC_GLOBAL, fn);
+	assert_true(btf__add_decl_tag(b, "bpf_kfunc", fn, -1) > 0);
+	raw = btf__raw_data(b, &sz);
+	assert_int_equal(tg_test_write_file(path, raw, sz), 0);
+	btf__free(b);
+
+	assert_int_equal(tg_test_runf(&out, &err, "%s dump -i %s", cli, path), 1);
+	assert_one_line(err);
+	assert_contains(err, path);
+	assert_string_equal(out, "");
+	free(out);
+	free(err);
+	free(path);
+}
+
+/*
+ * -o never replaces what is not a regular file: a device (made here with
+ * mknod, never /dev's own), a FIFO, /dev/stdout; a symlink is followed.
+ */
+static void test_dump_output_not_replaced(void **state)
+{
+	char *dir = tg_test_path("%s/special-out", tmp);
+	char *out, *err, *got;
+	struct stat st;
+
+	(void)state;
+	NEED_VMLINUX();
+	assert_int_equal(tg_test_runf(NULL, NULL, "rm -rf %s && mkdir %s", dir, dir), 0);
+
+	if (!tg_test_runf(NULL, NULL, "mknod %s/null c 1 3", dir)) {
+		assert_int_equal(tg_test_runf(NULL, &err, "%s dump -i %s -o %s/null",
+					      cli, VMLINUX, dir), 0);
+		assert_string_equal(err, "");
+		free(err);
+		got = tg_test_path("%s/null", dir);
+		assert_int_equal(lstat(got, &st), 0);
+		assert_true(S_ISCHR(st.st_mode));
+		free(got);
+	}
+
+	/* A FIFO: the header comes out of it, and it stays a FIFO. */
+	assert_int_equal(tg_test_runf(&out, &err,
+		"d=%s && mkfifo $d/fifo && { timeout 20 cat $d/fifo > $d/from-fifo & } && "
+		"%s dump -i %s -o $d/fifo && wait && test -p $d/fifo && "
+		"cmp -s $d/from-fifo %s && echo same", dir, cli, VMLINUX,
+		reference_header()), 0);
+	assert_string_equal(out, "same\n");
+	free(out);
+	free(err);
+
+	/* A symlink: its target replaced, the link kept. */
+	assert_int_equal(tg_test_runf(NULL, NULL,
+		"d=%s && echo old > $d/real.h && ln -s real.h $d/link.h && "
+		"%s dump -i %s -o $d/link.h && test -L $d/link.h && "
+		"cmp -s $d/real.h %s",
+		dir, cli, VMLINUX, reference_header()), 0);
+
+	/* /dev/stdout is standard output, here a pipe. */
+	assert_int_equal(tg_test_runf(&out, NULL,
+		"%s dump -i %s -o /dev/stdout | cmp - %s && echo same",
+		cli, VMLINUX, reference_header()), 0);
+	assert_string_equal(out, "same\n");
+	free(out);
+	free(dir);
 }
 
 /* ---- bad input ------------------------------------------------------- */
@@ -1386,6 +1475,8 @@ int main(void)
 		cmocka_unit_test(test_dump_output_unwritable),
 		cmocka_unit_test(test_dump_unsorted),
 		cmocka_unit_test(test_dump_stdout_full),
+		cmocka_unit_test(test_dump_nothing_before_error),
+		cmocka_unit_test(test_dump_output_not_replaced),
 		cmocka_unit_test(test_bad_missing),
 		cmocka_unit_test(test_bad_directory),
 		cmocka_unit_test(test_bad_empty),
