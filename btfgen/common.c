@@ -201,6 +201,33 @@ struct tg_locator *new_locator(const struct locate_args *args)
 	return loc;
 }
 
+/*
+ * Nothing found: every path tried, on the one line, with the reason for
+ * those that are there but were rejected (a missing file needs none).
+ */
+static void p_err_not_found(const struct tg_locator *loc, const char *what,
+			    const char *msg)
+{
+	size_t i, n = tg_locator__step_cnt(loc);
+	char *list = NULL, reason[256];
+	size_t len = 0;
+	FILE *f = open_memstream(&list, &len);
+
+	for (i = 0; f && i < n; i++) {
+		const struct tg_probe_step *s = tg_locator__step(loc, i);
+
+		fprintf(f, "%s%s", i ? ", " : "", s->path);
+		if (s->err != -ENOENT)
+			fprintf(f, " (%s)", err_str(s->err, reason,
+						    sizeof(reason)));
+	}
+	if (f)
+		fclose(f);
+	p_err(what, "%s; tried %s (run '%s probe' with the same options for details)",
+	      msg, list ? list : "nothing", prog_name);
+	free(list);
+}
+
 void p_err_load(const struct tg_locator *loc, int err)
 {
 	const char *path = tg_locator__request_path(loc);
@@ -232,8 +259,7 @@ void p_err_load(const struct tg_locator *loc, int err)
 		snprintf(what, sizeof(what), "kernel BTF for %s",
 			 tg_locator__release(loc));
 	if (err == -TG_ERRNO__NOTFOUND)
-		p_err(what, "%s (%zu candidates tried; run '%s probe' with the same options to see why each was rejected)",
-		      msg, tg_locator__step_cnt(loc), prog_name);
+		p_err_not_found(loc, what, msg);
 	else
 		p_err(what, "%s", msg);
 }

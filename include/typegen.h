@@ -93,6 +93,9 @@ enum tg_errno {
 	TG_ERRNO__NODWARF,	/* an ELF file without DWARF, where it was asked for */
 	TG_ERRNO__DWARFVER,	/* a DWARF version other than 2 to 5 */
 	TG_ERRNO__DWARF,	/* DWARF debug info that does not parse */
+	TG_ERRNO__RUNNING,	/* the running kernel's types, for another release or root */
+	TG_ERRNO__NOTFILE,	/* a FIFO, device or socket where a file was looked for */
+	TG_ERRNO__OUTSIDE,	/* a symlink leading out of the sysroot */
 	__TG_ERRNO__END,
 };
 
@@ -432,8 +435,14 @@ struct tg_locate_opts {
 
 /* One candidate the locator tried. */
 struct tg_probe_step {
-	const char *path;	/* the file as opened (sysroot applied) */
+	const char *path;	/* the file as looked for (sysroot applied) */
 	int err;		/* 0 if this one was chosen, else why not */
+	/*
+	 * Under a sysroot, the file the symlinks on @path led to, resolved
+	 * inside the sysroot (an absolute link is relative to it, ".." stops
+	 * at it), when that is not @path; else NULL.
+	 */
+	const char *resolved;
 };
 
 struct tg_locator;

@@ -214,6 +214,14 @@ const char *tg_arch_kernel(const char *name, const char **triple);
  * Returns 0 with malloc'ed *@srcp and *@buildp, -TG_ERRNO__NOHEADERS, or
  * -ENOMEM.
  */
+/*
+ * locate.c: @rel resolved inside @root as openat2(RESOLVE_IN_ROOT) does (an
+ * absolute symlink is relative to @root, ".." stops at it): *realp, the
+ * host path it names (malloc'ed). Returns 0 or -errno (-ENOSYS before
+ * Linux 5.6).
+ */
+int tg_resolve_in_root(const char *root, const char *rel, char **realp);
+
 int tg_headers_find(struct tg_trail *t, const char *kernel_source,
 		    const char *moddir, char **srcp, char **buildp);
 

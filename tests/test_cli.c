@@ -862,7 +862,8 @@ static void test_probe_chooses_in_order(void **state)
 	root = make_sysroot();
 	sys = tg_test_path("%s%s", root, probe_paths[0]);
 	boot = tg_test_path("%s%s", root, probe_paths[1]);
-	reason = msg_of(-TG_ERRNO__FORMAT);
+	/* Under a sysroot, /sys/kernel/btf is not the image's kernel. */
+	reason = msg_of(-TG_ERRNO__RUNNING);
 
 	assert_int_equal(tg_test_runf(&out, &err, "%s probe --sysroot %s --release %s",
 			     cli, root, RELEASE), 0);
@@ -897,7 +898,7 @@ static void test_probe_chooses_in_order(void **state)
 static void test_probe_lists_all_candidates(void **state)
 {
 	char *root = tg_test_path("%s/empty-root", tmp);
-	char *enoent = msg_of(-ENOENT);
+	char *enoent = msg_of(-ENOENT), *running = msg_of(-TG_ERRNO__RUNNING);
 	size_t i, last = 0;
 	char *out, *err;
 
@@ -908,7 +909,8 @@ static void test_probe_lists_all_candidates(void **state)
 	assert_string_equal(err, "");
 	for (i = 0; i < N_PROBE_PATHS; i++) {
 		char *line = tg_test_path("%zu. rejected  %s%s: %s\n", i + 1,
-					  root, probe_paths[i], enoent);
+					  root, probe_paths[i],
+					  i ? enoent : running);
 		size_t pos = position(out, line);
 
 		assert_true(pos >= last);
@@ -919,16 +921,58 @@ static void test_probe_lists_all_candidates(void **state)
 	free(out);
 	free(err);
 
-	/* dump fails in one line that points at probe. */
+	/* dump fails in one line that names every path and points at probe. */
 	assert_int_equal(tg_test_runf(&out, &err, "%s dump --sysroot %s --release %s",
 			     cli, root, RELEASE), 1);
 	assert_one_line(err);
 	assert_contains(err, "typegen probe");
+	for (i = 0; i < N_PROBE_PATHS; i++)
+		assert_containsf(err, "%s%s", root, probe_paths[i]);
+	assert_containsf(err, "%s%s (%s)", root, probe_paths[0], running);
 	assert_string_equal(out, "");
 	free(out);
 	free(err);
+	free(running);
 	free(enoent);
 	free(root);
+}
+
+/*
+ * --release R is never answered with the running kernel's types: a
+ * release not installed fails, naming every path tried; probe shows
+ * /sys/kernel/btf/vmlinux rejected, with the reason.
+ */
+static void test_release_not_running(void **state)
+{
+	char *running = msg_of(-TG_ERRNO__RUNNING);
+	char *out, *err;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(tg_test_runf(&out, &err, "%s dump --release 9.9.9-bogus",
+			     cli), 1);
+	assert_one_line(err);
+	assert_string_equal(out, "");
+	assert_contains(err, "kernel BTF for 9.9.9-bogus");
+	assert_containsf(err, "/sys/kernel/btf/vmlinux (%s)", running);
+	for (i = 1; i < N_PROBE_PATHS; i++) {
+		char *p = tg_test_path("%.*s9.9.9-bogus",
+			(int)(strstr(probe_paths[i], RELEASE) - probe_paths[i]),
+			probe_paths[i]);
+
+		assert_contains(err, p);
+		free(p);
+	}
+	free(out);
+	free(err);
+
+	assert_int_equal(tg_test_runf(&out, NULL, "%s probe --release 9.9.9-bogus",
+			     cli), 1);
+	assert_containsf(out, "1. rejected  /sys/kernel/btf/vmlinux: %s\n",
+			 running);
+	assert_contains(out, "result:     none");
+	free(out);
+	free(running);
 }
 
 static void test_probe_explicit_path(void **state)
@@ -1488,6 +1532,7 @@ int main(void)
 		cmocka_unit_test(test_input_overrides_env),
 		cmocka_unit_test(test_probe_chooses_in_order),
 		cmocka_unit_test(test_probe_lists_all_candidates),
+		cmocka_unit_test(test_release_not_running),
 		cmocka_unit_test(test_probe_explicit_path),
 		cmocka_unit_test(test_probe_json),
 		cmocka_unit_test(test_probe_json_escaping),

@@ -172,6 +172,7 @@ static void test_default_falls_back(void **state)
 	char *btf;
 
 	plant_btf(fx->root, "sys/kernel/btf/vmlinux", "from_sysfs");
+	plant_btf(fx->root, "boot/vmlinux-" REL, "from_boot");
 	FX_OPTS(opts, fx);
 	sel = select_ok(&opts);
 	assert_int_equal(tg_selection__err(sel), 0);
@@ -179,9 +180,14 @@ static void test_default_falls_back(void **state)
 	assert_int_equal(tg_selection__rule(sel), TG_SELECT_DEFAULT);
 	assert_step(sel, 0, TG_METHOD_HEADERS, "modules directory",
 		    fx->moddir, -ENOENT);
+	/* Under a sysroot /sys/kernel/btf is not the image's kernel. */
 	btf = tg_test_path("%s/sys/kernel/btf/vmlinux", fx->root);
-	assert_step(sel, 1, TG_METHOD_VMLINUX, "BTF", btf, 0);
-	assert_int_equal(tg_selection__step_cnt(sel), 2);
+	assert_step(sel, 1, TG_METHOD_VMLINUX, "BTF", btf,
+		    -TG_ERRNO__RUNNING);
+	free(btf);
+	btf = tg_test_path("%s/boot/vmlinux-" REL, fx->root);
+	assert_step(sel, 2, TG_METHOD_VMLINUX, "BTF", btf, 0);
+	assert_int_equal(tg_selection__step_cnt(sel), 3);
 	assert_string_equal(tg_selection__btf_path(sel), btf);
 	assert_non_null(tg_selection__btf(sel));
 	assert_null(tg_selection__source_dir(sel));
@@ -554,7 +560,7 @@ static void test_apply_writes_when_changed(void **state)
 	char *text;
 
 	mkdir(out, 0755);
-	plant_btf(fx->root, "sys/kernel/btf/vmlinux", "marker_one");
+	plant_btf(fx->root, "boot/vmlinux-" REL, "marker_one");
 	FX_OPTS(opts, fx);
 	sel = select_ok(&opts);
 	assert_int_equal(tg_selection__apply(sel, NULL), -EINVAL);
@@ -580,7 +586,7 @@ static void test_apply_writes_when_changed(void **state)
 	tg_selection__free(sel);
 
 	/* Other types: replaced. */
-	plant_btf(fx->root, "sys/kernel/btf/vmlinux", "marker_two");
+	plant_btf(fx->root, "boot/vmlinux-" REL, "marker_two");
 	sel = select_ok(&opts);
 	assert_int_equal(tg_selection__apply(sel, out), 1);
 	text = tg_test_read_file(hdr, &len);
