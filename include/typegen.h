@@ -1043,7 +1043,10 @@ TG_API enum tg_select_rule tg_selection__rule(const struct tg_selection *sel);
 /* tg_method__str - "vmlinux", "headers" (or "auto"). */
 TG_API const char *tg_method__str(enum tg_method method);
 
-/* tg_selection__release - the kernel release the paths were made with. */
+/*
+ * tg_selection__release - the kernel release the paths were made with;
+ * NULL when KERNEL_VERSION is no release ("" or with a '/').
+ */
 TG_API const char *tg_selection__release(const struct tg_selection *sel);
 
 /* tg_selection__arch - the kernel's name of the target architecture. */

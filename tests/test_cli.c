@@ -975,6 +975,21 @@ static void test_release_not_running(void **state)
 	free(running);
 }
 
+/* KERNEL_VERSION="" (an unset shell variable): named, never "(null)". */
+static void test_kernel_version_empty(void **state)
+{
+	char *out, *err;
+
+	(void)state;
+	assert_int_equal(tg_test_runf(&out, &err, "KERNEL_VERSION= %s cflags", cli), 1);
+	assert_one_line(err);
+	assert_null(strstr(err, "(null)"));
+	assert_contains(err, "KERNEL_VERSION: '' is not a kernel release");
+	assert_string_equal(out, "");
+	free(out);
+	free(err);
+}
+
 static void test_probe_explicit_path(void **state)
 {
 	char *path = tg_test_path("%s/probe-empty", tmp);
@@ -1533,6 +1548,7 @@ int main(void)
 		cmocka_unit_test(test_probe_chooses_in_order),
 		cmocka_unit_test(test_probe_lists_all_candidates),
 		cmocka_unit_test(test_release_not_running),
+		cmocka_unit_test(test_kernel_version_empty),
 		cmocka_unit_test(test_probe_explicit_path),
 		cmocka_unit_test(test_probe_json),
 		cmocka_unit_test(test_probe_json_escaping),
