@@ -264,6 +264,25 @@ void p_err_load(const struct tg_locator *loc, int err)
 		p_err(what, "%s", msg);
 }
 
+/*
+ * A module's BTF that failed on @base: when it does not fit, say which base
+ * it was tried on, and whether that base was only found by the rules.
+ */
+static void p_err_split(const char *path, int err, const struct tg_btf *base,
+			bool found)
+{
+	char msg[256];
+
+	if (!base || (err != -TG_ERRNO__BASE && err != -TG_ERRNO__BTF)) {
+		p_err_code(path, err);
+		return;
+	}
+	p_err(path, "%s (base tried: %s, %s)", err_str(err, msg, sizeof(msg)),
+	      tg_btf__path(base), found ?
+	      "the kernel's types found by the usual rules; give the module's own kernel with --base" :
+	      "given with --base or -i");
+}
+
 /* The kernel's types by the rules (no -i), as the base of a module. */
 static int locate_kernel(const struct input_args *a, struct inputs *in,
 			 struct tg_btf **btfp)
@@ -300,7 +319,7 @@ static int load_path(const struct input_args *a, struct inputs *in)
 		err = tg_btf__open(path, &opts, &in->input);
 	}
 	if (err) {
-		p_err_code(path, err);
+		p_err_split(path, err, in->base, !a->base);
 		return EXIT_ERR;
 	}
 	note_dwarf_skipped(in->input, path);
@@ -336,7 +355,8 @@ static int load_modules(const struct input_args *a, struct inputs *in,
 			err = -TG_ERRNO__NOTSPLIT;
 		}
 		if (err) {
-			p_err_code(a->modules[i], err);
+			p_err_split(a->modules[i], err, kernel,
+				    !a->base && !a->loc.path);
 			return EXIT_ERR;
 		}
 		in->mod_cnt++;

@@ -1421,6 +1421,21 @@ static void test_bad_module_args(void **state)
 	assert_contains(err, "--module-only needs a module");
 	free(out);
 	free(err);
+	/* A module on a base it does not fit: the base is named. */
+	assert_int_equal(tg_test_runf(&out, &err, "REDBPF_VMLINUX=%s %s dump -i %s",
+			     in.small, cli, in.mod_a), 1);
+	assert_one_line(err);
+	assert_containsf(err, "%s: ", in.mod_a);
+	assert_containsf(err, "base tried: %s, the kernel's types found by the usual rules",
+			 in.small);
+	free(out);
+	free(err);
+	assert_int_equal(tg_test_runf(&out, &err, "%s dump --base %s --module %s",
+			     cli, in.small, in.mod_a), 1);
+	assert_one_line(err);
+	assert_containsf(err, "base tried: %s, given with --base", in.small);
+	free(out);
+	free(err);
 	/* A module whose base cannot be found. */
 	assert_int_equal(tg_test_runf(&out, &err, "REDBPF_VMLINUX=%s/none %s dump -i %s",
 			     tmp, cli, in.mod_a), 1);
