@@ -392,7 +392,12 @@ TG_API int tg_btf__write_raw(const struct tg_btf *btf, FILE *out,
  *	/usr/lib/debug/boot/vmlinux-R.debug
  *	/usr/lib/debug/lib/modules/R/vmlinux
  *	/boot/vmlinuz-R
- *    and the first that loads wins;
+ *    and the first that loads wins. /sys/kernel/btf/vmlinux is the
+ *    running kernel's: a candidate only when R is the running release and
+ *    no sysroot is given, else rejected with -TG_ERRNO__RUNNING. Under a
+ *    sysroot, symlinks are resolved inside it (openat2's RESOLVE_IN_ROOT;
+ *    the step's resolved says where they led). Only regular files are
+ *    read: a FIFO, device or socket is rejected (-TG_ERRNO__NOTFILE);
  *  - when probing for the running kernel (no release and no sysroot
  *    given), a candidate read from an ELF file (a vmlinux, the kernel in
  *    a vmlinuz) whose GNU build ID differs from the one the running kernel
