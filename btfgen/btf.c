@@ -123,6 +123,8 @@ int do_btf(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (reject_json("btf"))
+		return EXIT_USAGE;
 	if (optind < argc)
 		return usage_extra_arg("btf", argv[optind]);
 	if (args.base && !args.loc.path) {

@@ -40,6 +40,16 @@ void p_err_code(const char *what, int err)
 	p_err(what, "%s", err_str(err, msg, sizeof(msg)));
 }
 
+int reject_json(const char *cmd_name)
+{
+	if (!json_output)
+		return 0;
+	p_err(NULL, "option '--json' is not for %s, whose output is %s; try '%s %s --help'",
+	      cmd_name, strcmp(cmd_name, "btf") ? "a C header" : "raw BTF",
+	      prog_name, cmd_name);
+	return EXIT_USAGE;
+}
+
 int usage_extra_arg(const char *cmd_name, const char *arg)
 {
 	p_err(NULL, "%s: unexpected argument '%s'; try '%s %s --help'",

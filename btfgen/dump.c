@@ -244,6 +244,8 @@ int do_dump(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (reject_json("dump"))
+		goto out;
 	if (optind < argc) {
 		/* after --, the flags the --for programs are built with */
 		if (!sel.for_cnt || strcmp(argv[optind - 1], "--")) {

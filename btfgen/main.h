@@ -140,6 +140,12 @@ void report_bad_opt(int c, char **argv, const char *cmd_name);
 /* OPT_HANDLED if optarg is not empty, else reports it and OPT_BAD. */
 enum opt_result check_nonempty(const char *opt_name, const char *cmd_name);
 
+/*
+ * For a command whose output is not text (dump, btf): -j or -p is a
+ * mistake, not something to ignore. Reports it; EXIT_USAGE, or 0.
+ */
+int reject_json(const char *cmd_name);
+
 /* Report a stray positional argument; returns EXIT_USAGE. */
 int usage_extra_arg(const char *cmd_name, const char *arg);
 

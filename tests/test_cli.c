@@ -334,6 +334,15 @@ static void test_usage_errors(void **state)
 		{ "dump --module ''", "'--module' needs a non-empty argument" },
 		{ "btf -o ''", "'--output' needs a non-empty argument" },
 		{ "btf extra", "unexpected argument 'extra'" },
+		/* JSON where the output is C or BTF: refused, not ignored. */
+		{ "dump -j", "option '--json' is not for dump" },
+		{ "-p dump", "option '--json' is not for dump" },
+		{ "btf --json", "option '--json' is not for btf" },
+		/* A slip of the keyboard gets the command it was likely. */
+		{ "dupm", "unknown command 'dupm'; did you mean 'dump'?" },
+		{ "prbe", "did you mean 'probe'?" },
+		{ "cflag", "did you mean 'cflags'?" },
+		{ "help lsit", "did you mean 'list'?" },
 	};
 	size_t i;
 
@@ -350,6 +359,41 @@ static void test_usage_errors(void **state)
 		free(out);
 		free(err);
 	}
+}
+
+/*
+ * The commands --help says take -j are those that do: each runs with -j,
+ * and those it says do not refuse it.
+ */
+static void test_json_commands(void **state)
+{
+	static const char *const takes[] = { "list", "show", "probe", "min",
+					      "cflags" };
+	char *out, *err, *line;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(tg_test_runf(&out, NULL, "%s --help", cli), 0);
+	line = strstr(out, "-j, --json");
+	assert_non_null(line);
+	for (i = 0; i < sizeof(takes) / sizeof(takes[0]); i++) {
+		char *word = tg_test_path("%s%s", takes[i],
+					  i + 1 < sizeof(takes) / sizeof(takes[0]) ?
+					  "," : ";");
+		char *end = strstr(line, "-p, --pretty");
+
+		assert_non_null(end);
+		/* Named in the -j entry, before the next option. */
+		assert_true(strstr(line, word) && strstr(line, word) < end);
+		free(word);
+		assert_int_equal(tg_test_runf(NULL, &err, "%s %s -j --help >/dev/null",
+					      cli, takes[i]), 0);
+		assert_string_equal(err, "");
+		free(err);
+	}
+	free(out);
+	assert_int_equal(tg_test_runf(NULL, NULL, "%s dump -j -i %s", cli,
+				      VMLINUX), 2);
 }
 
 static void test_no_command(void **state)
@@ -1542,6 +1586,7 @@ int main(void)
 		cmocka_unit_test(test_help_options_in_man),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_json_commands),
 		cmocka_unit_test(test_no_command),
 		cmocka_unit_test(test_dump_compiles_for_bpf),
 		cmocka_unit_test(test_dump_deterministic),
