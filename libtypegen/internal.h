@@ -209,12 +209,6 @@ void tg_strv_free(struct tg_strv *sv);
 const char *tg_arch_kernel(const char *name, const char **triple);
 
 /*
- * Find the kernel headers: in @kernel_source if not NULL, else in @moddir
- * (a /lib/modules/<release> directory). Every check is recorded in @t.
- * Returns 0 with malloc'ed *@srcp and *@buildp, -TG_ERRNO__NOHEADERS, or
- * -ENOMEM.
- */
-/*
  * locate.c: @rel resolved inside @root as openat2(RESOLVE_IN_ROOT) does (an
  * absolute symlink is relative to @root, ".." stops at it): *realp, the
  * host path it names (malloc'ed). Returns 0 or -errno (-ENOSYS before
@@ -222,6 +216,15 @@ const char *tg_arch_kernel(const char *name, const char **triple);
  */
 int tg_resolve_in_root(const char *root, const char *rel, char **realp);
 
+/*
+ * Find the kernel headers: in @kernel_source if not NULL, else in @moddir
+ * (a /lib/modules/<release> directory). Every check is recorded in @t.
+ * KERNEL_SOURCE may be the build half of a distribution's split headers
+ * (Debian's linux-headers-<ver>-<flavour>): the source half is found from
+ * its Makefile's include, or as the -common sibling.
+ * Returns 0 with malloc'ed *@srcp and *@buildp, -TG_ERRNO__NOHEADERS, or
+ * -ENOMEM.
+ */
 int tg_headers_find(struct tg_trail *t, const char *kernel_source,
 		    const char *moddir, char **srcp, char **buildp);
 

@@ -498,7 +498,8 @@ static void test_kernel_source(void **state)
 	}
 	assert_int_equal(tg_selection__err(sel), -TG_ERRNO__NOHEADERS);
 	assert_int_equal(tg_selection__method(sel), TG_METHOD_HEADERS);
-	assert_int_equal(tg_selection__step_cnt(sel), 2);
+	/* As /lib/modules/<ver>, as a kernel tree, as a build half. */
+	assert_int_equal(tg_selection__step_cnt(sel), 3);
 	tg_selection__free(sel);
 	free(tree);
 	free(mods);
@@ -643,6 +644,114 @@ static void test_bad_opts(void **state)
 	assert_string_equal(tg_method__str(TG_METHOD_VMLINUX), "vmlinux");
 }
 
+/* ---- a distribution's split headers ------------------------------------- */
+
+/* The decision for KERNEL_SOURCE=@ks: the headers method, carried out. */
+static struct tg_selection *select_source(const char *ks)
+{
+	TG_OPTS(tg_select_opts, opts, .no_env = true, .kernel_source = ks);
+
+	return select_ok(&opts);
+}
+
+/*
+ * KERNEL_SOURCE=/usr/src/linux-headers-R-amd64, Debian's build half: its
+ * Makefile includes the -common source half. Found, and the trail says
+ * where.
+ */
+static void test_split_headers_build_half(void **state)
+{
+	struct fx *fx = *state;
+	/* Absolute, as Debian's include is. */
+	char *root = realpath(fx->root, NULL);
+	char *src = tg_test_path("%s/usr/src/linux-headers-" REL "-common",
+				 root);
+	char *build = tg_test_path("%s/usr/src/linux-headers-" REL "-amd64",
+				   root);
+	char *mk = tg_test_path("%s/Makefile", build);
+	char *line, *kconfig = tg_test_path("%s/include/linux/kconfig.h", src);
+	struct tg_selection *sel;
+	size_t i;
+	bool said = false;
+
+	make_source_tree(src);
+	make_build_tree(build);
+	/* The absolute include Debian writes. */
+	line = tg_test_path("include %s/Makefile\n", src);
+	assert_int_equal(tg_test_write_file(mk, line, strlen(line)), 0);
+	free(line);
+	sel = select_source(build);
+	assert_int_equal(tg_selection__err(sel), 0);
+	assert_string_equal(tg_selection__source_dir(sel), src);
+	assert_string_equal(tg_selection__build_dir(sel), build);
+	line = tg_test_path("%s/include", src);
+	assert_isystem(sel, line);
+	free(line);
+	for (i = 0; i < tg_selection__step_cnt(sel); i++) {
+		const struct tg_select_step *st = tg_selection__step(sel, i);
+
+		if (!strcmp(st->what, "source tree its Makefile includes") &&
+		    !strcmp(st->path, kconfig) && !st->err)
+			said = true;
+	}
+	assert_true(said);
+	tg_selection__free(sel);
+
+	/* A relative include (Ubuntu's style), then no include at all. */
+	line = tg_test_path("include ../linux-headers-" REL "-common/Makefile\n");
+	assert_int_equal(tg_test_write_file(mk, line, strlen(line)), 0);
+	free(line);
+	sel = select_source(build);
+	assert_int_equal(tg_selection__err(sel), 0);
+	assert_non_null(strstr(tg_selection__source_dir(sel), "-common"));
+	tg_selection__free(sel);
+
+	assert_int_equal(unlink(mk), 0);
+	sel = select_source(build);
+	assert_int_equal(tg_selection__err(sel), 0);
+	assert_string_equal(tg_selection__source_dir(sel), src);
+	assert_string_equal(tg_selection__step(sel,
+		tg_selection__step_cnt(sel) - 2)->what,
+		"source tree, its -common sibling");
+	tg_selection__free(sel);
+
+	/* No source half anywhere: refused, with every place looked at. */
+	tg_test_rmtree(src);
+	sel = select_source(build);
+	assert_int_equal(tg_selection__err(sel), -TG_ERRNO__NOHEADERS);
+	assert_string_equal(tg_selection__step(sel,
+		tg_selection__step_cnt(sel) - 1)->what,
+		"source tree, its -common sibling");
+	tg_selection__free(sel);
+	free(kconfig);
+	free(mk);
+	free(src);
+	free(build);
+	free(root);
+}
+
+/* The real thing, if Debian's linux-headers-*-amd64 is installed. */
+static void test_split_headers_installed(void **state)
+{
+	struct tg_selection *sel;
+	char *out = NULL;
+
+	(void)state;
+	if (tg_test_run("ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | head -1",
+			&out, NULL) || !*out) {
+		free(out);
+		print_message("[  SKIP    ] no /usr/src/linux-headers-*-amd64\n");
+		skip();
+	}
+	out[strcspn(out, "\n")] = '\0';
+	sel = select_source(out);
+	assert_int_equal(tg_selection__err(sel), 0);
+	assert_string_equal(tg_selection__build_dir(sel), out);
+	assert_non_null(strstr(tg_selection__source_dir(sel), "-common"));
+	tg_selection__free(sel);
+	free(out);
+}
+
 /* ---- a real kernel's headers -------------------------------------------- */
 
 /* A release in /lib/modules with a configured build tree, or NULL. */
@@ -706,6 +815,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_env_vmlinux_wins, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_version_headers_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_source, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_split_headers_build_half, setup, teardown),
+		cmocka_unit_test(test_split_headers_installed),
 		cmocka_unit_test_setup_teardown(test_forced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_writes_when_changed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_opts, setup, teardown),
