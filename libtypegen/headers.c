@@ -109,11 +109,52 @@ static int set_trees(const char *src, const char *build, char **srcp,
 	return -ENOMEM;
 }
 
-/* The split trees of a /lib/modules/<release>-like directory. */
-static int modules_dir(struct tg_trail *t, const char *dir, char **srcp,
-		       char **buildp)
+/*
+ * @path (a path under @root), its symlinks resolved inside @root as
+ * openat2's RESOLVE_IN_ROOT does: Debian's absolute build -> /usr/src/...
+ * names the image's /usr/src, not the host's. Recorded when that is not
+ * where the host would have gone. Takes @path over; NULL for -ENOMEM.
+ */
+static char *in_root(struct tg_trail *t, const char *root, char *path)
 {
-	char *source = join(dir, "source"), *build = join(dir, "build");
+	size_t len = root ? strlen(root) : 0;
+	char *real, *host, *said;
+	int err;
+
+	while (len > 1 && root[len - 1] == '/')
+		len--;
+	if (!path || !root || (len == 1 && root[0] == '/') ||
+	    strncmp(path, root, len) || path[len] != '/')
+		return path;
+	/* Not there (or no openat2): the plain path's check says so. */
+	if (tg_resolve_in_root(root, path + len, &real))
+		return path;
+	host = realpath(path, NULL);
+	if (host && !strcmp(host, real)) {
+		free(host);
+		free(real);
+		return path;
+	}
+	free(host);
+	err = asprintf(&said, "%s -> %s", path, real) < 0 ? -ENOMEM :
+	      tg_trail_add(t, TG_METHOD_HEADERS,
+			   "symlink resolved inside the sysroot", said, 0);
+	if (err >= 0)
+		free(said);
+	free(path);
+	if (err) {
+		free(real);
+		return NULL;
+	}
+	return real;
+}
+
+/* The split trees of a /lib/modules/<release>-like directory. */
+static int modules_dir(struct tg_trail *t, const char *dir, const char *root,
+		       char **srcp, char **buildp)
+{
+	char *source = in_root(t, root, join(dir, "source"));
+	char *build = in_root(t, root, join(dir, "build"));
 	const char *src_tree, *build_tree;
 	int err = -ENOMEM;
 
@@ -249,7 +290,7 @@ static int kernel_source_dir(struct tg_trail *t, const char *ks, char **srcp,
 	if (!has_build || !has_source) {
 		err = tg_trail_add(t, TG_METHOD_HEADERS,
 				   "KERNEL_SOURCE as /lib/modules/<ver>", ks, 0);
-		return err ?: modules_dir(t, ks, srcp, buildp);
+		return err ?: modules_dir(t, ks, NULL, srcp, buildp);
 	}
 	err = tg_trail_add(t, TG_METHOD_HEADERS,
 			   "KERNEL_SOURCE as /lib/modules/<ver>", ks,
@@ -269,7 +310,8 @@ static int kernel_source_dir(struct tg_trail *t, const char *ks, char **srcp,
 }
 
 int tg_headers_find(struct tg_trail *t, const char *kernel_source,
-		    const char *moddir, char **srcp, char **buildp)
+		    const char *moddir, const char *root, char **srcp,
+		    char **buildp)
 {
 	int err;
 
@@ -279,7 +321,7 @@ int tg_headers_find(struct tg_trail *t, const char *kernel_source,
 	} else {
 		err = check(t, "modules directory", moddir, NULL);
 		if (!err)
-			err = modules_dir(t, moddir, srcp, buildp);
+			err = modules_dir(t, moddir, root, srcp, buildp);
 		else if (err > 0)
 			err = -TG_ERRNO__NOHEADERS;
 	}

@@ -266,7 +266,7 @@ static int run_headers(struct tg_selection *sel, const struct select_in *in)
 	if (!in->kernel_source && moddir_path(in, ver, &moddir))
 		return -ENOMEM;
 	err = tg_headers_find(&sel->trail, in->kernel_source, moddir,
-			      &sel->source, &sel->build);
+			      in->sysroot, &sel->source, &sel->build);
 	free(moddir);
 	if (err == -ENOMEM)
 		return err;

@@ -730,6 +730,55 @@ static void test_split_headers_build_half(void **state)
 	free(root);
 }
 
+/*
+ * Under a sysroot, Debian's absolute links (build -> /usr/src/...) name
+ * the image's trees, not the host's; the trail says where they led.
+ */
+static void test_sysroot_links_inside(void **state)
+{
+	struct fx *fx = *state;
+	char *src = tg_test_path("%s/usr/src/linux-headers-" REL "-common",
+				 fx->root);
+	char *build = tg_test_path("%s/usr/src/linux-headers-" REL "-amd64",
+				   fx->root);
+	char *link = tg_test_path("%s/build", fx->moddir);
+	struct tg_selection *sel;
+	char *real_src, *real_build;
+	size_t i;
+	int said = 0;
+
+	make_source_tree(src);
+	make_build_tree(build);
+	tg_test_mkdir_parents(link);
+	assert_int_equal(symlink("/usr/src/linux-headers-" REL "-amd64", link),
+			 0);
+	free(link);
+	link = tg_test_path("%s/source", fx->moddir);
+	assert_int_equal(symlink("/usr/src/linux-headers-" REL "-common", link),
+			 0);
+	{
+		FX_OPTS(opts, fx);
+		sel = select_ok(&opts);
+	}
+	assert_int_equal(tg_selection__err(sel), 0);
+	assert_int_equal(tg_selection__method(sel), TG_METHOD_HEADERS);
+	real_src = realpath(src, NULL);
+	real_build = realpath(build, NULL);
+	assert_string_equal(tg_selection__source_dir(sel), real_src);
+	assert_string_equal(tg_selection__build_dir(sel), real_build);
+	for (i = 0; i < tg_selection__step_cnt(sel); i++)
+		if (!strcmp(tg_selection__step(sel, i)->what,
+			    "symlink resolved inside the sysroot"))
+			said++;
+	assert_int_equal(said, 2);
+	tg_selection__free(sel);
+	free(real_src);
+	free(real_build);
+	free(link);
+	free(src);
+	free(build);
+}
+
 /* The real thing, if Debian's linux-headers-*-amd64 is installed. */
 static void test_split_headers_installed(void **state)
 {
@@ -817,6 +866,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kernel_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_headers_build_half, setup, teardown),
 		cmocka_unit_test(test_split_headers_installed),
+		cmocka_unit_test_setup_teardown(test_sysroot_links_inside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_writes_when_changed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_opts, setup, teardown),
