@@ -952,7 +952,9 @@ TG_API void tg_min_batch__free(struct tg_min_batch *b);
  *    usable.
  * Kernel headers are looked for in KERNEL_SOURCE, taken first as a
  * /lib/modules/<ver>-like directory (one with build/ or source/), then as
- * a kernel tree (one with include/linux/kconfig.h); else in
+ * a kernel tree (one with include/linux/kconfig.h), then as the build half
+ * of split headers (Debian's linux-headers-<ver>-amd64), whose source half
+ * is what its Makefile includes, else its -common sibling; else in
  * /lib/modules/<KERNEL_VERSION, or the release>/. There the source tree is
  * source/ if it has include/linux/kconfig.h, else build/; the build tree
  * (generated headers) is build/ unless it lacks
