@@ -265,6 +265,13 @@ static const char *const user_src =
 	"\treturn 0;\n"
 	"}\n";
 
+/* The environment that makes pkg-config read the installed typegen.pc. */
+static char *pkg_config_env(void)
+{
+	return tg_test_path("PKG_CONFIG_PATH='%s/usr/lib/pkgconfig' "
+			    "PKG_CONFIG_SYSROOT_DIR='%s'", root, root);
+}
+
 static void test_pkg_config(void **state)
 {
 	char *dir, *src, *pc, *out = NULL, *cmd;
@@ -275,8 +282,7 @@ static void test_pkg_config(void **state)
 	SKIP_IF(!tg_test_file_exists("/sys/kernel/btf/vmlinux"),
 		"no /sys/kernel/btf/vmlinux");
 	dir = new_project("pkgconfig");
-	pc = tg_test_path("PKG_CONFIG_PATH='%s/usr/lib/pkgconfig' "
-			  "PKG_CONFIG_SYSROOT_DIR='%s'", root, root);
+	pc = pkg_config_env();
 
 	cmd = tg_test_path("%s pkg-config --cflags --libs typegen", pc);
 	assert_int_equal(tg_test_run(cmd, &out, NULL), 0);
@@ -331,8 +337,7 @@ static void test_pkg_config_static(void **state)
 	SKIP_IF(!tg_test_file_exists("/sys/kernel/btf/vmlinux"),
 		"no /sys/kernel/btf/vmlinux");
 	dir = new_project("pkgconfig-static");
-	pc = tg_test_path("PKG_CONFIG_PATH='%s/usr/lib/pkgconfig' "
-			  "PKG_CONFIG_SYSROOT_DIR='%s'", root, root);
+	pc = pkg_config_env();
 	src = tg_test_path("%s/main.c", dir);
 	assert_int_equal(tg_test_write_file(src, user_src, strlen(user_src)),
 			 0);
