@@ -69,19 +69,10 @@ static int parse_endian(const char *s, enum tg_byte_order *order)
 
 static int output(const struct raw_ctx *ctx, const char *path)
 {
-	int err;
+	int err = write_output_file(path, write_raw, (void *)ctx);
 
-	if (path) {
-		err = tg_write_file_atomic(path, write_raw, (void *)ctx);
-		if (err)
-			p_err_code(path, err);
-		return err;
-	}
-	err = write_raw(stdout, (void *)ctx);
-	if (fflush(stdout) && !err)
-		err = -errno;
 	if (err)
-		p_err_code("standard output", err);
+		p_err_code(path ?: "standard output", err);
 	return err;
 }
 
@@ -132,6 +123,8 @@ int do_btf(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (reject_json("btf"))
+		return EXIT_USAGE;
 	if (optind < argc)
 		return usage_extra_arg("btf", argv[optind]);
 	if (args.base && !args.loc.path) {

@@ -118,8 +118,15 @@ static int parse_method(const char *s, enum tg_method *m)
 /* Why the decision cannot be carried out, on one line. */
 static void report_failure(const struct tg_selection *sel)
 {
+	const struct tg_select_step *s = tg_selection__step(sel, 0);
 	char what[256], msg[256];
 
+	/* No release at all: KERNEL_VERSION was set to no release. */
+	if (!tg_selection__release(sel) && s) {
+		p_err(s->what, "'%s' is not a kernel release such as 6.1.0-13-amd64 (unset it for the running kernel's)",
+		      s->path);
+		return;
+	}
 	if (tg_selection__method(sel) == TG_METHOD_HEADERS)
 		snprintf(what, sizeof(what), "kernel headers for %s",
 			 tg_selection__release(sel));

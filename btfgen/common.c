@@ -40,6 +40,16 @@ void p_err_code(const char *what, int err)
 	p_err(what, "%s", err_str(err, msg, sizeof(msg)));
 }
 
+int reject_json(const char *cmd_name)
+{
+	if (!json_output)
+		return 0;
+	p_err(NULL, "option '--json' is not for %s, whose output is %s; try '%s %s --help'",
+	      cmd_name, strcmp(cmd_name, "btf") ? "a C header" : "raw BTF",
+	      prog_name, cmd_name);
+	return EXIT_USAGE;
+}
+
 int usage_extra_arg(const char *cmd_name, const char *arg)
 {
 	p_err(NULL, "%s: unexpected argument '%s'; try '%s %s --help'",
@@ -134,6 +144,12 @@ enum opt_result parse_common_opt(int c, char **argv, const char *cmd_name,
 	return OPT_UNKNOWN;
 }
 
+int write_output_file(const char *path, tg_write_fn fn, void *ctx)
+{
+	return path ? tg_write_file_atomic(path, fn, ctx) :
+		      tg_write_stream(stdout, fn, ctx);
+}
+
 /*
  * "typegen: vmlinux: converting DWARF: 42%" on one line, rewritten in
  * place; cleared once done, so that nothing is left when all went well.
@@ -195,6 +211,33 @@ struct tg_locator *new_locator(const struct locate_args *args)
 	return loc;
 }
 
+/*
+ * Nothing found: every path tried, on the one line, with the reason for
+ * those that are there but were rejected (a missing file needs none).
+ */
+static void p_err_not_found(const struct tg_locator *loc, const char *what,
+			    const char *msg)
+{
+	size_t i, n = tg_locator__step_cnt(loc);
+	char *list = NULL, reason[256];
+	size_t len = 0;
+	FILE *f = open_memstream(&list, &len);
+
+	for (i = 0; f && i < n; i++) {
+		const struct tg_probe_step *s = tg_locator__step(loc, i);
+
+		fprintf(f, "%s%s", i ? ", " : "", s->path);
+		if (s->err != -ENOENT)
+			fprintf(f, " (%s)", err_str(s->err, reason,
+						    sizeof(reason)));
+	}
+	if (f)
+		fclose(f);
+	p_err(what, "%s; tried %s (run '%s probe' with the same options for details)",
+	      msg, list ? list : "nothing", prog_name);
+	free(list);
+}
+
 void p_err_load(const struct tg_locator *loc, int err)
 {
 	const char *path = tg_locator__request_path(loc);
@@ -226,10 +269,28 @@ void p_err_load(const struct tg_locator *loc, int err)
 		snprintf(what, sizeof(what), "kernel BTF for %s",
 			 tg_locator__release(loc));
 	if (err == -TG_ERRNO__NOTFOUND)
-		p_err(what, "%s (%zu candidates tried; run '%s probe' with the same options to see why each was rejected)",
-		      msg, tg_locator__step_cnt(loc), prog_name);
+		p_err_not_found(loc, what, msg);
 	else
 		p_err(what, "%s", msg);
+}
+
+/*
+ * A module's BTF that failed on @base: when it does not fit, say which base
+ * it was tried on, and whether that base was only found by the rules.
+ */
+static void p_err_split(const char *path, int err, const struct tg_btf *base,
+			bool found)
+{
+	char msg[256];
+
+	if (!base || (err != -TG_ERRNO__BASE && err != -TG_ERRNO__BTF)) {
+		p_err_code(path, err);
+		return;
+	}
+	p_err(path, "%s (base tried: %s, %s)", err_str(err, msg, sizeof(msg)),
+	      tg_btf__path(base), found ?
+	      "the kernel's types found by the usual rules; give the module's own kernel with --base" :
+	      "given with --base or -i");
 }
 
 /* The kernel's types by the rules (no -i), as the base of a module. */
@@ -268,7 +329,7 @@ static int load_path(const struct input_args *a, struct inputs *in)
 		err = tg_btf__open(path, &opts, &in->input);
 	}
 	if (err) {
-		p_err_code(path, err);
+		p_err_split(path, err, in->base, !a->base);
 		return EXIT_ERR;
 	}
 	note_dwarf_skipped(in->input, path);
@@ -304,7 +365,8 @@ static int load_modules(const struct input_args *a, struct inputs *in,
 			err = -TG_ERRNO__NOTSPLIT;
 		}
 		if (err) {
-			p_err_code(a->modules[i], err);
+			p_err_split(a->modules[i], err, kernel,
+				    !a->base && !a->loc.path);
 			return EXIT_ERR;
 		}
 		in->mod_cnt++;

@@ -69,28 +69,17 @@ static bool is_input_error(int err)
 }
 
 /*
- * Write the header to @output (atomically) or to stdout; errors name
- * @output, or @input for what its types turn out to hold.
+ * Write the header to @output (atomically) or to stdout, all or nothing;
+ * errors name @output, or @input for what its types turn out to hold.
  */
 static int write_output(struct tg_c_dumper *d, const char *output,
 			const char *input)
 {
-	int err;
+	int err = write_output_file(output, write_header, d);
 
-	if (output) {
-		err = tg_write_file_atomic(output, write_header, d);
-		if (err)
-			p_err_code(is_input_error(err) ? input : output, err);
-		return err;
-	}
-
-	err = tg_c_dumper__dump(d, stdout);
-	/* Data still in the buffer can fail to be written, too. */
-	if (fflush(stdout) && !err)
-		err = -errno;
 	if (err)
-		p_err_code(is_input_error(err) ? input : "standard output",
-			   err);
+		p_err_code(is_input_error(err) ? input :
+			   output ?: "standard output", err);
 	return err;
 }
 
@@ -255,6 +244,8 @@ int do_dump(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (reject_json("dump"))
+		goto out;
 	if (optind < argc) {
 		/* after --, the flags the --for programs are built with */
 		if (!sel.for_cnt || strcmp(argv[optind - 1], "--")) {

@@ -45,6 +45,65 @@ static const struct cmd cmds[] = {
 	{ 0 },
 };
 
+/* Edits (insert, delete, replace, swap two) from @a to @b, capped at 3. */
+static int edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	int d[16][16];
+
+	if (la > 15 || lb > 15)
+		return 3;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb] < 3 ? d[la][lb] : 3;
+}
+
+/* The command @name is most likely a slip for, or NULL. */
+static const char *suggest_cmd(const char *name)
+{
+	const struct cmd *c, *best = NULL;
+	int best_d = 3, d;
+
+	for (c = cmds; c->name; c++) {
+		d = edit_distance(name, c->name);
+		/* One slip in a short name, two in a longer one. */
+		if (d < best_d && d <= (strlen(c->name) > 4 ? 2 : 1)) {
+			best = c;
+			best_d = d;
+		}
+	}
+	return best ? best->name : NULL;
+}
+
+/* "unknown command" with what it was likely meant to be. */
+static void p_err_unknown_cmd(const char *name, const char *hint)
+{
+	const char *guess = suggest_cmd(name);
+
+	if (guess)
+		p_err(NULL, "unknown command '%s'; did you mean '%s'? (try '%s %s')",
+		      name, guess, prog_name, hint);
+	else
+		p_err(NULL, "unknown command '%s'; try '%s %s'", name,
+		      prog_name, hint);
+}
+
 const struct cmd *find_cmd(const char *name)
 {
 	const struct cmd *c;
@@ -87,7 +146,9 @@ void help_global_options(FILE *out)
 		"Global options (before or after COMMAND):\n"
 		"  -h, --help       show help and exit\n"
 		"  -V, --version    show the version and exit\n"
-		"  -j, --json       write JSON instead of text (probe)\n"
+		"  -j, --json       write JSON instead of text (list, show, probe,\n"
+		"                   min, cflags; not dump or btf, whose output is\n"
+		"                   C or BTF)\n"
 		"  -p, --pretty     write indented JSON; implies --json\n"
 		"  -d, --debug      show libbpf's own warnings on stderr\n"
 		"      --makefile-fragment\n"
@@ -137,8 +198,7 @@ static int do_help(int argc, char **argv)
 		return usage_extra_arg("help", argv[2]);
 	c = find_cmd(argv[1]);
 	if (!c) {
-		p_err(NULL, "unknown command '%s'; try '%s help'", argv[1],
-		      prog_name);
+		p_err_unknown_cmd(argv[1], "help");
 		return EXIT_USAGE;
 	}
 	c->help(stdout);
@@ -230,8 +290,7 @@ int main(int argc, char **argv)
 
 	cmd = find_cmd(argv[optind]);
 	if (!cmd) {
-		p_err(NULL, "unknown command '%s'; try '%s --help'",
-		      argv[optind], prog_name);
+		p_err_unknown_cmd(argv[optind], "--help");
 		return EXIT_USAGE;
 	}
 	argc -= optind;

@@ -140,6 +140,12 @@ void report_bad_opt(int c, char **argv, const char *cmd_name);
 /* OPT_HANDLED if optarg is not empty, else reports it and OPT_BAD. */
 enum opt_result check_nonempty(const char *opt_name, const char *cmd_name);
 
+/*
+ * For a command whose output is not text (dump, btf): -j or -p is a
+ * mistake, not something to ignore. Reports it; EXIT_USAGE, or 0.
+ */
+int reject_json(const char *cmd_name);
+
 /* Report a stray positional argument; returns EXIT_USAGE. */
 int usage_extra_arg(const char *cmd_name, const char *arg);
 
@@ -190,6 +196,13 @@ struct inputs {
  */
 int load_inputs(const struct input_args *a, struct inputs *in);
 void free_inputs(struct inputs *in);
+
+/*
+ * What @fn writes, to @path (tg_write_file_atomic()) or, if @path is
+ * NULL, to standard output, all or nothing: errors come before the first
+ * byte. Returns 0 or the negative error, not reported.
+ */
+int write_output_file(const char *path, tg_write_fn fn, void *ctx);
 
 /* Make libbpf quiet unless -d was given; called after option parsing. */
 void setup_libbpf_print(void);

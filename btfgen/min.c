@@ -253,12 +253,7 @@ static int output_one(const struct min_args *a, const struct tg_min *m,
 {
 	int err;
 
-	if (a->output)
-		err = tg_write_file_atomic(a->output, write_result, (void *)res);
-	else
-		err = tg_min_result__write(res, stdout);
-	if (!a->output && fflush(stdout) && !err)
-		err = -errno;
+	err = write_output_file(a->output, write_result, (void *)res);
 	if (err) {
 		p_err_code(a->output ? a->output : "standard output", err);
 		return EXIT_ERR;

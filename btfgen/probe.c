@@ -95,12 +95,17 @@ static void print_text(const struct tg_locator *loc, const struct tg_btf *btf,
 		const struct tg_probe_step *s = tg_locator__step(loc, i);
 
 		if (!s->err) {
-			chosen = s->path;
-			printf("  %zu. chosen    %s\n", i + 1, s->path);
+			chosen = s->resolved ?: s->path;
+			printf("  %zu. chosen    %s", i + 1, s->path);
 		} else {
-			printf("  %zu. rejected  %s: %s\n", i + 1, s->path,
-			       err_str(s->err, msg, sizeof(msg)));
+			printf("  %zu. rejected  %s", i + 1, s->path);
 		}
+		/* A symlink in the sysroot, resolved inside it. */
+		if (s->resolved)
+			printf(" -> %s (inside the sysroot)", s->resolved);
+		if (s->err)
+			printf(": %s", err_str(s->err, msg, sizeof(msg)));
+		printf("\n");
 	}
 	if (!err && chosen) {
 		printf("result:     %s\n", chosen);
@@ -131,13 +136,14 @@ static void print_json(const struct tg_locator *loc, const struct tg_btf *btf,
 
 		jsonw_start_object(&w);
 		jsonw_string_field(&w, "path", s->path);
+		jsonw_string_field(&w, "resolved", s->resolved);
 		jsonw_string_field(&w, "status",
 				   s->err ? "rejected" : "chosen");
 		jsonw_string_field(&w, "error", s->err ?
 				   err_str(s->err, msg, sizeof(msg)) : NULL);
 		jsonw_end_object(&w);
 		if (!s->err)
-			chosen = s->path;
+			chosen = s->resolved ?: s->path;
 	}
 	jsonw_end_array(&w);
 	if (err)

@@ -93,6 +93,9 @@ enum tg_errno {
 	TG_ERRNO__NODWARF,	/* an ELF file without DWARF, where it was asked for */
 	TG_ERRNO__DWARFVER,	/* a DWARF version other than 2 to 5 */
 	TG_ERRNO__DWARF,	/* DWARF debug info that does not parse */
+	TG_ERRNO__RUNNING,	/* the running kernel's types, for another release or root */
+	TG_ERRNO__NOTFILE,	/* a FIFO, device or socket where a file was looked for */
+	TG_ERRNO__OUTSIDE,	/* a symlink leading out of the sysroot */
 	__TG_ERRNO__END,
 };
 
@@ -463,7 +466,12 @@ TG_API int tg_btf__write_raw(const struct tg_btf *btf, FILE *out,
  *	/usr/lib/debug/boot/vmlinux-R.debug
  *	/usr/lib/debug/lib/modules/R/vmlinux
  *	/boot/vmlinuz-R
- *    and the first that loads wins;
+ *    and the first that loads wins. /sys/kernel/btf/vmlinux is the
+ *    running kernel's: a candidate only when R is the running release and
+ *    no sysroot is given, else rejected with -TG_ERRNO__RUNNING. Under a
+ *    sysroot, symlinks are resolved inside it (openat2's RESOLVE_IN_ROOT;
+ *    the step's resolved says where they led). Only regular files are
+ *    read: a FIFO, device or socket is rejected (-TG_ERRNO__NOTFILE);
  *  - when probing for the running kernel (no release and no sysroot
  *    given), a candidate read from an ELF file (a vmlinux, the kernel in
  *    a vmlinuz) whose GNU build ID differs from the one the running kernel
@@ -506,8 +514,14 @@ struct tg_locate_opts {
 
 /* One candidate the locator tried. */
 struct tg_probe_step {
-	const char *path;	/* the file as opened (sysroot applied) */
+	const char *path;	/* the file as looked for (sysroot applied) */
 	int err;		/* 0 if this one was chosen, else why not */
+	/*
+	 * Under a sysroot, the file the symlinks on @path led to, resolved
+	 * inside the sysroot (an absolute link is relative to it, ".." stops
+	 * at it), when that is not @path; else NULL.
+	 */
+	const char *resolved;
 };
 
 struct tg_locator;
@@ -740,23 +754,49 @@ TG_API void tg_c_dumper__free(struct tg_c_dumper *d);
 typedef int (*tg_write_fn)(FILE *out, void *ctx);
 
 /*
- * tg_write_file_atomic - create or replace @path with what @fn writes.
+ * tg_write_file_atomic - create or replace @path with what @fn writes,
+ * never destroying what @path names.
  *
- * The content goes to a new temporary file beside @path (created with
- * O_EXCL, so a symlink planted at that name is never followed), which is
- * renamed over @path only once @fn succeeded and everything was written:
- * readers see the old file or the whole new one, never a part. On any
- * failure @path is left as it was and the temporary file is removed. Like a
- * compiler's output the file is not fsync'ed: a header is cheaper to
+ * @fn writes into memory first: when it fails, nothing is written
+ * anywhere. Then, by what @path is:
+ *  - a regular file, or none yet: the content goes to a new temporary file
+ *    beside it (".NAME.XXXXXX", created with O_EXCL, so a symlink planted
+ *    at that name is never followed), which is renamed over @path: readers
+ *    see the old file or the whole new one, never a part. An existing
+ *    file's mode (and owner, when the caller may give it) is kept; a new
+ *    file's mode is 0666 less the umask;
+ *  - a character device, FIFO or socket: written through, never replaced
+ *    (renaming over /dev/null would make it a regular file);
+ *  - /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N: written to
+ *    that descriptor of the calling process;
+ *  - a symlink: followed; the file it ends at is written as above, in its
+ *    own directory, and the link stays a link.
+ * SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE are blocked (in the calling
+ * thread, never handled) while the temporary file exists; one that comes
+ * meanwhile, and that the caller neither blocks nor ignores, cancels the
+ * rename: the temporary file is removed, then the signal delivered on
+ * return (-EINTR if it does not end the process). No handler is installed.
+ * Like a compiler's output the file is not fsync'ed: a header is cheaper to
  * regenerate after a power cut than to sync on every build.
- * The new file's mode is 0666 less the umask, as for any created file. A
- * symlink at @path is replaced, never written through.
  *
  * Returns 0, the error @fn returned (a negative one; a positive return
- * counts as success), -EIO if @fn left a write error on @out, -EISDIR if
- * @path is a directory, or another negative errno.
+ * counts as success), -EIO if @fn left a write error on its stream, -EISDIR
+ * if @path is a directory, -ENOTSUP if it is a block device, -ELOOP, -EINTR,
+ * or another negative errno (as the failing call gave it: -ENOSPC for a
+ * full disk).
  */
 TG_API int tg_write_file_atomic(const char *path, tg_write_fn fn, void *ctx);
+
+/*
+ * tg_write_stream - write what @fn writes to @out, all or nothing: @fn
+ * writes into memory first, and @out gets the bytes only once it
+ * succeeded, then is flushed. For standard output, where an error must
+ * come before the first byte.
+ *
+ * Returns 0, the error @fn returned, -EIO if @fn left a write error on its
+ * stream, -EINVAL, or the errno of the failing write (-ENOSPC, -EPIPE...).
+ */
+TG_API int tg_write_stream(FILE *out, tg_write_fn fn, void *ctx);
 
 /* ------------------------------------------------------------------------
  * Minimized BTF for CO-RE objects
@@ -986,7 +1026,9 @@ TG_API void tg_min_batch__free(struct tg_min_batch *b);
  *    usable.
  * Kernel headers are looked for in KERNEL_SOURCE, taken first as a
  * /lib/modules/<ver>-like directory (one with build/ or source/), then as
- * a kernel tree (one with include/linux/kconfig.h); else in
+ * a kernel tree (one with include/linux/kconfig.h), then as the build half
+ * of split headers (Debian's linux-headers-<ver>-amd64), whose source half
+ * is what its Makefile includes, else its -common sibling; else in
  * /lib/modules/<KERNEL_VERSION, or the release>/. There the source tree is
  * source/ if it has include/linux/kconfig.h, else build/; the build tree
  * (generated headers) is build/ unless it lacks
@@ -1082,7 +1124,10 @@ TG_API enum tg_select_rule tg_selection__rule(const struct tg_selection *sel);
 /* tg_method__str - "vmlinux", "headers" (or "auto"). */
 TG_API const char *tg_method__str(enum tg_method method);
 
-/* tg_selection__release - the kernel release the paths were made with. */
+/*
+ * tg_selection__release - the kernel release the paths were made with;
+ * NULL when KERNEL_VERSION is no release ("" or with a '/').
+ */
 TG_API const char *tg_selection__release(const struct tg_selection *sel);
 
 /* tg_selection__arch - the kernel's name of the target architecture. */

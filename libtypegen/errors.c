@@ -56,6 +56,12 @@ static const char *const tg_errno_msgs[] = {
 	[TG_ERRNO__DWARFVER - __TG_ERRNO__START] =
 		"unsupported DWARF version (DWARF 2 to 5 are read)",
 	[TG_ERRNO__DWARF - __TG_ERRNO__START] = "invalid DWARF debug info",
+	[TG_ERRNO__RUNNING - __TG_ERRNO__START] =
+		"the running kernel's types, not those of the release or sysroot asked for",
+	[TG_ERRNO__NOTFILE - __TG_ERRNO__START] =
+		"not a regular file (a FIFO, device or socket): not read",
+	[TG_ERRNO__OUTSIDE - __TG_ERRNO__START] =
+		"a symbolic link leads out of the sysroot",
 };
 
 /* Every code in enum tg_errno needs a message: fail the build otherwise. */

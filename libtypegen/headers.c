@@ -109,11 +109,52 @@ static int set_trees(const char *src, const char *build, char **srcp,
 	return -ENOMEM;
 }
 
-/* The split trees of a /lib/modules/<release>-like directory. */
-static int modules_dir(struct tg_trail *t, const char *dir, char **srcp,
-		       char **buildp)
+/*
+ * @path (a path under @root), its symlinks resolved inside @root as
+ * openat2's RESOLVE_IN_ROOT does: Debian's absolute build -> /usr/src/...
+ * names the image's /usr/src, not the host's. Recorded when that is not
+ * where the host would have gone. Takes @path over; NULL for -ENOMEM.
+ */
+static char *in_root(struct tg_trail *t, const char *root, char *path)
 {
-	char *source = join(dir, "source"), *build = join(dir, "build");
+	size_t len = root ? strlen(root) : 0;
+	char *real, *host, *said;
+	int err;
+
+	while (len > 1 && root[len - 1] == '/')
+		len--;
+	if (!path || !root || (len == 1 && root[0] == '/') ||
+	    strncmp(path, root, len) || path[len] != '/')
+		return path;
+	/* Not there (or no openat2): the plain path's check says so. */
+	if (tg_resolve_in_root(root, path + len, &real))
+		return path;
+	host = realpath(path, NULL);
+	if (host && !strcmp(host, real)) {
+		free(host);
+		free(real);
+		return path;
+	}
+	free(host);
+	err = asprintf(&said, "%s -> %s", path, real) < 0 ? -ENOMEM :
+	      tg_trail_add(t, TG_METHOD_HEADERS,
+			   "symlink resolved inside the sysroot", said, 0);
+	if (err >= 0)
+		free(said);
+	free(path);
+	if (err) {
+		free(real);
+		return NULL;
+	}
+	return real;
+}
+
+/* The split trees of a /lib/modules/<release>-like directory. */
+static int modules_dir(struct tg_trail *t, const char *dir, const char *root,
+		       char **srcp, char **buildp)
+{
+	char *source = in_root(t, root, join(dir, "source"));
+	char *build = in_root(t, root, join(dir, "build"));
 	const char *src_tree, *build_tree;
 	int err = -ENOMEM;
 
@@ -142,8 +183,97 @@ out:
 }
 
 /*
+ * The source half named by @build's Makefile: Debian's build half holds
+ * only "include /usr/src/linux-headers-<ver>-common/Makefile" (a relative
+ * path is relative to @build). NULL if it names none.
+ */
+static char *makefile_include(const char *build)
+{
+	char *mk = join(build, "Makefile"), *line = NULL, *dir = NULL;
+	size_t cap = 0, len;
+	ssize_t n;
+	FILE *f;
+	int i;
+
+	f = mk ? fopen(mk, "re") : NULL;
+	free(mk);
+	if (!f)
+		return NULL;
+	/* It comes first; a full kernel Makefile is not read through. */
+	for (i = 0; i < 20 && !dir && (n = getline(&line, &cap, f)) > 0; i++) {
+		char *p = line;
+
+		line[strcspn(line, "\r\n")] = '\0';
+		if (strncmp(p, "include", 7) || (p[7] != ' ' && p[7] != '\t'))
+			continue;
+		p += 7 + strspn(p + 7, " \t");
+		len = strlen(p);
+		if (len < 9 || strcmp(p + len - 9, "/Makefile"))
+			continue;
+		len -= 9;
+		if (*p == '/')
+			dir = strndup(p, len);
+		else if (asprintf(&dir, "%s/%.*s", build, (int)len, p) < 0)
+			dir = NULL;
+	}
+	free(line);
+	fclose(f);
+	return dir;
+}
+
+/*
+ * The -common sibling of a build half: ".../linux-headers-6.1.0-13-amd64"
+ * gives ".../linux-headers-6.1.0-13-common" (Debian); NULL if the name has
+ * no flavour to replace.
+ */
+static char *common_sibling(const char *build)
+{
+	size_t len = strlen(build);
+	const char *dash;
+	char *path;
+
+	while (len > 1 && build[len - 1] == '/')
+		len--;
+	dash = memrchr(build, '-', len);
+	if (!dash || memchr(dash, '/', build + len - dash))
+		return NULL;
+	if (asprintf(&path, "%.*s-common", (int)(dash - build), build) < 0)
+		return NULL;
+	return path;
+}
+
+/*
+ * KERNEL_SOURCE is the build half of split headers (generated headers,
+ * no kernel sources): the source half, from its Makefile or as the
+ * -common sibling, each look recorded. 0, 1 if neither is a source tree,
+ * or -ENOMEM.
+ */
+static int build_half(struct tg_trail *t, const char *ks, char **srcp,
+		      char **buildp)
+{
+	char *cands[2] = { makefile_include(ks), common_sibling(ks) };
+	static const char *const whats[2] = {
+		"source tree its Makefile includes",
+		"source tree, its -common sibling",
+	};
+	int err = 1, i;
+
+	for (i = 0; i < 2 && err == 1; i++) {
+		if (!cands[i])
+			continue;
+		err = check(t, whats[i], cands[i], SRC_MARK);
+		if (!err)
+			err = set_trees(cands[i], ks, srcp, buildp);
+	}
+	free(cands[0]);
+	free(cands[1]);
+	return err;
+}
+
+/*
  * KERNEL_SOURCE: a /lib/modules/<ver>-like directory if it has build/ or
- * source/, else a kernel tree (source and build in one).
+ * source/, else a kernel tree (source and build in one), else the build
+ * half of a distribution's split headers.
  */
 static int kernel_source_dir(struct tg_trail *t, const char *ks, char **srcp,
 			     char **buildp)
@@ -160,7 +290,7 @@ static int kernel_source_dir(struct tg_trail *t, const char *ks, char **srcp,
 	if (!has_build || !has_source) {
 		err = tg_trail_add(t, TG_METHOD_HEADERS,
 				   "KERNEL_SOURCE as /lib/modules/<ver>", ks, 0);
-		return err ?: modules_dir(t, ks, srcp, buildp);
+		return err ?: modules_dir(t, ks, NULL, srcp, buildp);
 	}
 	err = tg_trail_add(t, TG_METHOD_HEADERS,
 			   "KERNEL_SOURCE as /lib/modules/<ver>", ks,
@@ -168,13 +298,20 @@ static int kernel_source_dir(struct tg_trail *t, const char *ks, char **srcp,
 	if (err)
 		return err;
 	err = check(t, "KERNEL_SOURCE as a kernel tree", ks, SRC_MARK);
-	if (err)
-		return err < 0 ? err : -TG_ERRNO__NOHEADERS;
-	return set_trees(ks, ks, srcp, buildp);
+	if (err < 0)
+		return err;
+	if (!err)
+		return set_trees(ks, ks, srcp, buildp);
+	err = check(t, "KERNEL_SOURCE as the build half of split headers", ks,
+		    BUILD_MARK);
+	if (!err)
+		err = build_half(t, ks, srcp, buildp);
+	return err > 0 ? -TG_ERRNO__NOHEADERS : err;
 }
 
 int tg_headers_find(struct tg_trail *t, const char *kernel_source,
-		    const char *moddir, char **srcp, char **buildp)
+		    const char *moddir, const char *root, char **srcp,
+		    char **buildp)
 {
 	int err;
 
@@ -184,7 +321,7 @@ int tg_headers_find(struct tg_trail *t, const char *kernel_source,
 	} else {
 		err = check(t, "modules directory", moddir, NULL);
 		if (!err)
-			err = modules_dir(t, moddir, srcp, buildp);
+			err = modules_dir(t, moddir, root, srcp, buildp);
 		else if (err > 0)
 			err = -TG_ERRNO__NOHEADERS;
 	}

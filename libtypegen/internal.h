@@ -213,13 +213,27 @@ enum tg_arch tg_arch_from_elf(unsigned int e_machine, bool is_64bit);
 const char *tg_arch_kernel(const char *name, const char **triple);
 
 /*
+ * locate.c: @rel resolved inside @root as openat2(RESOLVE_IN_ROOT) does (an
+ * absolute symlink is relative to @root, ".." stops at it): *realp, the
+ * host path it names (malloc'ed). Returns 0 or -errno (-ENOSYS before
+ * Linux 5.6).
+ */
+int tg_resolve_in_root(const char *root, const char *rel, char **realp);
+
+/*
  * Find the kernel headers: in @kernel_source if not NULL, else in @moddir
  * (a /lib/modules/<release> directory). Every check is recorded in @t.
+ * KERNEL_SOURCE may be the build half of a distribution's split headers
+ * (Debian's linux-headers-<ver>-<flavour>): the source half is found from
+ * its Makefile's include, or as the -common sibling.
+ * @moddir is under @root (a sysroot, or NULL): its symlinks are resolved
+ * inside @root.
  * Returns 0 with malloc'ed *@srcp and *@buildp, -TG_ERRNO__NOHEADERS, or
  * -ENOMEM.
  */
 int tg_headers_find(struct tg_trail *t, const char *kernel_source,
-		    const char *moddir, char **srcp, char **buildp);
+		    const char *moddir, const char *root, char **srcp,
+		    char **buildp);
 
 /* Append the flags for compiling against the trees to @sv. */
 int tg_headers_flags(struct tg_strv *sv, const char *src, const char *build,

@@ -8,9 +8,13 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #include "internal.h"
@@ -22,8 +26,9 @@
  * Probe paths; %1$s is the kernel release. The order is libbpf's, then
  * the boot image.
  */
+#define RUNNING_BTF "/sys/kernel/btf/vmlinux"
 static const char *const probe_fmts[] = {
-	"/sys/kernel/btf/vmlinux",
+	RUNNING_BTF,
 	"/boot/vmlinux-%1$s",
 	"/lib/modules/%1$s/vmlinux-%1$s",
 	"/lib/modules/%1$s/build/vmlinux",
@@ -58,8 +63,10 @@ static void clear_steps(struct tg_locator *loc)
 {
 	size_t i;
 
-	for (i = 0; i < loc->step_cnt; i++)
+	for (i = 0; i < loc->step_cnt; i++) {
 		free((char *)loc->steps[i].path);
+		free((char *)loc->steps[i].resolved);
+	}
 	loc->step_cnt = 0;
 }
 
@@ -170,7 +177,8 @@ int tg_locator__new(const struct tg_locate_opts *opts,
 	return 0;
 }
 
-static char *probe_path(const struct tg_locator *loc, size_t idx)
+/* Probe path @idx under the sysroot; *relp: the same under "/". */
+static char *probe_path(const struct tg_locator *loc, size_t idx, char **relp)
 {
 	/* Under "/" the path is used as is, not as "//sys/...". */
 	const char *root = strcmp(loc->sysroot, "/") == 0 ? "" : loc->sysroot;
@@ -178,10 +186,116 @@ static char *probe_path(const struct tg_locator *loc, size_t idx)
 
 	if (asprintf(&rel, probe_fmts[idx], loc->release) < 0)
 		return NULL;
-	if (asprintf(&full, "%s%s", root, rel) < 0)
-		full = NULL;
-	free(rel);
+	if (asprintf(&full, "%s%s", root, rel) < 0) {
+		free(rel);
+		return NULL;
+	}
+	*relp = rel;
 	return full;
+}
+
+int tg_resolve_in_root(const char *root, const char *rel, char **realp)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	char link[64], buf[PATH_MAX];
+	int rfd, fd, err = 0;
+	ssize_t n;
+
+	*realp = NULL;
+	rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rfd < 0)
+		return -errno;
+	while (*rel == '/')
+		rel++;
+	fd = syscall(SYS_openat2, rfd, rel, &how, sizeof(how));
+	if (fd < 0)
+		err = -errno;
+	close(rfd);
+	if (err)
+		return err;
+	/* The kernel's own name for what it found: a path on this host. */
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, sizeof(buf) - 1);
+	if (n < 0)
+		err = -errno;
+	close(fd);
+	if (err)
+		return err;
+	*realp = strndup(buf, n);
+	return *realp ? 0 : -ENOMEM;
+}
+
+/*
+ * Where @rel (a probe path under "/") is under a sysroot, its symlinks
+ * resolved inside it; a kernel without openat2() (before 5.6) cannot
+ * say, so a path that leads out of the root is refused there.
+ */
+static int resolve_candidate(const struct tg_locator *loc, const char *full,
+			     const char *rel, char **realp)
+{
+	char *real, *host;
+	size_t len;
+	int err;
+
+	*realp = NULL;
+	if (!strcmp(loc->sysroot, "/"))
+		return 0;
+	err = tg_resolve_in_root(loc->sysroot, rel, &real);
+	if (err == -ENOSYS) {
+		real = realpath(full, NULL);
+		if (!real)
+			return errno == ENOENT ? 0 : -errno;
+		len = strlen(loc->sysroot);
+		if (strncmp(real, loc->sysroot, len) || real[len] != '/') {
+			free(real);
+			return -TG_ERRNO__OUTSIDE;
+		}
+	} else if (err) {
+		/* ENOENT and the like: the plain path says it as well. */
+		return err == -ENOMEM ? err : 0;
+	}
+	/* Said only where the host would have resolved it otherwise. */
+	host = realpath(full, NULL);
+	if (host && !strcmp(real, host)) {
+		free(real);
+		real = NULL;
+	}
+	free(host);
+	*realp = real;
+	return 0;
+}
+
+/*
+ * Only regular files are read: a FIFO would hang the probe, a device
+ * (/dev/zero) would never end. /sys files are regular ones.
+ */
+static int check_regular(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	return S_ISREG(st.st_mode) ? 0 : -TG_ERRNO__NOTFILE;
+}
+
+/*
+ * /sys/kernel/btf/vmlinux holds the types of the kernel running here: no
+ * candidate for another release, nor for a system under a sysroot.
+ */
+static int running_only(const struct tg_locator *loc)
+{
+	struct utsname uts;
+
+	if (strcmp(loc->sysroot, "/"))
+		return -TG_ERRNO__RUNNING;
+	if (uname(&uts) || strcmp(uts.release, loc->release))
+		return -TG_ERRNO__RUNNING;
+	return 0;
 }
 
 size_t tg_notes_build_id(const void *notes, size_t size, bool swap,
@@ -246,17 +360,24 @@ static size_t running_build_id(const struct tg_locator *loc,
 	return tg_notes_build_id(buf, n, false, id, TG_BUILD_ID_MAX);
 }
 
-/* Load @path (which the step takes over) and record the attempt. */
-static int try_candidate(struct tg_locator *loc, char *path,
-			 const unsigned char *want_id, size_t want_sz,
-			 struct tg_btf **btfp)
+/*
+ * Load @path (which the step takes over, with @resolved: what is opened
+ * when not NULL) and record the attempt; @err: a reason found before.
+ */
+static int try_candidate(struct tg_locator *loc, char *path, char *resolved,
+			 int err, const unsigned char *want_id,
+			 size_t want_sz, struct tg_btf **btfp)
 {
 	struct tg_probe_step *step = &loc->steps[loc->step_cnt++];
+	const char *open_path = resolved ?: path;
 	const unsigned char *id;
 	size_t id_sz;
 
 	step->path = path;
-	step->err = tg_btf__open(path, &loc->open_opts, btfp);
+	step->resolved = resolved;
+	step->err = err ?: check_regular(open_path);
+	if (!step->err)
+		step->err = tg_btf__open(open_path, &loc->open_opts, btfp);
 	if (step->err || !want_sz)
 		return step->err;
 	id = tg_btf__build_id(*btfp, &id_sz);
@@ -274,28 +395,37 @@ static int load_one(struct tg_locator *loc, struct tg_btf **btfp)
 
 	if (!path)
 		return -ENOMEM;
-	return try_candidate(loc, path, NULL, 0, btfp);
+	return try_candidate(loc, path, NULL, 0, NULL, 0, btfp);
 }
 
 static int probe(struct tg_locator *loc, struct tg_btf **btfp)
 {
 	unsigned char want[TG_BUILD_ID_MAX];
 	size_t i, want_sz = 0;
-	char *path;
+	char *path, *rel, *real;
 	int err;
 
 	if (loc->check_build_id)
 		want_sz = running_build_id(loc, want);
 	for (i = 0; i < PROBE_CNT; i++) {
-		path = probe_path(loc, i);
+		path = probe_path(loc, i, &rel);
 		if (!path)
 			return -ENOMEM;
-		err = try_candidate(loc, path, want, want_sz, btfp);
+		err = strcmp(rel, RUNNING_BTF) ? 0 : running_only(loc);
+		real = NULL;
 		if (!err)
-			return 0;
-		/* Not a reason to reject the file: the machine is in trouble. */
-		if (err == -ENOMEM)
+			err = resolve_candidate(loc, path, rel, &real);
+		free(rel);
+		if (err == -ENOMEM) {
+			free(path);
 			return err;
+		}
+		/*
+		 * A candidate's own failure, even ENOMEM (a file too big to
+		 * read), rejects that one only: the next may do.
+		 */
+		if (!try_candidate(loc, path, real, err, want, want_sz, btfp))
+			return 0;
 	}
 	return -TG_ERRNO__NOTFOUND;
 }

@@ -208,8 +208,13 @@ static int run_vmlinux(struct tg_selection *sel, const struct select_in *in)
 
 		err = tg_trail_add(&sel->trail, TG_METHOD_VMLINUX, "BTF",
 				   s->path, s->err);
+		/* Where a symlink in the sysroot led, inside it. */
+		if (!err && s->resolved)
+			err = tg_trail_add(&sel->trail, TG_METHOD_VMLINUX,
+					   "BTF symlink resolved inside the sysroot to",
+					   s->resolved, s->err);
 		if (!err && !s->err && !sel->err)
-			sel->btf_path = strdup(s->path);
+			sel->btf_path = strdup(s->resolved ?: s->path);
 	}
 	if (!err && !sel->release)
 		sel->release = strdup(tg_locator__release(loc));
@@ -261,7 +266,7 @@ static int run_headers(struct tg_selection *sel, const struct select_in *in)
 	if (!in->kernel_source && moddir_path(in, ver, &moddir))
 		return -ENOMEM;
 	err = tg_headers_find(&sel->trail, in->kernel_source, moddir,
-			      &sel->source, &sel->build);
+			      in->sysroot, &sel->source, &sel->build);
 	free(moddir);
 	if (err == -ENOMEM)
 		return err;

@@ -30,12 +30,44 @@ for p in $want; do
 done
 [ -z "$missing" ] && exit 0
 
+# Another apt or dpkg (unattended-upgrades, a second build) may hold the
+# lock: wait for it, polling every DEPS_LOCK_POLL seconds (default 5), up to
+# DEPS_LOCK_TIMEOUT seconds (default 600), rather than fail at once.
+lock_timeout=${DEPS_LOCK_TIMEOUT:-600}
+lock_poll=${DEPS_LOCK_POLL:-5}
+
+# apt_get ARG...: apt-get, tried again while another process holds a lock.
+apt_get() {
+	waited=0
+	while :; do
+		if out=$(apt-get -o DPkg::Lock::Timeout="$lock_timeout" "$@" 2>&1); then
+			[ -n "$out" ] && printf '%s\n' "$out" >&2
+			return 0
+		fi
+		case $out in
+		*"Could not get lock"* | *"Unable to acquire"* | *"Unable to lock"*) ;;
+		*)
+			printf '%s\n' "$out" >&2
+			return 1
+			;;
+		esac
+		if [ "$waited" -ge "$lock_timeout" ]; then
+			printf '%s\n' "$out" >&2
+			echo "deps: apt still locked by another process after ${waited}s; giving up" >&2
+			return 1
+		fi
+		echo "deps: apt is locked by another process; waiting (${waited}s of ${lock_timeout}s)" >&2
+		sleep "$lock_poll"
+		waited=$((waited + lock_poll))
+	done
+}
+
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "deps: installing:$missing" >&2
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >&2
+	apt_get update -qq
 	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing >&2
+	apt_get install -y -qq --no-install-recommends $missing
 	exit 0
 fi
 

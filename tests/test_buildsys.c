@@ -265,6 +265,13 @@ static const char *const user_src =
 	"\treturn 0;\n"
 	"}\n";
 
+/* The environment that makes pkg-config read the installed typegen.pc. */
+static char *pkg_config_env(void)
+{
+	return tg_test_path("PKG_CONFIG_PATH='%s/usr/lib/pkgconfig' "
+			    "PKG_CONFIG_SYSROOT_DIR='%s'", root, root);
+}
+
 static void test_pkg_config(void **state)
 {
 	char *dir, *src, *pc, *out = NULL, *cmd;
@@ -275,8 +282,7 @@ static void test_pkg_config(void **state)
 	SKIP_IF(!tg_test_file_exists("/sys/kernel/btf/vmlinux"),
 		"no /sys/kernel/btf/vmlinux");
 	dir = new_project("pkgconfig");
-	pc = tg_test_path("PKG_CONFIG_PATH='%s/usr/lib/pkgconfig' "
-			  "PKG_CONFIG_SYSROOT_DIR='%s'", root, root);
+	pc = pkg_config_env();
 
 	cmd = tg_test_path("%s pkg-config --cflags --libs typegen", pc);
 	assert_int_equal(tg_test_run(cmd, &out, NULL), 0);
@@ -311,6 +317,103 @@ static void test_pkg_config(void **state)
 	free(src);
 	free(pc);
 	free(dir);
+}
+
+/*
+ * A static link with only what pkg-config --static says: every library
+ * libtypegen.a needs (libdw's dwarf_* among them) must be in the list.
+ */
+static void test_pkg_config_static(void **state)
+{
+	const char *build = tg_test_build_dir();
+	size_t len = strlen(build);
+	char *dir, *src, *pc, *out = NULL, *cmd;
+
+	(void)state;
+	NEED_INSTALL();
+	SKIP_IF(!have_program("pkg-config"), "pkg-config is not installed");
+	SKIP_IF(len > 4 && !strcmp(build + len - 4, "-san"),
+		"the sanitizers do not link statically");
+	SKIP_IF(!tg_test_file_exists("/sys/kernel/btf/vmlinux"),
+		"no /sys/kernel/btf/vmlinux");
+	dir = new_project("pkgconfig-static");
+	pc = pkg_config_env();
+	src = tg_test_path("%s/main.c", dir);
+	assert_int_equal(tg_test_write_file(src, user_src, strlen(user_src)),
+			 0);
+	run_ok("cd '%s' && export %s && cc -static -o main main.c "
+	       "$(pkg-config --static --cflags --libs typegen)",
+	       dir, pc);
+	cmd = tg_test_path("'%s/main'", dir);
+	assert_int_equal(tg_test_run(cmd, &out, NULL), 0);
+	assert_string_equal(out, "vmlinux\n");
+	free(out);
+	free(cmd);
+	free(src);
+	free(pc);
+	free(dir);
+}
+
+/* ---- scripts/deps.sh ----------------------------------------------------- */
+
+/*
+ * Run scripts/deps.sh build with stand-ins on PATH: id says root,
+ * dpkg-query says nothing is installed, apt-get answers "Could not get
+ * lock" its first @locked calls. Returns its exit status; *calls: how
+ * many times apt-get ran.
+ */
+static int deps_with_lock(int locked, int timeout, int *calls, char **err)
+{
+	char *bin = tg_test_path("%s/deps-bin", tmp), *cmd, *out = NULL;
+	int rc;
+
+	cmd = tg_test_path(
+		"rm -rf '%1$s' && mkdir '%1$s' && cd '%1$s' && "
+		"printf '#!/bin/sh\\necho 0\\n' > id && "
+		"printf '#!/bin/sh\\nexit 1\\n' > dpkg-query && "
+		"printf '#!/bin/sh\\nn=$(cat %1$s/n 2>/dev/null || echo 0)\\n"
+		"echo $((n + 1)) > %1$s/n\\n"
+		"[ $n -ge %2$d ] && exit 0\\n"
+		"echo \"E: Could not get lock /var/lib/dpkg/lock-frontend\" >&2\\n"
+		"exit 100\\n' > apt-get && chmod +x id dpkg-query apt-get",
+		bin, locked);
+	assert_int_equal(tg_test_run(cmd, NULL, NULL), 0);
+	free(cmd);
+	cmd = tg_test_path("PATH='%s':\"$PATH\" DEPS_LOCK_TIMEOUT=%d "
+			   "DEPS_LOCK_POLL=1 '%s/scripts/deps.sh' build",
+			   bin, timeout, tg_test_src_dir());
+	rc = tg_test_run(cmd, &out, err);
+	free(cmd);
+	free(out);
+	cmd = tg_test_path("%s/n", bin);
+	out = tg_test_read_file(cmd, NULL);
+	*calls = out ? atoi(out) : 0;
+	free(out);
+	free(cmd);
+	free(bin);
+	return rc;
+}
+
+static void test_deps_waits_for_apt_lock(void **state)
+{
+	char *err = NULL;
+	int calls;
+
+	(void)state;
+	/* Locked twice, then free: waited for, and installed. */
+	assert_int_equal(deps_with_lock(2, 30, &calls, &err), 0);
+	/* update twice locked, update, install. */
+	assert_int_equal(calls, 4);
+	if (!strstr(err, "waiting"))
+		fail_msg("deps.sh said: %s", err);
+	free(err);
+
+	/* Locked for good: it gives up once the bound is reached. */
+	assert_int_not_equal(deps_with_lock(1000, 2, &calls, &err), 0);
+	assert_true(calls >= 2 && calls <= 4);
+	if (!strstr(err, "giving up"))
+		fail_msg("deps.sh said: %s", err);
+	free(err);
 }
 
 /* ---- the Make fragment -------------------------------------------------- */
@@ -523,6 +626,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_install_layout),
 		cmocka_unit_test(test_pkg_config),
+		cmocka_unit_test(test_pkg_config_static),
+		cmocka_unit_test(test_deps_waits_for_apt_lock),
 		cmocka_unit_test(test_make_vmlinux),
 		cmocka_unit_test(test_make_headers),
 		cmocka_unit_test(test_cmake_vmlinux),

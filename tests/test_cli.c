@@ -334,6 +334,15 @@ static void test_usage_errors(void **state)
 		{ "dump --module ''", "'--module' needs a non-empty argument" },
 		{ "btf -o ''", "'--output' needs a non-empty argument" },
 		{ "btf extra", "unexpected argument 'extra'" },
+		/* JSON where the output is C or BTF: refused, not ignored. */
+		{ "dump -j", "option '--json' is not for dump" },
+		{ "-p dump", "option '--json' is not for dump" },
+		{ "btf --json", "option '--json' is not for btf" },
+		/* A slip of the keyboard gets the command it was likely. */
+		{ "dupm", "unknown command 'dupm'; did you mean 'dump'?" },
+		{ "prbe", "did you mean 'probe'?" },
+		{ "cflag", "did you mean 'cflags'?" },
+		{ "help lsit", "did you mean 'list'?" },
 	};
 	size_t i;
 
@@ -350,6 +359,41 @@ static void test_usage_errors(void **state)
 		free(out);
 		free(err);
 	}
+}
+
+/*
+ * The commands --help says take -j are those that do: each runs with -j,
+ * and those it says do not refuse it.
+ */
+static void test_json_commands(void **state)
+{
+	static const char *const takes[] = { "list", "show", "probe", "min",
+					      "cflags" };
+	char *out, *err, *line;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(tg_test_runf(&out, NULL, "%s --help", cli), 0);
+	line = strstr(out, "-j, --json");
+	assert_non_null(line);
+	for (i = 0; i < sizeof(takes) / sizeof(takes[0]); i++) {
+		char *word = tg_test_path("%s%s", takes[i],
+					  i + 1 < sizeof(takes) / sizeof(takes[0]) ?
+					  "," : ";");
+		char *end = strstr(line, "-p, --pretty");
+
+		assert_non_null(end);
+		/* Named in the -j entry, before the next option. */
+		assert_true(strstr(line, word) && strstr(line, word) < end);
+		free(word);
+		assert_int_equal(tg_test_runf(NULL, &err, "%s %s -j --help >/dev/null",
+					      cli, takes[i]), 0);
+		assert_string_equal(err, "");
+		free(err);
+	}
+	free(out);
+	assert_int_equal(tg_test_runf(NULL, NULL, "%s dump -j -i %s", cli,
+				      VMLINUX), 2);
 }
 
 static void test_no_command(void **state)
@@ -517,8 +561,97 @@ static void test_dump_stdout_full(void **state)
 	assert_int_equal(tg_test_runf(NULL, &err, "%s dump -i %s > /dev/full", cli,
 			     VMLINUX), 1);
 	assert_one_line(err);
-	assert_contains(err, "standard output");
+	/* The write's own error, not a vague "Input/output error". */
+	assert_contains(err, "standard output: No space left on device");
 	free(err);
+}
+
+/*
+ * BTF that fails only once the header is being written: a kernel
+ * function whose parameter is 300 pointers deep, after a struct. The
+ * error comes before the first byte, as typegen(1) promises.
+ */
+static void test_dump_nothing_before_error(void **state)
+{
+	char *path = tg_test_path("%s/deep-kfunc.btf", tmp);
+	struct btf *b = btf__new_empty();
+	int i, p, k, fn;
+	const void *raw;
+	char *out, *err;
+	__u32 sz;
+
+	(void)state;
+	i = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	btf__add_struct(b, "aaa", 4);
+	btf__add_field(b, "x", i, 0, 0);
+	for (p = i, k = 0; k < 300; k++)
+		p = btf__add_ptr(b, p);
+	fn = btf__add_func_proto(b, i);
+	btf__add_func_param(b, "a", p);
+	fn = btf__add_func(b, "kf", BTF_FUNC_GLOBAL, fn);
+	assert_true(btf__add_decl_tag(b, "bpf_kfunc", fn, -1) > 0);
+	raw = btf__raw_data(b, &sz);
+	assert_int_equal(tg_test_write_file(path, raw, sz), 0);
+	btf__free(b);
+
+	assert_int_equal(tg_test_runf(&out, &err, "%s dump -i %s", cli, path), 1);
+	assert_one_line(err);
+	assert_contains(err, path);
+	assert_string_equal(out, "");
+	free(out);
+	free(err);
+	free(path);
+}
+
+/*
+ * -o never replaces what is not a regular file: a device (made here with
+ * mknod, never /dev's own), a FIFO, /dev/stdout; a symlink is followed.
+ */
+static void test_dump_output_not_replaced(void **state)
+{
+	char *dir = tg_test_path("%s/special-out", tmp);
+	char *out, *err, *got;
+	struct stat st;
+
+	(void)state;
+	NEED_VMLINUX();
+	assert_int_equal(tg_test_runf(NULL, NULL, "rm -rf %s && mkdir %s", dir, dir), 0);
+
+	if (!tg_test_runf(NULL, NULL, "mknod %s/null c 1 3", dir)) {
+		assert_int_equal(tg_test_runf(NULL, &err, "%s dump -i %s -o %s/null",
+					      cli, VMLINUX, dir), 0);
+		assert_string_equal(err, "");
+		free(err);
+		got = tg_test_path("%s/null", dir);
+		assert_int_equal(lstat(got, &st), 0);
+		assert_true(S_ISCHR(st.st_mode));
+		free(got);
+	}
+
+	/* A FIFO: the header comes out of it, and it stays a FIFO. */
+	assert_int_equal(tg_test_runf(&out, &err,
+		"d=%s && mkfifo $d/fifo && { timeout 20 cat $d/fifo > $d/from-fifo & } && "
+		"%s dump -i %s -o $d/fifo && wait && test -p $d/fifo && "
+		"cmp -s $d/from-fifo %s && echo same", dir, cli, VMLINUX,
+		reference_header()), 0);
+	assert_string_equal(out, "same\n");
+	free(out);
+	free(err);
+
+	/* A symlink: its target replaced, the link kept. */
+	assert_int_equal(tg_test_runf(NULL, NULL,
+		"d=%s && echo old > $d/real.h && ln -s real.h $d/link.h && "
+		"%s dump -i %s -o $d/link.h && test -L $d/link.h && "
+		"cmp -s $d/real.h %s",
+		dir, cli, VMLINUX, reference_header()), 0);
+
+	/* /dev/stdout is standard output, here a pipe. */
+	assert_int_equal(tg_test_runf(&out, NULL,
+		"%s dump -i %s -o /dev/stdout | cmp - %s && echo same",
+		cli, VMLINUX, reference_header()), 0);
+	assert_string_equal(out, "same\n");
+	free(out);
+	free(dir);
 }
 
 /* ---- bad input ------------------------------------------------------- */
@@ -773,7 +906,8 @@ static void test_probe_chooses_in_order(void **state)
 	root = make_sysroot();
 	sys = tg_test_path("%s%s", root, probe_paths[0]);
 	boot = tg_test_path("%s%s", root, probe_paths[1]);
-	reason = msg_of(-TG_ERRNO__FORMAT);
+	/* Under a sysroot, /sys/kernel/btf is not the image's kernel. */
+	reason = msg_of(-TG_ERRNO__RUNNING);
 
 	assert_int_equal(tg_test_runf(&out, &err, "%s probe --sysroot %s --release %s",
 			     cli, root, RELEASE), 0);
@@ -808,7 +942,7 @@ static void test_probe_chooses_in_order(void **state)
 static void test_probe_lists_all_candidates(void **state)
 {
 	char *root = tg_test_path("%s/empty-root", tmp);
-	char *enoent = msg_of(-ENOENT);
+	char *enoent = msg_of(-ENOENT), *running = msg_of(-TG_ERRNO__RUNNING);
 	size_t i, last = 0;
 	char *out, *err;
 
@@ -819,7 +953,8 @@ static void test_probe_lists_all_candidates(void **state)
 	assert_string_equal(err, "");
 	for (i = 0; i < N_PROBE_PATHS; i++) {
 		char *line = tg_test_path("%zu. rejected  %s%s: %s\n", i + 1,
-					  root, probe_paths[i], enoent);
+					  root, probe_paths[i],
+					  i ? enoent : running);
 		size_t pos = position(out, line);
 
 		assert_true(pos >= last);
@@ -830,16 +965,73 @@ static void test_probe_lists_all_candidates(void **state)
 	free(out);
 	free(err);
 
-	/* dump fails in one line that points at probe. */
+	/* dump fails in one line that names every path and points at probe. */
 	assert_int_equal(tg_test_runf(&out, &err, "%s dump --sysroot %s --release %s",
 			     cli, root, RELEASE), 1);
 	assert_one_line(err);
 	assert_contains(err, "typegen probe");
+	for (i = 0; i < N_PROBE_PATHS; i++)
+		assert_containsf(err, "%s%s", root, probe_paths[i]);
+	assert_containsf(err, "%s%s (%s)", root, probe_paths[0], running);
 	assert_string_equal(out, "");
 	free(out);
 	free(err);
+	free(running);
 	free(enoent);
 	free(root);
+}
+
+/*
+ * --release R is never answered with the running kernel's types: a
+ * release not installed fails, naming every path tried; probe shows
+ * /sys/kernel/btf/vmlinux rejected, with the reason.
+ */
+static void test_release_not_running(void **state)
+{
+	char *running = msg_of(-TG_ERRNO__RUNNING);
+	char *out, *err;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(tg_test_runf(&out, &err, "%s dump --release 9.9.9-bogus",
+			     cli), 1);
+	assert_one_line(err);
+	assert_string_equal(out, "");
+	assert_contains(err, "kernel BTF for 9.9.9-bogus");
+	assert_containsf(err, "/sys/kernel/btf/vmlinux (%s)", running);
+	for (i = 1; i < N_PROBE_PATHS; i++) {
+		char *p = tg_test_path("%.*s9.9.9-bogus",
+			(int)(strstr(probe_paths[i], RELEASE) - probe_paths[i]),
+			probe_paths[i]);
+
+		assert_contains(err, p);
+		free(p);
+	}
+	free(out);
+	free(err);
+
+	assert_int_equal(tg_test_runf(&out, NULL, "%s probe --release 9.9.9-bogus",
+			     cli), 1);
+	assert_containsf(out, "1. rejected  /sys/kernel/btf/vmlinux: %s\n",
+			 running);
+	assert_contains(out, "result:     none");
+	free(out);
+	free(running);
+}
+
+/* KERNEL_VERSION="" (an unset shell variable): named, never "(null)". */
+static void test_kernel_version_empty(void **state)
+{
+	char *out, *err;
+
+	(void)state;
+	assert_int_equal(tg_test_runf(&out, &err, "KERNEL_VERSION= %s cflags", cli), 1);
+	assert_one_line(err);
+	assert_null(strstr(err, "(null)"));
+	assert_contains(err, "KERNEL_VERSION: '' is not a kernel release");
+	assert_string_equal(out, "");
+	free(out);
+	free(err);
 }
 
 static void test_probe_explicit_path(void **state)
@@ -1273,6 +1465,21 @@ static void test_bad_module_args(void **state)
 	assert_contains(err, "--module-only needs a module");
 	free(out);
 	free(err);
+	/* A module on a base it does not fit: the base is named. */
+	assert_int_equal(tg_test_runf(&out, &err, "REDBPF_VMLINUX=%s %s dump -i %s",
+			     in.small, cli, in.mod_a), 1);
+	assert_one_line(err);
+	assert_containsf(err, "%s: ", in.mod_a);
+	assert_containsf(err, "base tried: %s, the kernel's types found by the usual rules",
+			 in.small);
+	free(out);
+	free(err);
+	assert_int_equal(tg_test_runf(&out, &err, "%s dump --base %s --module %s",
+			     cli, in.small, in.mod_a), 1);
+	assert_one_line(err);
+	assert_containsf(err, "base tried: %s, given with --base", in.small);
+	free(out);
+	free(err);
 	/* A module whose base cannot be found. */
 	assert_int_equal(tg_test_runf(&out, &err, "REDBPF_VMLINUX=%s/none %s dump -i %s",
 			     tmp, cli, in.mod_a), 1);
@@ -1379,6 +1586,7 @@ int main(void)
 		cmocka_unit_test(test_help_options_in_man),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_json_commands),
 		cmocka_unit_test(test_no_command),
 		cmocka_unit_test(test_dump_compiles_for_bpf),
 		cmocka_unit_test(test_dump_deterministic),
@@ -1386,6 +1594,8 @@ int main(void)
 		cmocka_unit_test(test_dump_output_unwritable),
 		cmocka_unit_test(test_dump_unsorted),
 		cmocka_unit_test(test_dump_stdout_full),
+		cmocka_unit_test(test_dump_nothing_before_error),
+		cmocka_unit_test(test_dump_output_not_replaced),
 		cmocka_unit_test(test_bad_missing),
 		cmocka_unit_test(test_bad_directory),
 		cmocka_unit_test(test_bad_empty),
@@ -1397,6 +1607,8 @@ int main(void)
 		cmocka_unit_test(test_input_overrides_env),
 		cmocka_unit_test(test_probe_chooses_in_order),
 		cmocka_unit_test(test_probe_lists_all_candidates),
+		cmocka_unit_test(test_release_not_running),
+		cmocka_unit_test(test_kernel_version_empty),
 		cmocka_unit_test(test_probe_explicit_path),
 		cmocka_unit_test(test_probe_json),
 		cmocka_unit_test(test_probe_json_escaping),

@@ -57,6 +57,11 @@ static void test_own_codes(void **state)
 		{ TG_ERRNO__DWARFVER, "unsupported DWARF version (DWARF 2 to 5 "
 		  "are read)" },
 		{ TG_ERRNO__DWARF, "invalid DWARF debug info" },
+		{ TG_ERRNO__RUNNING, "the running kernel's types, not those of "
+		  "the release or sysroot asked for" },
+		{ TG_ERRNO__NOTFILE, "not a regular file (a FIFO, device or "
+		  "socket): not read" },
+		{ TG_ERRNO__OUTSIDE, "a symbolic link leads out of the sysroot" },
 	};
 	size_t i;
 

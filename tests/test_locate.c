@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <bpf/btf.h>
@@ -169,6 +170,15 @@ static void assert_step(const struct tg_locator *loc, size_t idx,
 	assert_int_equal(step->err, err);
 }
 
+/*
+ * Why an empty slot is rejected: missing, but /sys/kernel/btf/vmlinux is
+ * never a candidate under a sysroot (the running kernel's types).
+ */
+static int missing(int idx)
+{
+	return idx == 0 ? -TG_ERRNO__RUNNING : -ENOENT;
+}
+
 static void assert_candidate_step(const struct tg_locator *loc,
 				  const char *root, int idx, int err)
 {
@@ -206,7 +216,8 @@ static void test_each_candidate_alone(void **state)
 	char *marker;
 	int i, j;
 
-	for (i = 0; i < PROBE_CNT; i++) {
+	/* 0, /sys/kernel/btf/vmlinux, is test_running_btf_only_here's. */
+	for (i = 1; i < PROBE_CNT; i++) {
 		char *root = tg_test_path("%s/only-%d", fx->root, i);
 
 		assert_int_equal(mkdir(root, 0755), 0);
@@ -218,7 +229,7 @@ static void test_each_candidate_alone(void **state)
 		/* Everything before it was tried, and was missing. */
 		assert_int_equal(tg_locator__step_cnt(loc), i + 1);
 		for (j = 0; j < i; j++)
-			assert_candidate_step(loc, root, j, -ENOENT);
+			assert_candidate_step(loc, root, j, missing(j));
 		assert_candidate_step(loc, root, i, 0);
 		assert_null(tg_locator__step(loc, i + 1));
 
@@ -240,7 +251,7 @@ static void test_first_loadable_wins(void **state)
 	struct tg_btf *btf = NULL;
 
 	/* Junk of every kind before the first good one; another good after. */
-	plant(fx->root, 0, PLANT_DIR);
+	plant(fx->root, 0, PLANT_BTF);
 	plant(fx->root, 1, PLANT_TEXT);
 	plant(fx->root, 2, PLANT_EMPTY);
 	plant(fx->root, 3, PLANT_CUT);
@@ -252,7 +263,7 @@ static void test_first_loadable_wins(void **state)
 	assert_null(tg_locator__request_path(loc));
 	assert_int_equal(tg_locator__load(loc, &btf), 0);
 	assert_int_equal(tg_locator__step_cnt(loc), 7);
-	assert_candidate_step(loc, fx->root, 0, -EISDIR);
+	assert_candidate_step(loc, fx->root, 0, -TG_ERRNO__RUNNING);
 	assert_candidate_step(loc, fx->root, 1, -TG_ERRNO__FORMAT);
 	assert_candidate_step(loc, fx->root, 2, -TG_ERRNO__EMPTY);
 	assert_candidate_step(loc, fx->root, 3, -TG_ERRNO__TRUNC);
@@ -277,10 +288,147 @@ static void test_nothing_found(void **state)
 	assert_int_equal(tg_locator__step_cnt(loc), PROBE_CNT);
 	for (i = 0; i < PROBE_CNT; i++)
 		assert_candidate_step(loc, fx->root, i,
-				      i == 1 ? -TG_ERRNO__FORMAT : -ENOENT);
+				      i == 1 ? -TG_ERRNO__FORMAT : missing(i));
 	assert_null(tg_locator__step(loc, PROBE_CNT));
 	tg_test_assert_message(-TG_ERRNO__NOTFOUND, "no kernel BTF found");
 	tg_locator__free(loc);
+}
+
+/*
+ * /sys/kernel/btf/vmlinux is the running kernel's: under a sysroot, or for
+ * another release, it is rejected with that reason, never chosen.
+ */
+static void test_running_btf_only_here(void **state)
+{
+	struct fx *fx = *state;
+	struct tg_locator *loc = new_locator(fx->root, true);
+	struct tg_btf *btf = NULL;
+	struct utsname uts;
+
+	plant(fx->root, 0, PLANT_BTF);
+	assert_int_equal(tg_locator__load(loc, &btf), -TG_ERRNO__NOTFOUND);
+	assert_candidate_step(loc, fx->root, 0, -TG_ERRNO__RUNNING);
+	tg_locator__free(loc);
+	tg_test_assert_message(-TG_ERRNO__RUNNING,
+		"the running kernel's types, not those of the release or sysroot asked for");
+
+	/* On this machine, for a release that is not running here. */
+	{
+		TG_OPTS(tg_locate_opts, opts, .release = "9.9.9-bogus",
+			.no_env = true);
+
+		assert_int_equal(tg_locator__new(&opts, &loc), 0);
+		assert_int_equal(tg_locator__load(loc, &btf), -TG_ERRNO__NOTFOUND);
+		assert_null(btf);
+		assert_step(loc, 0, "/sys/kernel/btf/vmlinux",
+			    -TG_ERRNO__RUNNING);
+		tg_locator__free(loc);
+	}
+
+	/* The running release, asked for by name: still a candidate. */
+	assert_int_equal(uname(&uts), 0);
+	if (access("/sys/kernel/btf/vmlinux", R_OK) == 0) {
+		TG_OPTS(tg_locate_opts, opts, .release = uts.release,
+			.no_env = true);
+
+		assert_int_equal(tg_locator__new(&opts, &loc), 0);
+		assert_int_equal(tg_locator__load(loc, &btf), 0);
+		assert_step(loc, 0, "/sys/kernel/btf/vmlinux", 0);
+		tg_btf__free(btf);
+		tg_locator__free(loc);
+	}
+}
+
+/*
+ * Symlinks in a sysroot are resolved inside it, as openat2's
+ * RESOLVE_IN_ROOT does: an absolute link names a file of the image, and
+ * "../.." stops at its root. The step says where the link led.
+ */
+static void test_sysroot_links_stay_inside(void **state)
+{
+	struct fx *fx = *state;
+	char *inside = tg_test_path("%s/opt/kernel.btf", fx->root);
+	char *boot = candidate(fx->root, 1, RELEASE);
+	char *modvm = candidate(fx->root, 2, RELEASE);
+	char *outside = tg_test_path("%s-outside.btf", fx->root);
+	char *real_root = realpath(fx->root, NULL);
+	char *want = tg_test_path("%s/opt/kernel.btf", real_root);
+	const struct tg_probe_step *step;
+	struct tg_locator *loc;
+	struct tg_btf *btf = NULL;
+
+	/* Outside the root, at the host path the links name: never read. */
+	plant_at(outside, PLANT_BTF, "host_file");
+	plant_at(inside, PLANT_BTF, "image_file");
+	tg_test_mkdir_parents(boot);
+	tg_test_mkdir_parents(modvm);
+	/* ../../../.. climbs out on the host; inside the root it stops. */
+	{
+		char *escape = tg_test_path("../../../../../../../../../..%s",
+					    outside);
+
+		assert_int_equal(symlink(escape, boot), 0);
+		free(escape);
+	}
+	assert_int_equal(symlink("/opt/kernel.btf", modvm), 0);
+
+	loc = new_locator(fx->root, true);
+	assert_int_equal(tg_locator__load(loc, &btf), 0);
+	/* The escape finds nothing inside the root. */
+	step = tg_locator__step(loc, 1);
+	assert_int_equal(step->err, -ENOENT);
+	/* The absolute link is the image's /opt/kernel.btf. */
+	step = tg_locator__step(loc, 2);
+	assert_int_equal(step->err, 0);
+	assert_non_null(step->resolved);
+	assert_string_equal(step->resolved, want);
+	assert_has_struct(btf, "image_file");
+	tg_btf__free(btf);
+	tg_locator__free(loc);
+	unlink(outside);
+	free(inside);
+	free(boot);
+	free(modvm);
+	free(outside);
+	free(real_root);
+	free(want);
+}
+
+/*
+ * A FIFO would hang the probe and a device never end: each is rejected
+ * with a reason, and the next candidate is tried.
+ */
+static void test_special_files_skipped(void **state)
+{
+	struct fx *fx = *state;
+	char *fifo = candidate(fx->root, 1, RELEASE);
+	char *zero = candidate(fx->root, 2, RELEASE);
+	char *dev = tg_test_path("%s/zero", fx->root);
+	struct tg_locator *loc;
+	struct tg_btf *btf = NULL;
+	bool have_dev;
+
+	tg_test_mkdir_parents(fifo);
+	tg_test_mkdir_parents(zero);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	/* A zero device of our own, never /dev's; mknod needs CAP_MKNOD. */
+	have_dev = mknod(dev, S_IFCHR | 0666, makedev(1, 5)) == 0;
+	if (have_dev)
+		assert_int_equal(symlink("/zero", zero), 0);
+	plant(fx->root, 3, PLANT_BTF);
+
+	loc = new_locator(fx->root, true);
+	assert_int_equal(tg_locator__load(loc, &btf), 0);
+	assert_candidate_step(loc, fx->root, 1, -TG_ERRNO__NOTFILE);
+	if (have_dev)
+		assert_candidate_step(loc, fx->root, 2, -TG_ERRNO__NOTFILE);
+	assert_candidate_step(loc, fx->root, 3, 0);
+	assert_has_struct(btf, "candidate_3");
+	tg_btf__free(btf);
+	tg_locator__free(loc);
+	free(fifo);
+	free(zero);
+	free(dev);
 }
 
 static void test_load_again_replaces_steps(void **state)
@@ -333,7 +481,7 @@ static void test_release(void **state)
 	assert_string_equal(tg_locator__release(loc), RELEASE);
 	assert_int_equal(tg_locator__load(loc, &btf), -TG_ERRNO__NOTFOUND);
 	assert_step(loc, 0, (path = tg_test_path("%s/sys/kernel/btf/vmlinux",
-						 fx->root)), -ENOENT);
+						 fx->root)), -TG_ERRNO__RUNNING);
 	free(path);
 	assert_step(loc, 2, (path = tg_test_path("%s/lib/modules/" RELEASE
 						 "/vmlinux-" RELEASE,
@@ -544,15 +692,15 @@ static void test_stale_build_id(void **state)
 	tg_btf__free(btf);
 
 	/* Raw BTF has no build ID: not checked. */
-	plant(fx->root, 0, PLANT_BTF);
+	plant(fx->root, 2, PLANT_BTF);
 	btf = NULL;
 	assert_int_equal(tg_locator__load(loc, &btf), 0);
-	assert_has_struct(btf, "candidate_0");
+	assert_has_struct(btf, "candidate_2");
 	tg_btf__free(btf);
 	tg_locator__free(loc);
 
 	/* With a sysroot nothing is the running kernel: no check. */
-	unlink(candidate_path_free(fx->root, 0));
+	unlink(candidate_path_free(fx->root, 2));
 	loc = new_locator(fx->root, true);
 	btf = NULL;
 	assert_int_equal(tg_locator__load(loc, &btf), 0);
@@ -637,7 +785,7 @@ static void test_env_empty(void **state)
 	struct tg_btf *btf = NULL;
 
 	/* Even with a loadable file to find, "" is an error. */
-	plant(fx->root, 0, PLANT_BTF);
+	plant(fx->root, 1, PLANT_BTF);
 	setenv(ENV, "", 1);
 	loc = new_locator(fx->root, false);
 	assert_int_equal(tg_locator__request(loc), TG_REQUEST_ENV_EMPTY);
@@ -655,7 +803,7 @@ static void test_env_empty(void **state)
 	loc = new_locator(fx->root, true);
 	assert_int_equal(tg_locator__request(loc), TG_REQUEST_SYSTEM);
 	assert_int_equal(tg_locator__load(loc, &btf), 0);
-	assert_has_struct(btf, "candidate_0");
+	assert_has_struct(btf, "candidate_1");
 	tg_btf__free(btf);
 	tg_locator__free(loc);
 }
@@ -761,6 +909,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_load_again_replaces_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysroot_joining, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_running_btf_only_here, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sysroot_links_stay_inside, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_special_files_skipped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_system, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vmlinuz_last, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notes_build_id, setup, teardown),

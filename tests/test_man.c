@@ -53,6 +53,102 @@ static void test_render_libtypegen_3(void **state)
 	assert_renders_clean("libtypegen.3");
 }
 
+/* typegen(1) as man renders it, wide enough that no line wraps. */
+static char *render_wide(const char *name)
+{
+	char *path = man_path(name), *out = NULL;
+	char *cmd = tg_test_path("MANWIDTH=300 man -l '%s' 2>/dev/null", path);
+
+	assert_int_equal(tg_test_run(cmd, &out, NULL), 0);
+	free(cmd);
+	free(path);
+	return out;
+}
+
+/* The lines of section @sect of rendered @page, from its heading on. */
+static char *section(const char *page, const char *sect)
+{
+	char *head = tg_test_path("\n%s\n", sect), *start, *end;
+	char *copy;
+
+	start = strstr(page, head);
+	assert_non_null(start);
+	/* From the newline that ends the heading: every line starts "\n". */
+	start += strlen(head) - 1;
+	/* The next heading: a line that starts with a capital letter. */
+	for (end = start; (end = strchr(end, '\n')) && end[1] &&
+			   !isupper((unsigned char)end[1]); end++)
+		;
+	copy = end ? strndup(start, end - start) : strdup(start);
+	free(head);
+	return copy;
+}
+
+/*
+ * SYNOPSIS: one command form per line. A missing .br runs two together
+ * ("... [--force] typegen cflags ...").
+ */
+static void test_synopsis_one_form_per_line(void **state)
+{
+	char *page = render_wide("typegen.1"), *syn = section(page, "SYNOPSIS");
+	char *line, *save, *p;
+	int forms = 0;
+
+	(void)state;
+	for (line = strtok_r(syn, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		int n = 0;
+
+		for (p = line; (p = strstr(p, "typegen")); p += 7)
+			if ((p == line || p[-1] == ' ') &&
+			    (p[7] == ' ' || !p[7]))
+				n++;
+		if (n > 1)
+			fail_msg("two commands on one SYNOPSIS line:\n%s", line);
+		forms += n;
+	}
+	assert_true(forms >= 10);
+	free(syn);
+	free(page);
+}
+
+/*
+ * ENVIRONMENT: every variable typegen reads (ENV_* names and getenv() in
+ * the sources; PATH and TMPDIR are everyone's) is an entry of its own: its
+ * name alone on a tag line, not run into the entry before it.
+ */
+static void test_environment_entries(void **state)
+{
+	char *page = render_wide("typegen.1"), *env = section(page, "ENVIRONMENT");
+	char *cmd = tg_test_path(
+		"cd '%s' && grep -rhoE 'getenv\\(\"[A-Z_]+\"\\)|define ENV_[A-Z]+[[:space:]]+\"[A-Z_]+\"' "
+		"libtypegen btfgen | grep -oE '\"[A-Z_]+\"' | tr -d '\"' | "
+		"grep -vxE 'PATH|TMPDIR' | sort -u", tg_test_src_dir());
+	char *names = NULL, *name, *save;
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(tg_test_run(cmd, &names, NULL), 0);
+	for (name = strtok_r(names, "\n", &save); name;
+	     name = strtok_r(NULL, "\n", &save)) {
+		/* Alone on its line, or beside its text when it fits. */
+		char *tag = tg_test_path("\n       %s\n", name);
+		char *short_tag = tg_test_path("\n       %s  ", name);
+
+		if (!strstr(env, tag) && !strstr(env, short_tag))
+			fail_msg("ENVIRONMENT has no entry of its own for %s:\n%s",
+				 name, env);
+		free(tag);
+		free(short_tag);
+		n++;
+	}
+	assert_true(n >= 4);
+	free(names);
+	free(cmd);
+	free(env);
+	free(page);
+}
+
 /* The commands `typegen help` lists: "  NAME  summary" under "Commands:". */
 static int list_commands(char names[][32], int max)
 {
@@ -232,6 +328,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_render_typegen_1),
 		cmocka_unit_test(test_render_libtypegen_3),
+		cmocka_unit_test(test_synopsis_one_form_per_line),
+		cmocka_unit_test(test_environment_entries),
 		cmocka_unit_test(test_help_options_in_man),
 		cmocka_unit_test(test_api_in_man),
 	};

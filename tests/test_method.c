@@ -172,6 +172,7 @@ static void test_default_falls_back(void **state)
 	char *btf;
 
 	plant_btf(fx->root, "sys/kernel/btf/vmlinux", "from_sysfs");
+	plant_btf(fx->root, "boot/vmlinux-" REL, "from_boot");
 	FX_OPTS(opts, fx);
 	sel = select_ok(&opts);
 	assert_int_equal(tg_selection__err(sel), 0);
@@ -179,9 +180,14 @@ static void test_default_falls_back(void **state)
 	assert_int_equal(tg_selection__rule(sel), TG_SELECT_DEFAULT);
 	assert_step(sel, 0, TG_METHOD_HEADERS, "modules directory",
 		    fx->moddir, -ENOENT);
+	/* Under a sysroot /sys/kernel/btf is not the image's kernel. */
 	btf = tg_test_path("%s/sys/kernel/btf/vmlinux", fx->root);
-	assert_step(sel, 1, TG_METHOD_VMLINUX, "BTF", btf, 0);
-	assert_int_equal(tg_selection__step_cnt(sel), 2);
+	assert_step(sel, 1, TG_METHOD_VMLINUX, "BTF", btf,
+		    -TG_ERRNO__RUNNING);
+	free(btf);
+	btf = tg_test_path("%s/boot/vmlinux-" REL, fx->root);
+	assert_step(sel, 2, TG_METHOD_VMLINUX, "BTF", btf, 0);
+	assert_int_equal(tg_selection__step_cnt(sel), 3);
 	assert_string_equal(tg_selection__btf_path(sel), btf);
 	assert_non_null(tg_selection__btf(sel));
 	assert_null(tg_selection__source_dir(sel));
@@ -492,7 +498,8 @@ static void test_kernel_source(void **state)
 	}
 	assert_int_equal(tg_selection__err(sel), -TG_ERRNO__NOHEADERS);
 	assert_int_equal(tg_selection__method(sel), TG_METHOD_HEADERS);
-	assert_int_equal(tg_selection__step_cnt(sel), 2);
+	/* As /lib/modules/<ver>, as a kernel tree, as a build half. */
+	assert_int_equal(tg_selection__step_cnt(sel), 3);
 	tg_selection__free(sel);
 	free(tree);
 	free(mods);
@@ -554,7 +561,7 @@ static void test_apply_writes_when_changed(void **state)
 	char *text;
 
 	mkdir(out, 0755);
-	plant_btf(fx->root, "sys/kernel/btf/vmlinux", "marker_one");
+	plant_btf(fx->root, "boot/vmlinux-" REL, "marker_one");
 	FX_OPTS(opts, fx);
 	sel = select_ok(&opts);
 	assert_int_equal(tg_selection__apply(sel, NULL), -EINVAL);
@@ -580,7 +587,7 @@ static void test_apply_writes_when_changed(void **state)
 	tg_selection__free(sel);
 
 	/* Other types: replaced. */
-	plant_btf(fx->root, "sys/kernel/btf/vmlinux", "marker_two");
+	plant_btf(fx->root, "boot/vmlinux-" REL, "marker_two");
 	sel = select_ok(&opts);
 	assert_int_equal(tg_selection__apply(sel, out), 1);
 	text = tg_test_read_file(hdr, &len);
@@ -635,6 +642,163 @@ static void test_bad_opts(void **state)
 	tg_selection__free(NULL);
 	assert_string_equal(tg_method__str(TG_METHOD_HEADERS), "headers");
 	assert_string_equal(tg_method__str(TG_METHOD_VMLINUX), "vmlinux");
+}
+
+/* ---- a distribution's split headers ------------------------------------- */
+
+/* The decision for KERNEL_SOURCE=@ks: the headers method, carried out. */
+static struct tg_selection *select_source(const char *ks)
+{
+	TG_OPTS(tg_select_opts, opts, .no_env = true, .kernel_source = ks);
+
+	return select_ok(&opts);
+}
+
+/*
+ * KERNEL_SOURCE=/usr/src/linux-headers-R-amd64, Debian's build half: its
+ * Makefile includes the -common source half. Found, and the trail says
+ * where.
+ */
+static void test_split_headers_build_half(void **state)
+{
+	struct fx *fx = *state;
+	/* Absolute, as Debian's include is. */
+	char *root = realpath(fx->root, NULL);
+	char *src = tg_test_path("%s/usr/src/linux-headers-" REL "-common",
+				 root);
+	char *build = tg_test_path("%s/usr/src/linux-headers-" REL "-amd64",
+				   root);
+	char *mk = tg_test_path("%s/Makefile", build);
+	char *line, *kconfig = tg_test_path("%s/include/linux/kconfig.h", src);
+	struct tg_selection *sel;
+	size_t i;
+	bool said = false;
+
+	make_source_tree(src);
+	make_build_tree(build);
+	/* The absolute include Debian writes. */
+	line = tg_test_path("include %s/Makefile\n", src);
+	assert_int_equal(tg_test_write_file(mk, line, strlen(line)), 0);
+	free(line);
+	sel = select_source(build);
+	assert_int_equal(tg_selection__err(sel), 0);
+	assert_string_equal(tg_selection__source_dir(sel), src);
+	assert_string_equal(tg_selection__build_dir(sel), build);
+	line = tg_test_path("%s/include", src);
+	assert_isystem(sel, line);
+	free(line);
+	for (i = 0; i < tg_selection__step_cnt(sel); i++) {
+		const struct tg_select_step *st = tg_selection__step(sel, i);
+
+		if (!strcmp(st->what, "source tree its Makefile includes") &&
+		    !strcmp(st->path, kconfig) && !st->err)
+			said = true;
+	}
+	assert_true(said);
+	tg_selection__free(sel);
+
+	/* A relative include (Ubuntu's style), then no include at all. */
+	line = tg_test_path("include ../linux-headers-" REL "-common/Makefile\n");
+	assert_int_equal(tg_test_write_file(mk, line, strlen(line)), 0);
+	free(line);
+	sel = select_source(build);
+	assert_int_equal(tg_selection__err(sel), 0);
+	assert_non_null(strstr(tg_selection__source_dir(sel), "-common"));
+	tg_selection__free(sel);
+
+	assert_int_equal(unlink(mk), 0);
+	sel = select_source(build);
+	assert_int_equal(tg_selection__err(sel), 0);
+	assert_string_equal(tg_selection__source_dir(sel), src);
+	assert_string_equal(tg_selection__step(sel,
+		tg_selection__step_cnt(sel) - 2)->what,
+		"source tree, its -common sibling");
+	tg_selection__free(sel);
+
+	/* No source half anywhere: refused, with every place looked at. */
+	tg_test_rmtree(src);
+	sel = select_source(build);
+	assert_int_equal(tg_selection__err(sel), -TG_ERRNO__NOHEADERS);
+	assert_string_equal(tg_selection__step(sel,
+		tg_selection__step_cnt(sel) - 1)->what,
+		"source tree, its -common sibling");
+	tg_selection__free(sel);
+	free(kconfig);
+	free(mk);
+	free(src);
+	free(build);
+	free(root);
+}
+
+/*
+ * Under a sysroot, Debian's absolute links (build -> /usr/src/...) name
+ * the image's trees, not the host's; the trail says where they led.
+ */
+static void test_sysroot_links_inside(void **state)
+{
+	struct fx *fx = *state;
+	char *src = tg_test_path("%s/usr/src/linux-headers-" REL "-common",
+				 fx->root);
+	char *build = tg_test_path("%s/usr/src/linux-headers-" REL "-amd64",
+				   fx->root);
+	char *link = tg_test_path("%s/build", fx->moddir);
+	struct tg_selection *sel;
+	char *real_src, *real_build;
+	size_t i;
+	int said = 0;
+
+	make_source_tree(src);
+	make_build_tree(build);
+	tg_test_mkdir_parents(link);
+	assert_int_equal(symlink("/usr/src/linux-headers-" REL "-amd64", link),
+			 0);
+	free(link);
+	link = tg_test_path("%s/source", fx->moddir);
+	assert_int_equal(symlink("/usr/src/linux-headers-" REL "-common", link),
+			 0);
+	{
+		FX_OPTS(opts, fx);
+		sel = select_ok(&opts);
+	}
+	assert_int_equal(tg_selection__err(sel), 0);
+	assert_int_equal(tg_selection__method(sel), TG_METHOD_HEADERS);
+	real_src = realpath(src, NULL);
+	real_build = realpath(build, NULL);
+	assert_string_equal(tg_selection__source_dir(sel), real_src);
+	assert_string_equal(tg_selection__build_dir(sel), real_build);
+	for (i = 0; i < tg_selection__step_cnt(sel); i++)
+		if (!strcmp(tg_selection__step(sel, i)->what,
+			    "symlink resolved inside the sysroot"))
+			said++;
+	assert_int_equal(said, 2);
+	tg_selection__free(sel);
+	free(real_src);
+	free(real_build);
+	free(link);
+	free(src);
+	free(build);
+}
+
+/* The real thing, if Debian's linux-headers-*-amd64 is installed. */
+static void test_split_headers_installed(void **state)
+{
+	struct tg_selection *sel;
+	char *out = NULL;
+
+	(void)state;
+	if (tg_test_run("ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | head -1",
+			&out, NULL) || !*out) {
+		free(out);
+		print_message("[  SKIP    ] no /usr/src/linux-headers-*-amd64\n");
+		skip();
+	}
+	out[strcspn(out, "\n")] = '\0';
+	sel = select_source(out);
+	assert_int_equal(tg_selection__err(sel), 0);
+	assert_string_equal(tg_selection__build_dir(sel), out);
+	assert_non_null(strstr(tg_selection__source_dir(sel), "-common"));
+	tg_selection__free(sel);
+	free(out);
 }
 
 /* ---- a real kernel's headers -------------------------------------------- */
@@ -700,6 +864,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_env_vmlinux_wins, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_version_headers_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_source, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_split_headers_build_half, setup, teardown),
+		cmocka_unit_test(test_split_headers_installed),
+		cmocka_unit_test_setup_teardown(test_sysroot_links_inside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_writes_when_changed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_opts, setup, teardown),
