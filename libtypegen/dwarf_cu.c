@@ -462,8 +462,12 @@ static int index_type(struct dw_conv *c, __u32 *id)
 	int ret;
 
 	if (!c->index_type) {
-		/* The name clang and pahole give it. */
-		ret = btf__add_int(c->btf, "__ARRAY_SIZE_TYPE__", 4, 0);
+		/*
+		 * pahole's: the unit's int, which deduplication merges with
+		 * the real one (clang's __ARRAY_SIZE_TYPE__ would be a type
+		 * the kernel's .BTF does not have).
+		 */
+		ret = btf__add_int(c->btf, "int", 4, BTF_INT_SIGNED);
 		if (ret < 0)
 			return btf_err(ret);
 		c->index_type = ret;
@@ -495,6 +499,7 @@ static int subrange_count(Dwarf_Die *die, __u32 *n)
 static int add_array(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 {
 	__u32 dims[64], elem, idx;
+	uint64_t total;
 	int n = 0, id, err, r;
 	Dwarf_Die child;
 
@@ -516,16 +521,20 @@ static int add_array(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 	}
 	if (r < 0)
 		return -TG_ERRNO__DWARF;
-	if (!n)
-		dims[n++] = 0;
-	/* int a[2][3] is an array of 2 arrays of 3: innermost first. */
+	/*
+	 * int a[4][2][5] is one array of 40 ints, as pahole and so every
+	 * kernel's .BTF has it: a program's relocations index it that way.
+	 */
+	total = n ? 1 : 0;
 	while (n--) {
-		id = btf__add_array(c->btf, idx, elem, dims[n]);
-		if (id < 0)
-			return btf_err(id);
-		elem = id;
+		total *= dims[n];
+		if (total > UINT32_MAX)
+			return -TG_ERRNO__DWARF;
 	}
-	return set_result(c, die, elem);
+	id = btf__add_array(c->btf, idx, elem, total);
+	if (id < 0)
+		return btf_err(id);
+	return set_result(c, die, id);
 }
 
 /*
@@ -714,8 +723,11 @@ static int add_enum(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 	err = enum_signed(c, s, &sign);
 	if (err)
 		return err;
-	/* As clang and pahole: ENUM64 for 8-byte enums. */
-	is64 = size > 4;
+	/*
+	 * As clang and pahole: ENUM64 for 8-byte enums; before pahole 1.24
+	 * (or kernels that refused ENUM64), an 8-byte ENUM of 32-bit values.
+	 */
+	is64 = size > 4 && (c->info->features & TG_BTF_FEAT_ENUM64);
 	id = is64 ? btf__add_enum64(c->btf, name, size, sign) :
 		    btf__add_enum(c->btf, name, size);
 	if (id < 0)
@@ -838,8 +850,9 @@ static int declaring_die(Dwarf_Die *die, struct attrs *s, Dwarf_Die *mem,
 }
 
 /*
- * A function with code of its own (not a declaration, not only inlined)
- * whose name is a function symbol of the file: a FUNC, once per name.
+ * A function (defined, or only inlined: pahole reads both the same) whose
+ * name is a function symbol of the file: a FUNC candidate, once per name
+ * (per unit, when prototypes are to be compared across units).
  */
 static int add_function(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 {
@@ -850,7 +863,7 @@ static int add_function(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 	bool named;
 	int id, err;
 
-	if (attr_flag(s, A_DECL) || (!has(s, A_LOW_PC) && !has(s, A_RANGES)))
+	if (attr_flag(s, A_DECL))
 		return 0;
 	err = declaring_die(die, s, &mem, &decl, &ds);
 	if (err)
@@ -861,23 +874,14 @@ static int add_function(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 	seen = dw_map_get(&c->func_seen, dw_str_hash(name), true);
 	if (!seen)
 		return -ENOMEM;
-	if (*seen)
+	if (*seen && (*seen == c->unit_no ||
+		      !(c->info->features & TG_BTF_FEAT_CONSISTENT_FUNC)))
 		return 0;
 	/* The abstract instance holds the parameters' names and types. */
 	params = has(s, A_ORIGIN) ? decl : die;
 	err = params_named(params, &named);
 	if (err || !named)
 		return err;
-	if (!has(&ds, A_EXTERNAL) && has(&ds, A_SPEC)) {
-		struct attrs spec;
-		Dwarf_Die smem;
-
-		if (dwarf_formref_die(&ds.a[A_SPEC], &smem) &&
-		    !read_attrs(&smem, &spec) && attr_flag(&spec, A_EXTERNAL)) {
-			ds.have |= 1U << A_EXTERNAL;
-			ds.a[A_EXTERNAL] = spec.a[A_EXTERNAL];
-		}
-	}
 	err = type_of(c, &ds, &ret);
 	if (err)
 		return err;
@@ -890,9 +894,8 @@ static int add_function(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 	if (grow(&c->funcs, &c->func_cap, c->func_cnt, sizeof(*c->funcs)))
 		return -ENOMEM;
 	c->funcs[c->func_cnt].name = name;
-	c->funcs[c->func_cnt].proto = id;
-	c->funcs[c->func_cnt++].global = attr_flag(&ds, A_EXTERNAL);
-	*seen = 1;
+	c->funcs[c->func_cnt++].proto = id;
+	*seen = c->unit_no;
 	return 0;
 }
 
@@ -918,23 +921,35 @@ static int add_variable(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 	if (addr < info->percpu_addr ||
 	    addr - info->percpu_addr >= info->percpu_size)
 		return 0;
+	addr -= info->percpu_addr;
 	/* Read only: the map was filled before the threads started. */
 	idx = dw_map_get(syms, addr + 1, false);
 	if (!idx)
 		return 0;
 	sym = &info->syms[*idx];
+	/*
+	 * At offset 0 are also the kernel's special symbols (__ADDRESSABLE,
+	 * __UNIQUE_ID): only the variable the symbol names, as pahole.
+	 */
+	if (!addr && (!attr_str(s, A_NAME) || strcmp(attr_str(s, A_NAME),
+						     sym->name)))
+		return 0;
 	err = declaring_die(die, s, &mem, &decl, &ds);
 	if (!err && !has(&ds, A_TYPE) && has(s, A_TYPE))
 		ds = *s;
 	err = err ?: type_of(c, &ds, &t);
 	if (err)
 		return err;
+	/* Its linkage is that of its declaration, if it has one. */
+	if (has(s, A_SPEC) && !has(s, A_EXTERNAL) && has(&ds, A_EXTERNAL))
+		s->a[A_EXTERNAL] = ds.a[A_EXTERNAL], s->have |= 1U << A_EXTERNAL;
 	if (grow(&c->vars, &c->var_cap, c->var_cnt, sizeof(*c->vars)))
 		return -ENOMEM;
 	c->vars[c->var_cnt].name = sym->name;
 	c->vars[c->var_cnt].type = t;
-	c->vars[c->var_cnt].addr = addr - info->percpu_addr;
-	c->vars[c->var_cnt++].size = sym->size;
+	c->vars[c->var_cnt].addr = addr;
+	c->vars[c->var_cnt].size = sym->size;
+	c->vars[c->var_cnt++].global = attr_flag(s, A_EXTERNAL);
 	return 0;
 }
 
@@ -1223,6 +1238,7 @@ int dw_convert_unit(struct dw_conv *c, Dwarf_Die *cudie, size_t len,
 	c->cu_shared = shared;
 	c->cu_first_id = btf__type_cnt(c->btf);
 	c->cu_var_first = c->var_cnt;
+	c->unit_no++;
 	c->export_cnt = 0;
 	c->todo_cnt = 0;
 	err = walk(c, cudie, 0);
