@@ -921,19 +921,20 @@ static int add_variable(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 	if (addr < info->percpu_addr ||
 	    addr - info->percpu_addr >= info->percpu_size)
 		return 0;
-	addr -= info->percpu_addr;
 	/* Read only: the map was filled before the threads started. */
-	idx = dw_map_get(syms, addr + 1, false);
+	idx = dw_map_get(syms, addr - info->percpu_addr + 1, false);
 	if (!idx)
 		return 0;
 	sym = &info->syms[*idx];
 	/*
-	 * At offset 0 are also the kernel's special symbols (__ADDRESSABLE,
-	 * __UNIQUE_ID): only the variable the symbol names, as pahole.
+	 * At address 0 (x86-64's per-CPU section) are also the kernel's
+	 * special symbols (__ADDRESSABLE, __UNIQUE_ID): only the variable
+	 * the symbol names there, as pahole.
 	 */
 	if (!addr && (!attr_str(s, A_NAME) || strcmp(attr_str(s, A_NAME),
 						     sym->name)))
 		return 0;
+	addr -= info->percpu_addr;
 	err = declaring_die(die, s, &mem, &decl, &ds);
 	if (!err && !has(&ds, A_TYPE) && has(s, A_TYPE))
 		ds = *s;
