@@ -35,6 +35,12 @@
 /* Below this much .debug_info a second thread costs more than it saves. */
 #define THREAD_MIN_BYTES (8U << 20)
 #define MAX_THREADS 2
+/*
+ * A worker deduplicates its types when this many were added since it last
+ * did: a kernel's units make millions, a few hundred thousand of them
+ * distinct.
+ */
+#define FLUSH_TYPES (1U << 19)
 /* Progress is reported at most this many times per stage. */
 #define PROGRESS_STEPS 200
 
@@ -935,6 +941,8 @@ static int convert_unit_at(struct worker *w, const struct unit *u)
 static int convert_units(struct worker *w)
 {
 	struct job *j = w->job;
+	__u32 mark = 1;
+	bool done;
 	size_t i;
 	int err;
 
@@ -943,6 +951,12 @@ static int convert_units(struct worker *w)
 		if (err)
 			return err;
 		drop_unit(w, &j->us.u[i]);
+		if (btf__type_cnt(w->conv.btf) - mark >= FLUSH_TYPES) {
+			err = dw_flush(&w->conv, false, &done);
+			if (err)
+				return err;
+			mark = done ? btf__type_cnt(w->conv.btf) : mark;
+		}
 		__atomic_store_n(&w->conv.done, w->conv.done + j->us.u[i].len,
 				 __ATOMIC_RELAXED);
 		if (w->reports)
@@ -954,7 +968,8 @@ static int convert_units(struct worker *w)
 		if (err)
 			return err;
 	}
-	return dw_finish(&w->conv);
+	/* Each worker's last deduplication, on its own thread. */
+	return dw_finish(&w->conv) ?: dw_flush(&w->conv, true, &done);
 }
 
 static void *worker_main(void *arg)
@@ -1060,127 +1075,9 @@ static int run_workers(struct job *j, bool threads)
 
 /* ---- putting it together --------------------------------------------------- */
 
-static int cmp_var(const void *a, const void *b)
-{
-	const struct dw_var *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
 static int btf_error(int id)
 {
 	return id == -ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
-}
-
-/*
- * The functions, all static as pahole makes them: each name once (the
- * first in the file's order), or with TG_BTF_FEAT_CONSISTENT_FUNC once per
- * unit, for the prototypes to be compared once deduplicated.
- * @shift[i] is how far worker i's ids moved when its types were appended.
- */
-static int add_funcs(struct job *j, struct btf *btf, const __u32 *shift)
-{
-	bool all = j->info.features & TG_BTF_FEAT_CONSISTENT_FUNC;
-	struct dw_map names = {};
-	size_t i;
-	__u32 *seen;
-	int id = 0, w;
-
-	for (w = 0; w < j->nw; w++) {
-		const struct dw_conv *c = &j->w[w].conv;
-
-		for (i = 0; i < c->func_cnt; i++) {
-			if (!all) {
-				seen = dw_map_get(&names,
-						  dw_str_hash(c->funcs[i].name),
-						  true);
-				if (!seen) {
-					id = -ENOMEM;
-					goto out;
-				}
-				if (*seen)
-					continue;
-				*seen = 1;
-			}
-			id = btf__add_func(btf, c->funcs[i].name,
-					   BTF_FUNC_STATIC,
-					   c->funcs[i].proto + shift[w]);
-			if (id < 0)
-				goto out;
-		}
-	}
-out:
-	dw_map_free(&names);
-	return id < 0 ? btf_error(id) : 0;
-}
-
-/*
- * The per-CPU variables, each address once (the first in file order), in
- * a DATASEC sorted by address, as pahole makes it: of non-zero size, and
- * the section as long as its last variable's end.
- */
-static int add_vars(struct job *j, struct btf *btf, const __u32 *shift)
-{
-	struct dw_var *vars = NULL;
-	size_t i, k, n = 0, cnt = 0;
-	__u32 *ids = NULL;
-	int id = 0, w;
-	long sz;
-
-	for (w = 0; w < j->nw; w++)
-		cnt += j->w[w].conv.var_cnt;
-	if (!cnt || !(j->info.features & TG_BTF_FEAT_VAR))
-		return 0;
-	vars = malloc(cnt * sizeof(*vars));
-	ids = malloc(cnt * sizeof(*ids));
-	if (!vars || !ids) {
-		id = -ENOMEM;
-		goto out;
-	}
-	for (w = 0; w < j->nw; w++) {
-		const struct dw_conv *c = &j->w[w].conv;
-
-		for (i = 0; i < c->var_cnt; i++) {
-			vars[n] = c->vars[i];
-			if (vars[n].type)
-				vars[n].type += shift[w];
-			sz = btf__resolve_size(btf, vars[n].type);
-			/* pahole leaves out zero-sized (and void) ones. */
-			if (sz > 0)
-				n++;
-		}
-	}
-	/* Stable: of equal addresses, the first in file order stays. */
-	for (i = 1; i < n; i++)
-		for (k = i; k > 0 && cmp_var(&vars[k - 1], &vars[k]) > 0; k--) {
-			struct dw_var t = vars[k];
-
-			vars[k] = vars[k - 1];
-			vars[k - 1] = t;
-		}
-	for (i = k = 0; i < n; i++)
-		if (!k || vars[k - 1].addr != vars[i].addr)
-			vars[k++] = vars[i];
-	n = k;
-	for (i = 0; i < n; i++) {
-		id = btf__add_var(btf, vars[i].name, vars[i].global ?
-				  BTF_VAR_GLOBAL_ALLOCATED : BTF_VAR_STATIC,
-				  vars[i].type);
-		if (id < 0)
-			goto out;
-		ids[i] = id;
-	}
-	if (!n)
-		goto out;
-	id = btf__add_datasec(btf, ".data..percpu",
-			      vars[n - 1].addr + vars[n - 1].size);
-	for (i = 0; id >= 0 && i < n; i++)
-		id = btf__add_datasec_var_info(btf, ids[i], vars[i].addr,
-					       vars[i].size);
-out:
-	free(vars);
-	free(ids);
-	return id < 0 ? btf_error(id) : 0;
 }
 
 struct remap {
@@ -1248,29 +1145,40 @@ static int count_ref(__u32 *id, void *arg)
 	return 0;
 }
 
-/*
- * pahole 1.25's consistent_func: a name whose units gave it different
- * prototypes (after deduplication, several FUNCs of that name) is left
- * out, FUNCs and the prototypes only they used.
- */
-static int drop_inconsistent(struct btf **btfp)
-{
-	struct btf *btf = *btfp;
-	const struct btf *base = btf__base_btf(btf);
-	__u32 start = base ? btf__type_cnt(base) : 1;
-	__u32 cnt = btf__type_cnt(btf), id, *refs, *v, *arg[2];
-	struct dw_map first = {};
-	unsigned char *drop;
-	bool any = false;
-	int err = 0;
+struct secinfo {
+	__u32 type, offset, size;
+};
 
-	drop = calloc(cnt - start + 1, 1);
-	refs = calloc(cnt - start + 1, sizeof(*refs));
-	if (!drop || !refs) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (id = start; id < cnt; id++) {
+static int cmp_secinfo(const void *a, const void *b)
+{
+	const struct secinfo *x = a, *y = b;
+
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	/* Of two at one address, the first in file order (lower id). */
+	return x->type < y->type ? -1 : x->type > y->type;
+}
+
+struct final {
+	__u32 start, cnt;
+	unsigned char *drop;
+	struct secinfo *vars;
+	size_t var_cnt;
+};
+
+/*
+ * The FUNCs to drop: of several of one name (their units gave different
+ * prototypes), all with consistent_func (pahole 1.25), else all but the
+ * first in file order (pahole 1.24 kept the first unit's); then the
+ * prototypes only they used.
+ */
+static int drop_funcs(struct btf *btf, struct final *f, bool consistent)
+{
+	struct dw_map first = {};
+	__u32 id, *v, *refs, *arg[2];
+	bool any = false;
+
+	for (id = f->start; id < f->cnt; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
 
 		if (!btf_is_func(t))
@@ -1278,36 +1186,143 @@ static int drop_inconsistent(struct btf **btfp)
 		v = dw_map_get(&first, dw_str_hash(btf__name_by_offset(btf,
 							t->name_off)), true);
 		if (!v) {
-			err = -ENOMEM;
-			goto out;
+			dw_map_free(&first);
+			return -ENOMEM;
 		}
 		if (!*v) {
 			*v = id;
 			continue;
 		}
-		drop[*v - start] = drop[id - start] = 1;
+		if (consistent)
+			f->drop[*v - f->start] = 1;
+		f->drop[id - f->start] = 1;
 		any = true;
 	}
+	dw_map_free(&first);
 	if (!any)
-		goto out;
+		return 0;
+	refs = calloc(f->cnt - f->start, sizeof(*refs));
+	if (!refs)
+		return -ENOMEM;
 	arg[0] = refs;
-	arg[1] = &start;
-	for (id = start; id < cnt; id++)
-		if (!drop[id - start])
+	arg[1] = &f->start;
+	for (id = f->start; id < f->cnt; id++)
+		if (!f->drop[id - f->start])
 			tg_type_visit_ids((struct btf_type *)btf__type_by_id(btf, id),
 					  count_ref, arg);
-	for (id = start; id < cnt; id++) {
+	for (id = f->start; id < f->cnt; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
 
-		if (drop[id - start] && btf_is_func(t) && t->type >= start &&
-		    !refs[t->type - start])
-			drop[t->type - start] = 1;
+		if (f->drop[id - f->start] && btf_is_func(t) &&
+		    t->type >= f->start && !refs[t->type - f->start])
+			f->drop[t->type - f->start] = 1;
 	}
-	err = drop_types(btfp, drop, start);
-out:
-	dw_map_free(&first);
-	free(drop);
 	free(refs);
+	return 0;
+}
+
+/*
+ * The per-CPU variables of every worker's DATASECs, in one: sorted by
+ * offset, each offset once; the DATASECs and the VARs left out dropped.
+ */
+static int collect_vars(struct btf *btf, struct final *f)
+{
+	size_t i, k, n = 0;
+	__u32 id;
+	int v;
+
+	for (id = f->start; id < f->cnt; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (btf_is_datasec(t))
+			n += btf_vlen(t);
+	}
+	if (!n)
+		return 0;
+	f->vars = malloc(n * sizeof(*f->vars));
+	if (!f->vars)
+		return -ENOMEM;
+	for (id = f->start; id < f->cnt; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_var_secinfo *vi = btf_var_secinfos(t);
+
+		if (!btf_is_datasec(t))
+			continue;
+		f->drop[id - f->start] = 1;
+		for (v = 0; v < btf_vlen(t); v++)
+			f->vars[f->var_cnt++] = (struct secinfo){
+				vi[v].type, vi[v].offset, vi[v].size };
+	}
+	qsort(f->vars, f->var_cnt, sizeof(*f->vars), cmp_secinfo);
+	for (i = k = 0; i < f->var_cnt; i++) {
+		if (k && f->vars[k - 1].offset == f->vars[i].offset) {
+			if (f->vars[i].type != f->vars[k - 1].type &&
+			    f->vars[i].type >= f->start)
+				f->drop[f->vars[i].type - f->start] = 1;
+			continue;
+		}
+		f->vars[k++] = f->vars[i];
+	}
+	f->var_cnt = k;
+	return 0;
+}
+
+/* A kept type's new id, once the dropped ones are gone. */
+static __u32 new_id(const struct final *f, const __u32 *map, __u32 id)
+{
+	return id < f->start ? id : map[id - f->start];
+}
+
+/*
+ * After the last deduplication: one DATASEC of the per-CPU variables, and
+ * one FUNC per name, as the kernel's .BTF has them.
+ */
+static int finalize(struct btf **btfp, bool consistent)
+{
+	struct btf *btf = *btfp;
+	const struct btf *base = btf__base_btf(btf);
+	struct final f = { .start = base ? btf__type_cnt(base) : 1,
+			   .cnt = btf__type_cnt(btf) };
+	__u32 *map = NULL, id, next;
+	size_t i;
+	int err, r;
+
+	f.drop = calloc(f.cnt - f.start + 1, 1);
+	if (!f.drop)
+		return -ENOMEM;
+	err = drop_funcs(btf, &f, consistent) ?: collect_vars(btf, &f);
+	if (err)
+		goto out;
+	for (id = f.start; id < f.cnt; id++)
+		if (f.drop[id - f.start])
+			break;
+	if (id < f.cnt) {
+		map = malloc((f.cnt - f.start + 1) * sizeof(*map));
+		if (!map) {
+			err = -ENOMEM;
+			goto out;
+		}
+		for (id = f.start, next = f.start; id < f.cnt; id++)
+			map[id - f.start] = f.drop[id - f.start] ? 0 : next++;
+		err = drop_types(btfp, f.drop, f.start);
+		if (err)
+			goto out;
+		btf = *btfp;
+	}
+	if (!f.var_cnt)
+		goto out;
+	r = btf__add_datasec(btf, ".data..percpu",
+			     f.vars[f.var_cnt - 1].offset + f.vars[f.var_cnt - 1].size);
+	for (i = 0; r >= 0 && i < f.var_cnt; i++)
+		r = btf__add_datasec_var_info(btf, map ? new_id(&f, map, f.vars[i].type) :
+					      f.vars[i].type,
+					      f.vars[i].offset, f.vars[i].size);
+	if (r < 0)
+		err = btf_error(r);
+out:
+	free(map);
+	free(f.drop);
+	free(f.vars);
 	return err;
 }
 
@@ -1358,44 +1373,39 @@ static int onto_base(struct btf **btfp, struct btf *base)
 	return 0;
 }
 
+/*
+ * The workers' types (each deduplicated on its own thread) appended, on
+ * the base for a module, deduplicated together, and finalized.
+ */
 static int merge_and_dedup(struct job *j, struct btf **btfp, size_t *skipped)
 {
 	struct btf *btf = j->w[0].conv.btf;
-	__u32 shift[MAX_THREADS] = { 0 };
-	int w, ret, err;
+	int w, ret, err = 0;
+	bool dedup = j->nw > 1 || j->base;
 
-	for (w = 1; w < j->nw; w++) {
-		ret = btf__add_btf(btf, j->w[w].conv.btf);
-		if (ret < 0)
-			return btf_error(ret);
-		shift[w] = ret - 1;
-	}
-	err = add_funcs(j, btf, shift) ?: add_vars(j, btf, shift);
-	if (err)
-		return err;
 	*skipped = 0;
-	for (w = 0; w < j->nw; w++)
+	for (w = 0; w < j->nw; w++) {
 		*skipped += j->w[w].conv.notes.skipped;
+		if (w) {
+			ret = btf__add_btf(btf, j->w[w].conv.btf);
+			if (ret < 0)
+				return btf_error(ret);
+		}
+	}
 	/* The DWARF is not needed any more: free it before deduplicating. */
 	j->w[0].conv.btf = NULL;
 	for (w = 0; w < j->nw; w++)
 		free_worker(&j->w[w]);
 	j->nw = 0;
-	if (j->base) {
+	if (j->base)
 		err = onto_base(&btf, j->base);
-		if (err) {
-			btf__free(btf);
-			return err;
-		}
+	if (!err && dedup) {
+		progress(j, "deduplicating", 0, 1, true);
+		if (btf__dedup(btf, NULL))
+			err = errno == ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
 	}
-	progress(j, "deduplicating", 0, 1, true);
-	if (btf__dedup(btf, NULL)) {
-		err = errno == ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
-		btf__free(btf);
-		return err;
-	}
-	if (j->info.features & TG_BTF_FEAT_CONSISTENT_FUNC)
-		err = drop_inconsistent(&btf);
+	err = err ?: finalize(&btf, j->info.features &
+				    TG_BTF_FEAT_CONSISTENT_FUNC);
 	err = err ?: tag_kfuncs(&j->info, btf);
 	if (err) {
 		btf__free(btf);

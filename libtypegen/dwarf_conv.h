@@ -76,12 +76,6 @@ uint64_t dw_str_hash(const char *s);
 /* True if @name is a function symbol of the file (or no symbol table). */
 bool dw_func_allowed(const struct dw_elf_info *info, const char *name);
 
-/* A function to be a BTF FUNC: its name and prototype (a real id). */
-struct dw_func {
-	const char *name;	/* in the DWARF's string section */
-	__u32 proto;
-};
-
 /* A per-CPU variable to be a BTF VAR in the DATASEC. */
 struct dw_var {
 	const char *name;
@@ -126,11 +120,10 @@ struct dw_conv {
 
 	__u32 index_type;	/* int, arrays' index, made on first use */
 
-	/* Names made into a dw_func -> the unit_no of the last one. */
+	/* Names made into a FUNC -> the unit_no of the last one. */
 	struct dw_map func_seen;
 	__u32 unit_no;			/* of the unit being walked, from 1 */
-	struct dw_func *funcs;
-	size_t func_cnt, func_cap;
+	/* Per-CPU variables not yet in a DATASEC. */
 	struct dw_var *vars;
 	size_t var_cnt, var_cap;
 	size_t cu_var_first;	/* vars of this unit, fixed at its end */
@@ -152,6 +145,14 @@ int dw_convert_unit(struct dw_conv *c, Dwarf_Die *cudie, size_t len,
  * then replace every DW_SLOT placeholder. Called once, after all units.
  */
 int dw_finish(struct dw_conv *c);
+/*
+ * Put the variables so far in a DATASEC and deduplicate the types so far,
+ * between units: with @last, after dw_finish(); else only if nothing
+ * refers across units (then true in *@done), which type ids would change
+ * under. The kernel's hundreds of units repeat the same types: done now
+ * and then, it keeps the BTF of a worker (and deduplicating it) small.
+ */
+int dw_flush(struct dw_conv *c, bool last, bool *done);
 void dw_conv_free(struct dw_conv *c);
 
 #endif /* __TG_DWARF_CONV_H */

@@ -891,10 +891,10 @@ static int add_function(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 	err = add_params(c, params, true);
 	if (err)
 		return err;
-	if (grow(&c->funcs, &c->func_cap, c->func_cnt, sizeof(*c->funcs)))
-		return -ENOMEM;
-	c->funcs[c->func_cnt].name = name;
-	c->funcs[c->func_cnt++].proto = id;
+	/* Static, as pahole makes every FUNC. */
+	id = btf__add_func(c->btf, name, BTF_FUNC_STATIC, id);
+	if (id < 0)
+		return btf_err(id);
 	*seen = c->unit_no;
 	return 0;
 }
@@ -1291,6 +1291,82 @@ int dw_finish(struct dw_conv *c)
 	return 0;
 }
 
+static int cmp_var(const void *a, const void *b)
+{
+	const struct dw_var *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/*
+ * The variables so far as VARs in a DATASEC sorted by address, each
+ * address once (the first in file order: a stable sort), of non-zero
+ * size, as pahole makes it. The DATASECs of every flush and worker are
+ * made one at the end (dwarf.c).
+ */
+static int flush_vars(struct dw_conv *c)
+{
+	size_t i, k, n = 0;
+	__u32 *ids = NULL;
+	int id = 0;
+
+	if (!(c->info->features & TG_BTF_FEAT_VAR))
+		c->var_cnt = 0;
+	for (i = 0; i < c->var_cnt; i++)
+		/* pahole leaves out zero-sized (and void) ones. */
+		if (btf__resolve_size(c->btf, c->vars[i].type) > 0)
+			c->vars[n++] = c->vars[i];
+	for (i = 1; i < n; i++)
+		for (k = i; k > 0 && cmp_var(&c->vars[k - 1], &c->vars[k]) > 0; k--) {
+			struct dw_var t = c->vars[k];
+
+			c->vars[k] = c->vars[k - 1];
+			c->vars[k - 1] = t;
+		}
+	for (i = k = 0; i < n; i++)
+		if (!k || c->vars[k - 1].addr != c->vars[i].addr)
+			c->vars[k++] = c->vars[i];
+	n = k;
+	c->var_cnt = 0;
+	if (!n)
+		return 0;
+	ids = malloc(n * sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	for (i = 0; i < n && id >= 0; i++) {
+		id = btf__add_var(c->btf, c->vars[i].name, c->vars[i].global ?
+				  BTF_VAR_GLOBAL_ALLOCATED : BTF_VAR_STATIC,
+				  c->vars[i].type);
+		ids[i] = id;
+	}
+	if (id >= 0)
+		id = btf__add_datasec(c->btf, ".data..percpu",
+				      c->vars[n - 1].addr + c->vars[n - 1].size);
+	for (i = 0; id >= 0 && i < n; i++)
+		id = btf__add_datasec_var_info(c->btf, ids[i], c->vars[i].addr,
+					       c->vars[i].size);
+	free(ids);
+	return id < 0 ? btf_err(id) : 0;
+}
+
+int dw_flush(struct dw_conv *c, bool last, bool *done)
+{
+	int err;
+
+	*done = false;
+	if (!last && (c->glob.cnt || c->slot_cnt))
+		return 0;
+	err = flush_vars(c);
+	if (err)
+		return err;
+	if (btf__dedup(c->btf, NULL))
+		return errno == ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
+	/* Ids moved: the index type is made again when next needed. */
+	c->index_type = 0;
+	*done = true;
+	return 0;
+}
+
 void dw_conv_free(struct dw_conv *c)
 {
 	btf__free(c->btf);
@@ -1301,7 +1377,6 @@ void dw_conv_free(struct dw_conv *c)
 	free(c->slots);
 	free(c->pending);
 	dw_map_free(&c->func_seen);
-	free(c->funcs);
 	free(c->vars);
 	memset(c, 0, sizeof(*c));
 }
