@@ -119,6 +119,8 @@ struct dw_conv {
 	size_t pend_cnt, pend_cap;
 
 	__u32 index_type;	/* int, arrays' index, made on first use */
+	/* A DWARF name's address -> its string offset + 1 (dwarf_cu.c). */
+	struct dw_map str_offs;
 
 	/* Names made into a FUNC -> the unit_no of the last one. */
 	struct dw_map func_seen;

@@ -366,6 +366,84 @@ static int btf_err(int ret)
 	return ret == -ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
 }
 
+/* ---- names --------------------------------------------------------------- */
+
+/*
+ * libbpf hashes every name it is given to find it among the strings: a
+ * kernel's units give the same member and type names millions of times.
+ * A name from the DWARF is the same pointer into its string section each
+ * time: its string offset is looked up by that pointer instead, and set
+ * in the type libbpf made with a placeholder (or no) name. Offsets change
+ * when the types are deduplicated: the cache is emptied then.
+ */
+#define NAME_PLACEHOLDER "?"
+
+static int str_off(struct dw_conv *c, const char *name, __u32 *off)
+{
+	__u32 *v = dw_map_get(&c->str_offs, (uint64_t)(uintptr_t)name, true);
+	int r;
+
+	if (!v)
+		return -ENOMEM;
+	if (!*v) {
+		r = btf__add_str(c->btf, name);
+		if (r < 0)
+			return btf_err(r);
+		*v = r + 1;
+	}
+	*off = *v - 1;
+	return 0;
+}
+
+/* The type @id (or a libbpf error) just made, named @name. */
+static int with_name(struct dw_conv *c, int id, const char *name)
+{
+	__u32 off;
+	int err;
+
+	if (id < 0 || !name)
+		return id;
+	err = str_off(c, name, &off);
+	if (err)
+		return err;
+	((struct btf_type *)btf__type_by_id(c->btf, id))->name_off = off;
+	return id;
+}
+
+/*
+ * The member, enumerator or parameter libbpf just added (@r: 0 or its
+ * error) to the last type, named @name.
+ */
+static int last_with_name(struct dw_conv *c, int r, const char *name)
+{
+	struct btf_type *t;
+	__u32 off, *name_off;
+	int err;
+
+	if (r < 0 || !name)
+		return r;
+	err = str_off(c, name, &off);
+	if (err)
+		return err;
+	t = (struct btf_type *)btf__type_by_id(c->btf, btf__type_cnt(c->btf) - 1);
+	switch (btf_kind(t)) {
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		name_off = &btf_members(t)[btf_vlen(t) - 1].name_off;
+		break;
+	case BTF_KIND_ENUM:
+		name_off = &btf_enum(t)[btf_vlen(t) - 1].name_off;
+		break;
+	case BTF_KIND_ENUM64:
+		name_off = &btf_enum64(t)[btf_vlen(t) - 1].name_off;
+		break;
+	default:
+		name_off = &btf_params(t)[btf_vlen(t) - 1].name_off;
+	}
+	*name_off = off;
+	return 0;
+}
+
 /* ---- types -------------------------------------------------------------- */
 
 static int add_base(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
@@ -442,7 +520,8 @@ static int add_ref_kind(struct dw_conv *c, Dwarf_Die *die, struct attrs *s,
 			c->notes.skipped++;
 			return set_result(c, die, t);
 		}
-		id = btf__add_typedef(c->btf, name, t);
+		id = with_name(c, btf__add_typedef(c->btf, NAME_PLACEHOLDER, t),
+			   name);
 		break;
 	}
 	default:
@@ -594,8 +673,9 @@ static int add_composite(struct dw_conv *c, Dwarf_Die *die, struct attrs *s,
 			c->notes.skipped++;
 			return set_result(c, die, 0);
 		}
-		id = btf__add_fwd(c->btf, name, tag == DW_TAG_union_type ?
-				  BTF_FWD_UNION : BTF_FWD_STRUCT);
+		id = with_name(c, btf__add_fwd(c->btf, NAME_PLACEHOLDER,
+					   tag == DW_TAG_union_type ?
+					   BTF_FWD_UNION : BTF_FWD_STRUCT), name);
 		if (id < 0)
 			return btf_err(id);
 		*nested = dwarf_haschildren(die);
@@ -604,8 +684,9 @@ static int add_composite(struct dw_conv *c, Dwarf_Die *die, struct attrs *s,
 	attr_udata(s, A_BYTE_SIZE, &size);
 	if (size > UINT32_MAX)
 		return -TG_ERRNO__DWARF;
-	id = tag == DW_TAG_union_type ? btf__add_union(c->btf, name, size) :
-					btf__add_struct(c->btf, name, size);
+	id = with_name(c, tag == DW_TAG_union_type ?
+			 btf__add_union(c->btf, NULL, size) :
+			 btf__add_struct(c->btf, NULL, size), name);
 	if (id < 0)
 		return btf_err(id);
 	err = set_result(c, die, id);
@@ -632,7 +713,8 @@ static int add_composite(struct dw_conv *c, Dwarf_Die *die, struct attrs *s,
 			return err;
 		if (bits > 255 || off >= (1U << 24))
 			return -TG_ERRNO__DWARF;
-		r = btf__add_field(c->btf, attr_str(&ms, A_NAME), t, off, bits);
+		r = last_with_name(c, btf__add_field(c->btf, NULL, t, off, bits),
+			       attr_str(&ms, A_NAME));
 		if (r < 0)
 			return btf_err(r);
 next:
@@ -669,6 +751,7 @@ static int enum_signed(struct dw_conv *c, struct attrs *s, bool *sign)
 static int add_enumerator(struct dw_conv *c, Dwarf_Die *die, bool sign,
 			  bool is64)
 {
+	const char *name, *placeholder;
 	struct attrs s;
 	int64_t sv = 0;
 	uint64_t uv = 0;
@@ -692,14 +775,18 @@ static int add_enumerator(struct dw_conv *c, Dwarf_Die *die, bool sign,
 			return -TG_ERRNO__DWARF;
 		sv = uv;
 	}
+	name = attr_str(&s, A_NAME);
+	/* libbpf refuses a nameless one (a placeholder is a name). */
+	placeholder = name ? NAME_PLACEHOLDER : NULL;
 	if (is64)
-		r = btf__add_enum64_value(c->btf, attr_str(&s, A_NAME),
+		r = btf__add_enum64_value(c->btf, placeholder,
 					  sign ? (uint64_t)sv : uv);
 	else
 		/* A 4-byte enum's values are 32 bits, however DWARF gives them. */
-		r = btf__add_enum_value(c->btf, attr_str(&s, A_NAME),
+		r = btf__add_enum_value(c->btf, placeholder,
 					sign ? (int64_t)(__s32)sv :
 					       (int64_t)(__u32)uv);
+	r = last_with_name(c, r, name);
 	return r < 0 ? btf_err(r) : 0;
 }
 
@@ -728,8 +815,8 @@ static int add_enum(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 	 * (or kernels that refused ENUM64), an 8-byte ENUM of 32-bit values.
 	 */
 	is64 = size > 4 && (c->info->features & TG_BTF_FEAT_ENUM64);
-	id = is64 ? btf__add_enum64(c->btf, name, size, sign) :
-		    btf__add_enum(c->btf, name, size);
+	id = with_name(c, is64 ? btf__add_enum64(c->btf, NULL, size, sign) :
+			     btf__add_enum(c->btf, NULL, size), name);
 	if (id < 0)
 		return btf_err(id);
 	err = set_result(c, die, id);
@@ -775,8 +862,8 @@ static int add_params(struct dw_conv *c, Dwarf_Die *die, bool names)
 			err = read_attrs(&child, &ps) ?: type_of(c, &ps, &t);
 			if (err)
 				return err;
-			r = btf__add_func_param(c->btf, names ?
-						attr_str(&ps, A_NAME) : NULL, t);
+			r = last_with_name(c, btf__add_func_param(c->btf, NULL, t),
+				       names ? attr_str(&ps, A_NAME) : NULL);
 			break;
 		case DW_TAG_unspecified_parameters:
 			/* "...": a nameless void parameter in BTF. */
@@ -892,7 +979,8 @@ static int add_function(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 	if (err)
 		return err;
 	/* Static, as pahole makes every FUNC. */
-	id = btf__add_func(c->btf, name, BTF_FUNC_STATIC, id);
+	id = with_name(c, btf__add_func(c->btf, NAME_PLACEHOLDER, BTF_FUNC_STATIC,
+				    id), name);
 	if (id < 0)
 		return btf_err(id);
 	*seen = c->unit_no;
@@ -1361,8 +1449,9 @@ int dw_flush(struct dw_conv *c, bool last, bool *done)
 		return err;
 	if (btf__dedup(c->btf, NULL))
 		return errno == ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
-	/* Ids moved: the index type is made again when next needed. */
+	/* Ids and string offsets moved: made again when next needed. */
 	c->index_type = 0;
+	dw_map_free(&c->str_offs);
 	*done = true;
 	return 0;
 }
@@ -1377,6 +1466,7 @@ void dw_conv_free(struct dw_conv *c)
 	free(c->slots);
 	free(c->pending);
 	dw_map_free(&c->func_seen);
+	dw_map_free(&c->str_offs);
 	free(c->vars);
 	memset(c, 0, sizeof(*c));
 }

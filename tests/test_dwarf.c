@@ -779,6 +779,15 @@ static char *tags_of(const struct btf *btf, const char *name)
 	return s;
 }
 
+static void assert_tags(const struct btf *btf, const char *name,
+			const char *want)
+{
+	char *tags = tags_of(btf, name);
+
+	assert_string_equal(tags, want);
+	free(tags);
+}
+
 static const struct btf_member *member_of(const struct btf *btf,
 					  const char *type, const char *name)
 {
@@ -820,7 +829,6 @@ static void test_kernel_61(void **state)
 	const struct btf_type *t;
 	const struct btf *btf;
 	struct tg_btf *tb;
-	char *tags;
 	int id;
 
 	(void)state;
@@ -850,9 +858,7 @@ static void test_kernel_61(void **state)
 	assert_non_null(t = func_of(btf, "conflict"));
 	assert_int_equal(btf_vlen(btf__type_by_id(btf, t->type)), 1);
 	/* No kfunc tags before 6.11. */
-	tags = tags_of(btf, "my_kfunc");
-	assert_string_equal(tags, "");
-	free(tags);
+	assert_tags(btf, "my_kfunc", "");
 
 	/* Per-CPU variables with their linkage, the section to the last. */
 	id = btf__find_by_name_kind(btf, "pcpu_static", BTF_KIND_VAR);
@@ -877,7 +883,6 @@ static void test_kernel_features(void **state)
 	const struct btf_type *t;
 	const struct btf *btf;
 	struct tg_btf *tb;
-	char *tags;
 	int id;
 
 	(void)state;
@@ -888,16 +893,10 @@ static void test_kernel_features(void **state)
 	assert_non_null(func_of(btf, "clone_me"));
 	assert_null(func_of(btf, "conflict"));
 	assert_non_null(func_of(btf, "call_conflict"));
-	tags = tags_of(btf, "my_kfunc");
-	assert_string_equal(tags, "bpf_kfunc,");
-	free(tags);
-	tags = tags_of(btf, "my_fastcall");
-	assert_string_equal(tags, "bpf_kfunc,bpf_fastcall,");
-	free(tags);
+	assert_tags(btf, "my_kfunc", "bpf_kfunc,");
+	assert_tags(btf, "my_fastcall", "bpf_kfunc,bpf_fastcall,");
 	/* In a set that is no kfunc set. */
-	tags = tags_of(btf, "not_kfunc");
-	assert_string_equal(tags, "");
-	free(tags);
+	assert_tags(btf, "not_kfunc", "");
 	/* The prototype only the dropped conflict() used is gone too. */
 	for (id = 1; id < (int)btf__type_cnt(btf); id++) {
 		t = btf__type_by_id(btf, id);
@@ -912,9 +911,7 @@ static void test_kernel_features(void **state)
 	btf = tg_btf__btf(tb);
 	assert_null(func_of(btf, "clone_me"));
 	assert_non_null(func_of(btf, "conflict"));
-	tags = tags_of(btf, "my_kfunc");
-	assert_string_equal(tags, "");
-	free(tags);
+	assert_tags(btf, "my_kfunc", "");
 	/* No ENUM64: an 8-byte ENUM of the values' low 32 bits. */
 	id = btf__find_by_name_kind(btf, "dw_big", BTF_KIND_ENUM);
 	assert_true(id > 0);
