@@ -1096,10 +1096,11 @@ static int remap_id(__u32 *id, void *arg)
 
 /*
  * *@btfp without the types @drop marks (of those from @start on), which
- * nothing else refers to: the ids after them move down.
+ * nothing else refers to: the ids after them move down, to *@mapp[id -
+ * @start] (the caller frees it).
  */
 static int drop_types(struct btf **btfp, const unsigned char *drop,
-		      __u32 start)
+		      __u32 start, __u32 **mapp)
 {
 	struct btf *src = *btfp, *base = (struct btf *)btf__base_btf(src);
 	__u32 cnt = btf__type_cnt(src), id, next = start, *map;
@@ -1107,10 +1108,9 @@ static int drop_types(struct btf **btfp, const unsigned char *drop,
 	struct btf *dst;
 	int nid = 0;
 
-	map = malloc((cnt - start) * sizeof(*map));
+	*mapp = map = malloc((cnt - start + 1) * sizeof(*map));
 	dst = base ? btf__new_empty_split(base) : btf__new_empty();
 	if (!map || !dst) {
-		free(map);
 		btf__free(dst);
 		return -ENOMEM;
 	}
@@ -1126,7 +1126,6 @@ static int drop_types(struct btf **btfp, const unsigned char *drop,
 					  btf__type_by_id(dst, nid),
 					  remap_id, &r);
 	}
-	free(map);
 	if (nid < 0) {
 		btf__free(dst);
 		return btf_error(nid);
@@ -1283,7 +1282,7 @@ static int finalize(struct btf **btfp, bool consistent)
 	const struct btf *base = btf__base_btf(btf);
 	struct final f = { .start = base ? btf__type_cnt(base) : 1,
 			   .cnt = btf__type_cnt(btf) };
-	__u32 *map = NULL, id, next;
+	__u32 *map = NULL, id;
 	size_t i;
 	int err, r;
 
@@ -1297,14 +1296,7 @@ static int finalize(struct btf **btfp, bool consistent)
 		if (f.drop[id - f.start])
 			break;
 	if (id < f.cnt) {
-		map = malloc((f.cnt - f.start + 1) * sizeof(*map));
-		if (!map) {
-			err = -ENOMEM;
-			goto out;
-		}
-		for (id = f.start, next = f.start; id < f.cnt; id++)
-			map[id - f.start] = f.drop[id - f.start] ? 0 : next++;
-		err = drop_types(btfp, f.drop, f.start);
+		err = drop_types(btfp, f.drop, f.start, &map);
 		if (err)
 			goto out;
 		btf = *btfp;
