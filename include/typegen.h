@@ -268,8 +268,9 @@ TG_API int tg_btf__open_mem(const void *data, size_t size, const char *name,
  *    gcc's (foo.isra.0, foo.constprop.0) counts as foo (kernel 6.4,
  *    pahole 1.25);
  *  - TG_BTF_FEAT_CONSISTENT_FUNC: a function whose units give it different
- *    prototypes is left out (kernel 6.4, pahole 1.25); without it, the
- *    first unit's prototype is kept;
+ *    prototypes (as pahole compares them: named types by name, const or
+ *    not) is left out (kernel 6.4, pahole 1.25); without it, the first
+ *    unit's prototype is kept;
  *  - TG_BTF_FEAT_DECL_TAG_KFUNCS: a "bpf_kfunc" decl tag on each kfunc of
  *    the kernel's .BTF_ids kfunc sets, "bpf_fastcall" on those flagged so
  *    (kernel 6.11, pahole 1.27).

@@ -1165,11 +1165,90 @@ struct final {
 	size_t var_cnt;
 };
 
+/* A FWD's kind is that of what it declares. */
+static int fwd_kind(const struct btf_type *t)
+{
+	if (!btf_is_fwd(t))
+		return btf_kind(t);
+	return btf_kflag(t) ? BTF_KIND_UNION : BTF_KIND_STRUCT;
+}
+
+/*
+ * Whether types @a and @b are alike as pahole 1.25+ compares prototypes:
+ * named types by name, const or not, arrays by length.
+ */
+static bool types_alike(const struct btf *btf, __u32 a, __u32 b, int depth)
+{
+	const struct btf_type *ta, *tb;
+	int i;
+
+	while (a != b) {
+		if (!a || !b || depth++ > 64)
+			return false;
+		ta = btf__type_by_id(btf, a);
+		tb = btf__type_by_id(btf, b);
+		if (fwd_kind(ta) != fwd_kind(tb)) {
+			if (btf_is_const(ta))
+				a = ta->type;
+			else if (btf_is_const(tb))
+				b = tb->type;
+			else
+				return false;
+			continue;
+		}
+		switch (fwd_kind(ta)) {
+		case BTF_KIND_INT:
+			if (btf_int_encoding(ta) != btf_int_encoding(tb) ||
+			    btf_int_bits(ta) != btf_int_bits(tb))
+				return false;
+			/* fallthrough */
+		case BTF_KIND_FLOAT:
+			if (ta->size != tb->size)
+				return false;
+			/* fallthrough */
+		case BTF_KIND_TYPEDEF:
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+		case BTF_KIND_ENUM:
+		case BTF_KIND_ENUM64:
+			return !strcmp(btf__name_by_offset(btf, ta->name_off),
+				       btf__name_by_offset(btf, tb->name_off));
+		case BTF_KIND_PTR:
+		case BTF_KIND_VOLATILE:
+		case BTF_KIND_CONST:
+		case BTF_KIND_RESTRICT:
+		case BTF_KIND_TYPE_TAG:
+			a = ta->type;
+			b = tb->type;
+			break;
+		case BTF_KIND_ARRAY:
+			if (btf_array(ta)->nelems != btf_array(tb)->nelems)
+				return false;
+			a = btf_array(ta)->type;
+			b = btf_array(tb)->type;
+			break;
+		case BTF_KIND_FUNC_PROTO:
+			if (btf_vlen(ta) != btf_vlen(tb) ||
+			    !types_alike(btf, ta->type, tb->type, depth))
+				return false;
+			for (i = 0; i < btf_vlen(ta); i++)
+				if (!types_alike(btf, btf_params(ta)[i].type,
+						 btf_params(tb)[i].type, depth))
+					return false;
+			return true;
+		default:
+			return false;
+		}
+	}
+	return true;
+}
+
 /*
  * The FUNCs to drop: of several of one name (their units gave different
- * prototypes), all with consistent_func (pahole 1.25), else all but the
- * first in file order (pahole 1.24 kept the first unit's); then the
- * prototypes only they used.
+ * prototypes), all but the first in file order (pahole 1.24 kept the
+ * first unit's); with consistent_func (pahole 1.25) the first too unless
+ * every other is alike (types_alike()); then the prototypes only they
+ * used.
  */
 static int drop_funcs(struct btf *btf, struct final *f, bool consistent)
 {
@@ -1192,7 +1271,8 @@ static int drop_funcs(struct btf *btf, struct final *f, bool consistent)
 			*v = id;
 			continue;
 		}
-		if (consistent)
+		if (consistent &&
+		    !types_alike(btf, btf__type_by_id(btf, *v)->type, t->type, 0))
 			f->drop[*v - f->start] = 1;
 		f->drop[id - f->start] = 1;
 		any = true;

@@ -893,6 +893,8 @@ static void test_kernel_features(void **state)
 	assert_non_null(func_of(btf, "clone_me"));
 	assert_null(func_of(btf, "conflict"));
 	assert_non_null(func_of(btf, "call_conflict"));
+	/* Prototypes that differ only by a const are alike. */
+	assert_non_null(func_of(btf, "alike"));
 	assert_tags(btf, "my_kfunc", "bpf_kfunc,");
 	assert_tags(btf, "my_fastcall", "bpf_kfunc,bpf_fastcall,");
 	/* In a set that is no kfunc set. */
