@@ -10,8 +10,10 @@
 #                 and of compiling against minimal headers (bench-for)
 # make bench-min  typegen min --batch against a loop of bpftool gen
 #                 min_core_btf, one object on 50 kernels
-# make bench-dwarf  DWARF to BTF against pahole on a Debian kernel debug
-#                 image (downloads it once, about 900 MB, into bench/.cache)
+# make bench-dwarf  DWARF to BTF against the .BTF of Debian 12's amd64 and
+#                 arm64 6.1 debug images and modules, and against pahole
+#                 (PAHOLE=path); downloads them once into CACHE (default
+#                 bench/.cache, some GB)
 # make fuzz       each libFuzzer harness of tests/fuzz for FUZZ_TIME seconds
 #                 (default 60), corpus and findings in build-fuzz/
 

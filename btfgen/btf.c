@@ -28,6 +28,8 @@ void help_btf(FILE *out)
 		"  -i, --input PATH   read the types from PATH (see typegen dump);\n"
 		"                     overrides REDBPF_VMLINUX\n"
 		"      --from-dwarf   read an ELF file's DWARF even if it has .BTF\n"
+		"      --btf-features LIST  conventions of BTF from DWARF (default: the\n"
+		"                     input kernel version's; see typegen(1))\n"
 		"      --base PATH    the kernel's types, if PATH is a module's\n"
 		"                     (default: found as without -i)\n"
 		"      --release R    kernel release in the probed paths (default:\n"

@@ -140,6 +140,14 @@ enum opt_result parse_common_opt(int c, char **argv, const char *cmd_name,
 	case OPT_FROM_DWARF:
 		loc->from_dwarf = true;
 		return OPT_HANDLED;
+	case OPT_BTF_FEATURES:
+		loc->btf_features = optarg;
+		if (tg_btf_features_parse(optarg, NULL)) {
+			p_err(NULL, "option '--btf-features' takes a list of var, enum64, optimized_func, consistent_func, decl_tag_kfuncs, not '%s'",
+			      optarg);
+			return OPT_BAD;
+		}
+		return OPT_HANDLED;
 	}
 	return OPT_UNKNOWN;
 }
@@ -174,6 +182,7 @@ void open_opts_for(const struct locate_args *args, const char *name,
 	memset(opts, 0, sizeof(*opts));
 	opts->sz = sizeof(*opts);
 	opts->from_dwarf = args->from_dwarf;
+	opts->btf_features = args->btf_features;
 	/* Quiet when stderr is a file or a pipe: no escape codes in logs. */
 	if (isatty(STDERR_FILENO)) {
 		opts->progress = show_progress;

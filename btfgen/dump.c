@@ -31,6 +31,8 @@ void help_dump(FILE *out)
 		"                     ELF file with DWARF (a -dbg vmlinux, a .debug\n"
 		"                     file); overrides REDBPF_VMLINUX\n"
 		"      --from-dwarf   read an ELF file's DWARF even if it has .BTF\n"
+		"      --btf-features LIST  conventions of BTF from DWARF (default: the\n"
+		"                     input kernel version's; see typegen(1))\n"
 		"                     (without: DWARF only when there is no .BTF)\n"
 		"      --base PATH    the kernel's types, for a module's -i or --module\n"
 		"                     (default: found as without -i)\n"

@@ -81,6 +81,7 @@ enum {
 	OPT_KIND,
 	OPT_WITH,
 	OPT_FROM_DWARF,
+	OPT_BTF_FEATURES,
 };
 
 #define COMMON_SHORT_OPTS "hjpd"
@@ -95,7 +96,8 @@ enum {
 	{ "input",	required_argument,	NULL, 'i' },	\
 	{ "release",	required_argument,	NULL, OPT_RELEASE }, \
 	{ "sysroot",	required_argument,	NULL, OPT_SYSROOT }, \
-	{ "from-dwarf",	no_argument,		NULL, OPT_FROM_DWARF }
+	{ "from-dwarf",	no_argument,		NULL, OPT_FROM_DWARF }, \
+	{ "btf-features", required_argument,	NULL, OPT_BTF_FEATURES }
 
 /* What the locator options asked for. */
 struct locate_args {
@@ -103,6 +105,7 @@ struct locate_args {
 	const char *release;
 	const char *sysroot;
 	bool from_dwarf;	/* --from-dwarf: read an ELF file's DWARF */
+	const char *btf_features;	/* --btf-features: its conventions */
 };
 
 /*

@@ -184,9 +184,15 @@ struct tg_open_opts {
 	/* Called as a DWARF conversion goes on, or NULL. */
 	tg_progress_fn progress;
 	void *progress_ctx;
+	/*
+	 * The BTF conventions of a DWARF conversion, as pahole's
+	 * --btf_features names them (see tg_btf_features_parse()), or NULL
+	 * for those the input kernel's own build used.
+	 */
+	const char *btf_features;
 	size_t :0;
 };
-#define tg_open_opts__last_field progress_ctx
+#define tg_open_opts__last_field btf_features
 
 /*
  * tg_btf__open - load the types in the file at @path.
@@ -236,17 +242,64 @@ TG_API int tg_btf__open_mem(const void *data, size_t size, const char *name,
  * (/usr/lib/debug/.build-id/xx/yyyy.debug) and by .gnu_debuglink (beside
  * the file, in its .debug/ directory, and under /usr/lib/debug). Relocatable
  * files (.o, .ko) are relocated first (libdwfl). Besides the types:
- *  - a FUNC for each function with code of its own whose name is a
- *    function symbol of the file (foo.isra.0 and the like count as foo)
- *    and whose parameters all have names, once per name (the first in
- *    the file), as pahole keeps them;
+ *  - a static FUNC for each function (defined in the unit, or inlined
+ *    there) whose name is a function symbol of the file and whose
+ *    parameters all have names, once per name, as pahole keeps them (see
+ *    enum tg_btf_feature for what changed across versions);
  *  - a VAR for each variable at an address of the .data..percpu section
- *    that the symbol table names, in one DATASEC, as pahole does.
- * The result is standalone BTF, even for a kernel module.
+ *    that the symbol table names, in one DATASEC, as pahole does;
+ *  - "bpf_kfunc" decl tags on the kfuncs, with TG_BTF_FEAT_DECL_TAG_KFUNCS.
+ * The result is standalone BTF, but for a kernel module (a .ko) opened
+ * with tg_open_opts.base: split BTF on the base, deduplicated against it,
+ * as the module's own build makes its .BTF.
  * Errors: -TG_ERRNO__NOBTF when there is neither .BTF nor DWARF (with
  * from_dwarf: -TG_ERRNO__NODWARF), -TG_ERRNO__DWARFVER,
  * -TG_ERRNO__DWARF; -ENOMEM.
  */
+
+/*
+ * The conventions of BTF made from DWARF that changed across pahole
+ * versions. A kernel's build passes pahole those its version supports
+ * (scripts/Makefile.btf, formerly scripts/pahole-flags.sh); a DWARF
+ * conversion follows, by default, what the build of the input's kernel
+ * version (from linux_banner, or a module's vermagic) would have got from
+ * the pahole of its day:
+ *  - TG_BTF_FEAT_VAR: per-CPU variables, as VARs in a DATASEC;
+ *  - TG_BTF_FEAT_ENUM64: 8-byte enums as ENUM64 (kernel 6.0, pahole
+ *    1.24), else as 8-byte ENUMs of their low 32 bits;
+ *  - TG_BTF_FEAT_OPTIMIZED_FUNC: a function whose symbol is a clone of
+ *    gcc's (foo.isra.0, foo.constprop.0) counts as foo (kernel 6.4,
+ *    pahole 1.25);
+ *  - TG_BTF_FEAT_CONSISTENT_FUNC: a function whose units give it different
+ *    prototypes (as pahole compares them: named types by name, const or
+ *    not) is left out (kernel 6.4, pahole 1.25); without it, the first
+ *    unit's prototype is kept;
+ *  - TG_BTF_FEAT_DECL_TAG_KFUNCS: a "bpf_kfunc" decl tag on each kfunc of
+ *    the kernel's .BTF_ids kfunc sets, "bpf_fastcall" on those flagged so
+ *    (kernel 6.11, pahole 1.27).
+ * Before 6.0 a kernel had VAR only; from 6.0, VAR and ENUM64 (Debian 12's
+ * 6.1: pahole 1.24); from 6.4, the two FUNC ones too; from 6.11, all. An
+ * input that is no kernel (no version found) gets all of them. Functions
+ * are always static (linkage 0) and multi-dimensional arrays flattened,
+ * as every pahole makes them.
+ */
+enum tg_btf_feature {
+	TG_BTF_FEAT_VAR			= 1U << 0,
+	TG_BTF_FEAT_ENUM64		= 1U << 1,
+	TG_BTF_FEAT_OPTIMIZED_FUNC	= 1U << 2,
+	TG_BTF_FEAT_CONSISTENT_FUNC	= 1U << 3,
+	TG_BTF_FEAT_DECL_TAG_KFUNCS	= 1U << 4,
+};
+
+/*
+ * tg_btf_features_parse - the features a comma-separated @list names:
+ * var, enum64, optimized_func, consistent_func, decl_tag_kfuncs, and
+ * pahole's names for what a conversion always does (encode_force, float,
+ * decl_tag, type_tag), accepted and ignored. "" names none.
+ * @features: the TG_BTF_FEAT_* bits (may be NULL, to check @list).
+ * Returns 0, or -EINVAL for a name not in the list.
+ */
+TG_API int tg_btf_features_parse(const char *list, __u32 *features);
 
 /*
  * tg_btf__dwarf_skipped - how many DWARF entries had no C meaning (a

@@ -35,6 +35,12 @@
 /* Below this much .debug_info a second thread costs more than it saves. */
 #define THREAD_MIN_BYTES (8U << 20)
 #define MAX_THREADS 2
+/*
+ * A worker deduplicates its types when this many were added since it last
+ * did: a kernel's units make millions, a few hundred thousand of them
+ * distinct.
+ */
+#define FLUSH_TYPES (1U << 19)
 /* Progress is reported at most this many times per stage. */
 #define PROGRESS_STEPS 200
 
@@ -77,35 +83,299 @@ static bool has_dwarf(Elf *elf)
 bool dw_func_allowed(const struct dw_elf_info *info, const char *name)
 {
 	struct dw_map *m = (struct dw_map *)&info->func_names;
+	__u32 *v;
 
-	return !info->have_symtab || dw_map_get(m, dw_str_hash(name), false);
+	if (!info->have_symtab)
+		return true;
+	v = dw_map_get(m, dw_str_hash(name), false);
+	if (!v)
+		return false;
+	return (*v & DW_FUNC_SYM) ||
+	       (info->features & TG_BTF_FEAT_OPTIMIZED_FUNC);
 }
 
-/* Function names and per-CPU variables from the symbol table. */
-static int read_elf_info(Elf *elf, struct dw_elf_info *info, bool rel)
+static int add_func_name(struct dw_elf_info *info, const char *name,
+			 size_t len, __u32 how)
+{
+	char buf[256];
+	__u32 *v;
+
+	if (name[len]) {
+		if (len >= sizeof(buf))
+			return 0;
+		memcpy(buf, name, len);
+		buf[len] = 0;
+		name = buf;
+	}
+	v = dw_map_get(&info->func_names, dw_str_hash(name), true);
+	if (!v)
+		return -ENOMEM;
+	*v |= how;
+	return 0;
+}
+
+/*
+ * Where @sym's bytes are in the file: its section's data at its value,
+ * @len of them, or NULL.
+ */
+static const void *sym_data(Elf *elf, const GElf_Sym *sym, size_t len,
+			    bool rel, size_t *avail)
+{
+	Elf_Scn *scn = elf_getscn(elf, sym->st_shndx);
+	GElf_Shdr shdr;
+	Elf_Data *d;
+	uint64_t off;
+
+	if (!scn || !gelf_getshdr(scn, &shdr) || shdr.sh_type == SHT_NOBITS)
+		return NULL;
+	d = elf_rawdata(scn, NULL);
+	off = sym->st_value - (rel ? 0 : shdr.sh_addr);
+	if (!d || !d->d_buf || off > d->d_size || len > d->d_size - off)
+		return NULL;
+	if (avail)
+		*avail = d->d_size - off;
+	return (const char *)d->d_buf + off;
+}
+
+/* The kernel version "Linux version 6.1.0-57-amd64 ..." names: 0x0601. */
+static __u32 parse_version(const char *s, size_t len)
+{
+	unsigned long major, minor;
+	char buf[32], *end;
+
+	if (len >= sizeof(buf))
+		len = sizeof(buf) - 1;
+	memcpy(buf, s, len);
+	buf[len] = 0;
+	major = strtoul(buf, &end, 10);
+	if (end == buf || *end != '.' || major > 255)
+		return 0;
+	minor = strtoul(end + 1, &end, 10);
+	return minor > 255 ? 0 : (__u32)(major << 8 | minor);
+}
+
+/* A module's vermagic= in .modinfo. */
+static __u32 module_version(Elf *elf)
+{
+	GElf_Shdr shdr;
+	Elf_Scn *scn = section_by_name(elf, ".modinfo", &shdr);
+	Elf_Data *d = scn ? elf_rawdata(scn, NULL) : NULL;
+	const char *p, *end;
+
+	if (!d || !d->d_buf)
+		return 0;
+	for (p = d->d_buf, end = p + d->d_size; p < end;
+	     p += strnlen(p, end - p) + 1)
+		if ((size_t)(end - p) > 9 && !memcmp(p, "vermagic=", 9))
+			return parse_version(p + 9, strnlen(p + 9, end - p - 9));
+	return 0;
+}
+
+/* The features the build of kernel @ver would have asked of its pahole. */
+static __u32 default_features(__u32 ver)
+{
+	__u32 f = TG_BTF_FEAT_VAR;
+
+	if (!ver)
+		return f | TG_BTF_FEAT_ENUM64 | TG_BTF_FEAT_OPTIMIZED_FUNC |
+		       TG_BTF_FEAT_CONSISTENT_FUNC | TG_BTF_FEAT_DECL_TAG_KFUNCS;
+	if (ver >= 0x0600)
+		f |= TG_BTF_FEAT_ENUM64;
+	if (ver >= 0x0604)
+		f |= TG_BTF_FEAT_OPTIMIZED_FUNC | TG_BTF_FEAT_CONSISTENT_FUNC;
+	if (ver >= 0x060b)
+		f |= TG_BTF_FEAT_DECL_TAG_KFUNCS;
+	return f;
+}
+
+int tg_btf_features_parse(const char *list, __u32 *features)
+{
+	static const struct { const char *name; __u32 bit; } names[] = {
+		{ "var", TG_BTF_FEAT_VAR },
+		{ "enum64", TG_BTF_FEAT_ENUM64 },
+		{ "optimized_func", TG_BTF_FEAT_OPTIMIZED_FUNC },
+		{ "consistent_func", TG_BTF_FEAT_CONSISTENT_FUNC },
+		{ "decl_tag_kfuncs", TG_BTF_FEAT_DECL_TAG_KFUNCS },
+		/* What every conversion does anyway. */
+		{ "encode_force", 0 }, { "float", 0 }, { "decl_tag", 0 },
+		{ "type_tag", 0 },
+	};
+	const char *p = list, *end;
+	__u32 f = 0;
+	size_t i, len;
+
+	if (!list)
+		return -EINVAL;
+	while (*p) {
+		end = strchr(p, ',');
+		len = end ? (size_t)(end - p) : strlen(p);
+		for (i = 0; i < sizeof(names) / sizeof(*names); i++)
+			if (strlen(names[i].name) == len &&
+			    !memcmp(names[i].name, p, len))
+				break;
+		if (i == sizeof(names) / sizeof(*names))
+			return -EINVAL;
+		f |= names[i].bit;
+		p += len + !!end;
+	}
+	if (features)
+		*features = f;
+	return 0;
+}
+
+/* The per-CPU variable symbol @sym (of section @pidx, at @base). */
+static int add_percpu_sym(struct dw_elf_info *info, const GElf_Sym *sym,
+			  const char *name, uint64_t base)
+{
+	__u32 *v;
+
+	/* pahole ignores zero-sized symbols. */
+	if (!sym->st_size || sym->st_value < base)
+		return 0;
+	if (info->sym_cnt % 256 == 0) {
+		struct dw_sym *s = realloc(info->syms,
+			(info->sym_cnt + 256) * sizeof(*s));
+
+		if (!s)
+			return -ENOMEM;
+		info->syms = s;
+	}
+	v = dw_map_get(&info->percpu_syms, sym->st_value - base + 1, true);
+	if (!v)
+		return -ENOMEM;
+	*v = info->sym_cnt;
+	info->syms[info->sym_cnt].name = name;
+	info->syms[info->sym_cnt].addr = sym->st_value - base;
+	info->syms[info->sym_cnt++].size = sym->st_size;
+	return 0;
+}
+
+#define BTF_ID_SET8_PFX	"__BTF_ID__set8__"
+#define BTF_ID_FUNC_PFX	"__BTF_ID__func__"
+#define BTF_SET8_KFUNCS	(1U << 0)
+
+struct kfunc_set {
+	uint64_t start, end;
+};
+
+static __u32 elf_u32(const void *p, bool swap)
+{
+	__u32 v;
+
+	memcpy(&v, p, 4);
+	return swap ? __builtin_bswap32(v) : v;
+}
+
+/*
+ * The kfuncs, as pahole finds them: .BTF_ids holds the kernel's BTF_SET8
+ * sets (a count, flags, then an id and flags per member), each named by a
+ * __BTF_ID__set8__<set> symbol; a set whose flags say BTF_SET8_KFUNCS
+ * holds kfuncs, whose __BTF_ID__func__<name>__<n> symbols lie in it.
+ */
+static int read_kfuncs(Elf *elf, Elf_Data *syms, size_t cnt, size_t strndx,
+		       bool rel, bool swap, struct dw_elf_info *info)
+{
+	struct kfunc_set *sets = NULL;
+	size_t i, n = 0, j, avail, len;
+	GElf_Shdr shdr;
+	Elf_Scn *scn = section_by_name(elf, ".BTF_ids", &shdr);
+	const char *name, *fn, *end;
+	const unsigned char *p;
+	GElf_Sym sym;
+	size_t idx;
+	__u32 *v;
+	int err = 0;
+
+	if (!scn)
+		return 0;
+	idx = elf_ndxscn(scn);
+	for (i = 0; i < cnt; i++) {
+		if (!gelf_getsym(syms, i, &sym) || sym.st_shndx != idx)
+			continue;
+		name = elf_strptr(elf, strndx, sym.st_name);
+		if (!name || strncmp(name, BTF_ID_SET8_PFX,
+				     sizeof(BTF_ID_SET8_PFX) - 1))
+			continue;
+		p = sym_data(elf, &sym, 8, rel, NULL);
+		if (!p || !(elf_u32(p + 4, swap) & BTF_SET8_KFUNCS))
+			continue;
+		if (n % 64 == 0) {
+			struct kfunc_set *s = realloc(sets, (n + 64) * sizeof(*s));
+
+			if (!s) {
+				err = -ENOMEM;
+				goto out;
+			}
+			sets = s;
+		}
+		sets[n].start = sym.st_value;
+		sets[n++].end = sym.st_value + sym.st_size;
+	}
+	for (i = 0; n && i < cnt; i++) {
+		if (!gelf_getsym(syms, i, &sym) || sym.st_shndx != idx)
+			continue;
+		name = elf_strptr(elf, strndx, sym.st_name);
+		if (!name || strncmp(name, BTF_ID_FUNC_PFX,
+				     sizeof(BTF_ID_FUNC_PFX) - 1))
+			continue;
+		for (j = 0; j < n; j++)
+			if (sets[j].start <= sym.st_value &&
+			    sym.st_value < sets[j].end)
+				break;
+		/* The suffix __<n>: the name is what comes before. */
+		fn = name + sizeof(BTF_ID_FUNC_PFX) - 1;
+		end = strrchr(fn, '_');
+		if (j == n || !end || end - fn < 2 || end[-1] != '_')
+			continue;
+		len = end - 1 - fn;
+		p = sym_data(elf, &sym, 8, rel, &avail);
+		if (!p || len >= 256)
+			continue;
+		{
+			char buf[256];
+
+			memcpy(buf, fn, len);
+			buf[len] = 0;
+			v = dw_map_get(&info->kfuncs, dw_str_hash(buf), true);
+		}
+		if (!v) {
+			err = -ENOMEM;
+			goto out;
+		}
+		*v = elf_u32(p + 4, swap);
+	}
+out:
+	free(sets);
+	return err;
+}
+
+/*
+ * Function names, per-CPU variables and kfuncs from the symbol table, and
+ * the conventions to follow.
+ */
+static int read_elf_info(Elf *elf, struct dw_elf_info *info, bool rel,
+			 bool swap, const char *features)
 {
 	Elf_Scn *scn = NULL, *percpu;
 	GElf_Shdr shdr, pshdr;
 	Elf_Data *d;
 	GElf_Sym sym;
 	size_t i, cnt, pidx = 0;
-	const char *n;
-	__u32 *v;
+	const char *n, *dot;
+	__u32 ver = 0;
+	int err;
 
 	while ((scn = elf_nextscn(elf, scn)))
 		if (gelf_getshdr(scn, &shdr) && shdr.sh_type == SHT_SYMTAB)
 			break;
-	if (!scn || !shdr.sh_entsize)
-		return 0;
-	d = elf_getdata(scn, NULL);
-	if (!d)
-		return 0;
-	cnt = shdr.sh_size / shdr.sh_entsize;
-	info->have_symtab = true;
-	percpu = rel ? NULL : section_by_name(elf, ".data..percpu", &pshdr);
+	d = scn && shdr.sh_entsize ? elf_getdata(scn, NULL) : NULL;
+	cnt = d ? shdr.sh_size / shdr.sh_entsize : 0;
+	info->have_symtab = d != NULL;
+	percpu = section_by_name(elf, ".data..percpu", &pshdr);
 	if (percpu) {
 		info->have_percpu = true;
-		info->percpu_addr = pshdr.sh_addr;
+		/* A module's: placed where libdwfl puts it (convert_rel). */
+		info->percpu_addr = rel ? 0 : pshdr.sh_addr;
 		info->percpu_size = pshdr.sh_size;
 		pidx = elf_ndxscn(percpu);
 	}
@@ -115,60 +385,52 @@ static int read_elf_info(Elf *elf, struct dw_elf_info *info, bool rel)
 		n = elf_strptr(elf, shdr.sh_link, sym.st_name);
 		if (!n || !*n)
 			continue;
-		/*
-		 * Every function symbol, ftrace-able or not, as pahole (1.24,
-		 * which made these kernels' .BTF) keeps them.
-		 */
-		if (GELF_ST_TYPE(sym.st_info) == STT_FUNC && sym.st_shndx) {
-			const char *dot = strchr(n, '.');
+		if (!rel && !ver && !strcmp(n, "linux_banner")) {
+			size_t avail;
+			const char *b = sym_data(elf, &sym, 14, rel, &avail);
 
-			if (!dw_map_get(&info->func_names, dw_str_hash(n), true))
-				goto nomem;
+			if (b && !memcmp(b, "Linux version ", 14))
+				ver = parse_version(b + 14, avail - 14);
+		}
+		if (GELF_ST_TYPE(sym.st_info) == STT_FUNC) {
 			/*
-			 * foo.isra.0, foo.constprop.0: gcc's clones of foo,
-			 * which the DWARF calls foo (as pahole matches them).
+			 * Every function symbol, as pahole takes them; gcc's
+			 * clones foo.isra.0, foo.constprop.0 of foo, which
+			 * the DWARF calls foo, for pahole 1.25's matching.
 			 */
-			if (dot && dot > n) {
-				char base[256];
-
-				if ((size_t)(dot - n) < sizeof(base)) {
-					memcpy(base, n, dot - n);
-					base[dot - n] = 0;
-					if (!dw_map_get(&info->func_names,
-							dw_str_hash(base), true))
-						goto nomem;
-				}
-			}
+			dot = strchr(n, '.');
+			err = add_func_name(info, n, strlen(n), DW_FUNC_SYM);
+			if (!err && dot && dot > n)
+				err = add_func_name(info, n, dot - n,
+						    DW_FUNC_CLONE);
+			if (err)
+				return err;
 			continue;
 		}
-		if (!percpu || sym.st_shndx != pidx ||
-		    GELF_ST_TYPE(sym.st_info) != STT_OBJECT)
-			continue;
-		if (info->sym_cnt % 256 == 0) {
-			struct dw_sym *s = realloc(info->syms,
-				(info->sym_cnt + 256) * sizeof(*s));
-
-			if (!s)
-				goto nomem;
-			info->syms = s;
+		if (percpu && sym.st_shndx == pidx &&
+		    GELF_ST_TYPE(sym.st_info) == STT_OBJECT) {
+			err = add_percpu_sym(info, &sym, n,
+					     rel ? 0 : pshdr.sh_addr);
+			if (err)
+				return err;
 		}
-		v = dw_map_get(&info->percpu_syms, sym.st_value + 1, true);
-		if (!v)
-			goto nomem;
-		*v = info->sym_cnt;
-		info->syms[info->sym_cnt].name = n;
-		info->syms[info->sym_cnt].addr = sym.st_value;
-		info->syms[info->sym_cnt++].size = sym.st_size;
 	}
-	return 0;
-nomem:
-	return -ENOMEM;
+	if (rel)
+		ver = module_version(elf);
+	if (features)
+		err = tg_btf_features_parse(features, &info->features);
+	else
+		info->features = default_features(ver);
+	if (!err && (info->features & TG_BTF_FEAT_DECL_TAG_KFUNCS) && d)
+		err = read_kfuncs(elf, d, cnt, shdr.sh_link, rel, swap, info);
+	return err;
 }
 
 static void free_elf_info(struct dw_elf_info *info)
 {
 	dw_map_free(&info->func_names);
 	dw_map_free(&info->percpu_syms);
+	dw_map_free(&info->kfuncs);
 	free(info->syms);
 }
 
@@ -607,6 +869,7 @@ struct job {
 	bool little_endian;
 	bool droppable;		/* image is a private file mapping */
 	struct dw_elf_info info;
+	struct btf *base;	/* a module's kernel, or NULL */
 	struct units us;
 	size_t info_units;	/* units in .debug_info (the rest: .debug_types) */
 	struct worker w[MAX_THREADS];
@@ -678,6 +941,8 @@ static int convert_unit_at(struct worker *w, const struct unit *u)
 static int convert_units(struct worker *w)
 {
 	struct job *j = w->job;
+	__u32 mark = 1;
+	bool done;
 	size_t i;
 	int err;
 
@@ -686,6 +951,12 @@ static int convert_units(struct worker *w)
 		if (err)
 			return err;
 		drop_unit(w, &j->us.u[i]);
+		if (btf__type_cnt(w->conv.btf) - mark >= FLUSH_TYPES) {
+			err = dw_flush(&w->conv, false, &done);
+			if (err)
+				return err;
+			mark = done ? btf__type_cnt(w->conv.btf) : mark;
+		}
 		__atomic_store_n(&w->conv.done, w->conv.done + j->us.u[i].len,
 				 __ATOMIC_RELAXED);
 		if (w->reports)
@@ -697,7 +968,8 @@ static int convert_units(struct worker *w)
 		if (err)
 			return err;
 	}
-	return dw_finish(&w->conv);
+	/* Each worker's last deduplication, on its own thread. */
+	return dw_finish(&w->conv) ?: dw_flush(&w->conv, true, &done);
 }
 
 static void *worker_main(void *arg)
@@ -803,134 +1075,411 @@ static int run_workers(struct job *j, bool threads)
 
 /* ---- putting it together --------------------------------------------------- */
 
-static int cmp_var(const void *a, const void *b)
+static int btf_error(int id)
 {
-	const struct dw_var *x = a, *y = b;
+	return id == -ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
+}
 
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
+struct remap {
+	const __u32 *map;
+	__u32 start;
+};
+
+static int remap_id(__u32 *id, void *arg)
+{
+	const struct remap *r = arg;
+
+	if (*id >= r->start)
+		*id = r->map[*id - r->start];
+	return 0;
 }
 
 /*
- * The functions, each name once (the first in the file's order), and the
- * per-CPU variables, each address once, in a DATASEC sorted by address.
- * @shift[i] is how far worker i's ids moved when its types were appended.
+ * *@btfp without the types @drop marks (of those from @start on), which
+ * nothing else refers to: the ids after them move down, to *@mapp[id -
+ * @start] (the caller frees it).
  */
-static int add_funcs_vars(struct job *j, struct btf *btf, const __u32 *shift)
+static int drop_types(struct btf **btfp, const unsigned char *drop,
+		      __u32 start, __u32 **mapp)
 {
-	struct dw_map names = {};
-	struct dw_var *vars = NULL;
-	size_t i, k, n = 0, cnt = 0;
-	__u32 *seen, *ids = NULL;
-	int id, err = 0, w;
+	struct btf *src = *btfp, *base = (struct btf *)btf__base_btf(src);
+	__u32 cnt = btf__type_cnt(src), id, next = start, *map;
+	struct remap r = { .start = start };
+	struct btf *dst;
+	int nid = 0;
 
-	for (w = 0; w < j->nw; w++) {
-		const struct dw_conv *c = &j->w[w].conv;
-
-		for (i = 0; i < c->func_cnt; i++) {
-			seen = dw_map_get(&names, dw_str_hash(c->funcs[i].name),
-					  true);
-			if (!seen)
-				goto nomem;
-			if (*seen)
-				continue;
-			*seen = 1;
-			id = btf__add_func(btf, c->funcs[i].name,
-					   c->funcs[i].global ? BTF_FUNC_GLOBAL :
-								BTF_FUNC_STATIC,
-					   c->funcs[i].proto + shift[w]);
-			if (id < 0)
-				goto btf_err;
-		}
-		cnt += c->var_cnt;
+	*mapp = map = malloc((cnt - start + 1) * sizeof(*map));
+	dst = base ? btf__new_empty_split(base) : btf__new_empty();
+	if (!map || !dst) {
+		btf__free(dst);
+		return -ENOMEM;
 	}
-	if (!cnt)
+	for (id = start; id < cnt; id++)
+		map[id - start] = drop[id - start] ? 0 : next++;
+	r.map = map;
+	for (id = start; id < cnt && nid >= 0; id++) {
+		if (drop[id - start])
+			continue;
+		nid = btf__add_type(dst, src, btf__type_by_id(src, id));
+		if (nid >= 0)
+			tg_type_visit_ids((struct btf_type *)
+					  btf__type_by_id(dst, nid),
+					  remap_id, &r);
+	}
+	if (nid < 0) {
+		btf__free(dst);
+		return btf_error(nid);
+	}
+	btf__free(src);
+	*btfp = dst;
+	return 0;
+}
+
+static int count_ref(__u32 *id, void *arg)
+{
+	__u32 *refs = ((__u32 **)arg)[0], start = *((__u32 **)arg)[1];
+
+	if (*id >= start)
+		refs[*id - start]++;
+	return 0;
+}
+
+struct secinfo {
+	__u32 type, offset, size;
+};
+
+static int cmp_secinfo(const void *a, const void *b)
+{
+	const struct secinfo *x = a, *y = b;
+
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	/* Of two at one address, the first in file order (lower id). */
+	return x->type < y->type ? -1 : x->type > y->type;
+}
+
+struct final {
+	__u32 start, cnt;
+	unsigned char *drop;
+	struct secinfo *vars;
+	size_t var_cnt;
+};
+
+/* A FWD's kind is that of what it declares. */
+static int fwd_kind(const struct btf_type *t)
+{
+	if (!btf_is_fwd(t))
+		return btf_kind(t);
+	return btf_kflag(t) ? BTF_KIND_UNION : BTF_KIND_STRUCT;
+}
+
+/*
+ * Whether types @a and @b are alike as pahole 1.25+ compares prototypes:
+ * named types by name, const or not, arrays by length.
+ */
+static bool types_alike(const struct btf *btf, __u32 a, __u32 b, int depth)
+{
+	const struct btf_type *ta, *tb;
+	int i;
+
+	while (a != b) {
+		if (!a || !b || depth++ > 64)
+			return false;
+		ta = btf__type_by_id(btf, a);
+		tb = btf__type_by_id(btf, b);
+		if (fwd_kind(ta) != fwd_kind(tb)) {
+			if (btf_is_const(ta))
+				a = ta->type;
+			else if (btf_is_const(tb))
+				b = tb->type;
+			else
+				return false;
+			continue;
+		}
+		switch (fwd_kind(ta)) {
+		case BTF_KIND_INT:
+			if (btf_int_encoding(ta) != btf_int_encoding(tb) ||
+			    btf_int_bits(ta) != btf_int_bits(tb))
+				return false;
+			/* fallthrough */
+		case BTF_KIND_FLOAT:
+			if (ta->size != tb->size)
+				return false;
+			/* fallthrough */
+		case BTF_KIND_TYPEDEF:
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+		case BTF_KIND_ENUM:
+		case BTF_KIND_ENUM64:
+			return !strcmp(btf__name_by_offset(btf, ta->name_off),
+				       btf__name_by_offset(btf, tb->name_off));
+		case BTF_KIND_PTR:
+		case BTF_KIND_VOLATILE:
+		case BTF_KIND_CONST:
+		case BTF_KIND_RESTRICT:
+		case BTF_KIND_TYPE_TAG:
+			a = ta->type;
+			b = tb->type;
+			break;
+		case BTF_KIND_ARRAY:
+			if (btf_array(ta)->nelems != btf_array(tb)->nelems)
+				return false;
+			a = btf_array(ta)->type;
+			b = btf_array(tb)->type;
+			break;
+		case BTF_KIND_FUNC_PROTO:
+			if (btf_vlen(ta) != btf_vlen(tb) ||
+			    !types_alike(btf, ta->type, tb->type, depth))
+				return false;
+			for (i = 0; i < btf_vlen(ta); i++)
+				if (!types_alike(btf, btf_params(ta)[i].type,
+						 btf_params(tb)[i].type, depth))
+					return false;
+			return true;
+		default:
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * The FUNCs to drop: of several of one name (their units gave different
+ * prototypes), all but the first in file order (pahole 1.24 kept the
+ * first unit's); with consistent_func (pahole 1.25) the first too unless
+ * every other is alike (types_alike()); then the prototypes only they
+ * used.
+ */
+static int drop_funcs(struct btf *btf, struct final *f, bool consistent)
+{
+	struct dw_map first = {};
+	__u32 id, *v, *refs, *arg[2];
+	bool any = false;
+
+	for (id = f->start; id < f->cnt; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (!btf_is_func(t))
+			continue;
+		v = dw_map_get(&first, dw_str_hash(btf__name_by_offset(btf,
+							t->name_off)), true);
+		if (!v) {
+			dw_map_free(&first);
+			return -ENOMEM;
+		}
+		if (!*v) {
+			*v = id;
+			continue;
+		}
+		if (consistent &&
+		    !types_alike(btf, btf__type_by_id(btf, *v)->type, t->type, 0))
+			f->drop[*v - f->start] = 1;
+		f->drop[id - f->start] = 1;
+		any = true;
+	}
+	dw_map_free(&first);
+	if (!any)
+		return 0;
+	refs = calloc(f->cnt - f->start, sizeof(*refs));
+	if (!refs)
+		return -ENOMEM;
+	arg[0] = refs;
+	arg[1] = &f->start;
+	for (id = f->start; id < f->cnt; id++)
+		if (!f->drop[id - f->start])
+			tg_type_visit_ids((struct btf_type *)btf__type_by_id(btf, id),
+					  count_ref, arg);
+	for (id = f->start; id < f->cnt; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (f->drop[id - f->start] && btf_is_func(t) &&
+		    t->type >= f->start && !refs[t->type - f->start])
+			f->drop[t->type - f->start] = 1;
+	}
+	free(refs);
+	return 0;
+}
+
+/*
+ * The per-CPU variables of every worker's DATASECs, in one: sorted by
+ * offset, each offset once; the DATASECs and the VARs left out dropped.
+ */
+static int collect_vars(struct btf *btf, struct final *f)
+{
+	size_t i, k, n = 0;
+	__u32 id;
+	int v;
+
+	for (id = f->start; id < f->cnt; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (btf_is_datasec(t))
+			n += btf_vlen(t);
+	}
+	if (!n)
+		return 0;
+	f->vars = malloc(n * sizeof(*f->vars));
+	if (!f->vars)
+		return -ENOMEM;
+	for (id = f->start; id < f->cnt; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_var_secinfo *vi = btf_var_secinfos(t);
+
+		if (!btf_is_datasec(t))
+			continue;
+		f->drop[id - f->start] = 1;
+		for (v = 0; v < btf_vlen(t); v++)
+			f->vars[f->var_cnt++] = (struct secinfo){
+				vi[v].type, vi[v].offset, vi[v].size };
+	}
+	qsort(f->vars, f->var_cnt, sizeof(*f->vars), cmp_secinfo);
+	for (i = k = 0; i < f->var_cnt; i++) {
+		if (k && f->vars[k - 1].offset == f->vars[i].offset) {
+			if (f->vars[i].type != f->vars[k - 1].type &&
+			    f->vars[i].type >= f->start)
+				f->drop[f->vars[i].type - f->start] = 1;
+			continue;
+		}
+		f->vars[k++] = f->vars[i];
+	}
+	f->var_cnt = k;
+	return 0;
+}
+
+/* A kept type's new id, once the dropped ones are gone. */
+static __u32 new_id(const struct final *f, const __u32 *map, __u32 id)
+{
+	return id < f->start ? id : map[id - f->start];
+}
+
+/*
+ * After the last deduplication: one DATASEC of the per-CPU variables, and
+ * one FUNC per name, as the kernel's .BTF has them.
+ */
+static int finalize(struct btf **btfp, bool consistent)
+{
+	struct btf *btf = *btfp;
+	const struct btf *base = btf__base_btf(btf);
+	struct final f = { .start = base ? btf__type_cnt(base) : 1,
+			   .cnt = btf__type_cnt(btf) };
+	__u32 *map = NULL, id;
+	size_t i;
+	int err, r;
+
+	f.drop = calloc(f.cnt - f.start + 1, 1);
+	if (!f.drop)
+		return -ENOMEM;
+	err = drop_funcs(btf, &f, consistent) ?: collect_vars(btf, &f);
+	if (err)
 		goto out;
-	vars = malloc(cnt * sizeof(*vars));
-	ids = malloc(cnt * sizeof(*ids));
-	if (!vars || !ids)
-		goto nomem;
-	for (w = 0; w < j->nw; w++) {
-		const struct dw_conv *c = &j->w[w].conv;
-
-		for (i = 0; i < c->var_cnt; i++) {
-			vars[n] = c->vars[i];
-			if (vars[n].type)
-				vars[n].type += shift[w];
-			n++;
-		}
+	for (id = f.start; id < f.cnt; id++)
+		if (f.drop[id - f.start])
+			break;
+	if (id < f.cnt) {
+		err = drop_types(btfp, f.drop, f.start, &map);
+		if (err)
+			goto out;
+		btf = *btfp;
 	}
-	/* Stable: of equal addresses, the first in file order stays. */
-	for (i = 1; i < n; i++)
-		for (k = i; k > 0 && cmp_var(&vars[k - 1], &vars[k]) > 0; k--) {
-			struct dw_var t = vars[k];
-
-			vars[k] = vars[k - 1];
-			vars[k - 1] = t;
-		}
-	for (i = k = 0; i < n; i++)
-		if (!k || vars[k - 1].addr != vars[i].addr)
-			vars[k++] = vars[i];
-	n = k;
-	for (i = 0; i < n; i++) {
-		if (!vars[i].size) {
-			long sz = btf__resolve_size(btf, vars[i].type);
-
-			vars[i].size = sz > 0 ? sz : 0;
-		}
-		id = btf__add_var(btf, vars[i].name, BTF_VAR_GLOBAL_ALLOCATED,
-				  vars[i].type);
-		if (id < 0)
-			goto btf_err;
-		ids[i] = id;
-	}
-	id = btf__add_datasec(btf, ".data..percpu", j->info.percpu_size);
-	if (id < 0)
-		goto btf_err;
-	for (i = 0; i < n; i++) {
-		id = btf__add_datasec_var_info(btf, ids[i], vars[i].addr,
-					       vars[i].size);
-		if (id < 0)
-			goto btf_err;
-	}
-	goto out;
-btf_err:
-	err = id == -ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
-	goto out;
-nomem:
-	err = -ENOMEM;
+	if (!f.var_cnt)
+		goto out;
+	r = btf__add_datasec(btf, ".data..percpu",
+			     f.vars[f.var_cnt - 1].offset + f.vars[f.var_cnt - 1].size);
+	for (i = 0; r >= 0 && i < f.var_cnt; i++)
+		r = btf__add_datasec_var_info(btf, map ? new_id(&f, map, f.vars[i].type) :
+					      f.vars[i].type,
+					      f.vars[i].offset, f.vars[i].size);
+	if (r < 0)
+		err = btf_error(r);
 out:
-	dw_map_free(&names);
-	free(vars);
-	free(ids);
+	free(map);
+	free(f.drop);
+	free(f.vars);
 	return err;
 }
 
+#define KF_FASTCALL (1U << 12)
+
+/* The kfuncs' decl tags, as pahole 1.27 (and 1.28's bpf_fastcall) adds. */
+static int tag_kfuncs(const struct dw_elf_info *info, struct btf *btf)
+{
+	const struct btf *base = btf__base_btf(btf);
+	__u32 cnt = btf__type_cnt(btf), id;
+	struct dw_map *m = (struct dw_map *)&info->kfuncs;
+	const struct btf_type *t;
+	__u32 *flags;
+	int r = 0;
+
+	if (!m->cnt)
+		return 0;
+	for (id = base ? btf__type_cnt(base) : 1; id < cnt && r >= 0; id++) {
+		t = btf__type_by_id(btf, id);
+		if (!btf_is_func(t))
+			continue;
+		flags = dw_map_get(m, dw_str_hash(btf__name_by_offset(btf,
+						t->name_off)), false);
+		if (!flags)
+			continue;
+		r = btf__add_decl_tag(btf, "bpf_kfunc", id, -1);
+		if (r >= 0 && (*flags & KF_FASTCALL))
+			r = btf__add_decl_tag(btf, "bpf_fastcall", id, -1);
+	}
+	return r < 0 ? btf_error(r) : 0;
+}
+
+/* A module's types as split BTF on its kernel's, to deduplicate against. */
+static int onto_base(struct btf **btfp, struct btf *base)
+{
+	struct btf *split = btf__new_empty_split(base);
+	int r;
+
+	if (!split)
+		return -ENOMEM;
+	r = btf__add_btf(split, *btfp);
+	if (r < 0) {
+		btf__free(split);
+		return btf_error(r);
+	}
+	btf__free(*btfp);
+	*btfp = split;
+	return 0;
+}
+
+/*
+ * The workers' types (each deduplicated on its own thread) appended, on
+ * the base for a module, deduplicated together, and finalized.
+ */
 static int merge_and_dedup(struct job *j, struct btf **btfp, size_t *skipped)
 {
 	struct btf *btf = j->w[0].conv.btf;
-	__u32 shift[MAX_THREADS] = { 0 };
-	int w, ret, err;
+	int w, ret, err = 0;
+	bool dedup = j->nw > 1 || j->base;
 
-	for (w = 1; w < j->nw; w++) {
-		ret = btf__add_btf(btf, j->w[w].conv.btf);
-		if (ret < 0)
-			return ret == -ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
-		shift[w] = ret - 1;
-	}
-	err = add_funcs_vars(j, btf, shift);
-	if (err)
-		return err;
 	*skipped = 0;
-	for (w = 0; w < j->nw; w++)
+	for (w = 0; w < j->nw; w++) {
 		*skipped += j->w[w].conv.notes.skipped;
+		if (w) {
+			ret = btf__add_btf(btf, j->w[w].conv.btf);
+			if (ret < 0)
+				return btf_error(ret);
+		}
+	}
 	/* The DWARF is not needed any more: free it before deduplicating. */
 	j->w[0].conv.btf = NULL;
 	for (w = 0; w < j->nw; w++)
 		free_worker(&j->w[w]);
 	j->nw = 0;
-	progress(j, "deduplicating", 0, 1, true);
-	if (btf__dedup(btf, NULL)) {
-		err = errno == ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
+	if (j->base)
+		err = onto_base(&btf, j->base);
+	if (!err && dedup) {
+		progress(j, "deduplicating", 0, 1, true);
+		if (btf__dedup(btf, NULL))
+			err = errno == ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
+	}
+	err = err ?: finalize(&btf, j->info.features &
+				    TG_BTF_FEAT_CONSISTENT_FUNC);
+	err = err ?: tag_kfuncs(&j->info, btf);
+	if (err) {
 		btf__free(btf);
 		return err;
 	}
@@ -1026,6 +1575,14 @@ static int convert_rel(struct job *j, const char *name, struct btf **btfp,
 		err = -TG_ERRNO__DWARF;
 		goto out;
 	}
+	/* Where libdwfl placed the per-CPU section, in the DWARF's terms. */
+	if (j->info.have_percpu) {
+		Elf *elf = dwfl_module_getelf(mod, &bias);
+		GElf_Shdr shdr;
+
+		if (elf && section_by_name(elf, ".data..percpu", &shdr))
+			j->info.percpu_addr = shdr.sh_addr + bias;
+	}
 	/* libdwfl's relocated copy, not the image: one thread. */
 	j->image = NULL;
 	err = convert(j, btfp, skipped);
@@ -1097,9 +1654,16 @@ static int convert_image(void *image, size_t size, bool droppable,
 		}
 	}
 	j.little_endian = eh.e_ident[EI_DATA] != ELFDATA2MSB;
-	err = read_elf_info(elf, &j.info, eh.e_type == ET_REL);
+	err = read_elf_info(elf, &j.info, eh.e_type == ET_REL,
+			    j.little_endian != (__BYTE_ORDER__ ==
+						__ORDER_LITTLE_ENDIAN__),
+			    a->btf_features);
 	if (err)
 		goto out;
+	/* A kernel module's types are split BTF on its kernel's. */
+	if (eh.e_type == ET_REL && (has_section(elf, ".modinfo") ||
+				    has_section(elf, ".gnu.linkonce.this_module")))
+		j.base = a->base;
 	if (eh.e_type == ET_REL) {
 		err = convert_rel(&j, path, btfp, skipped);
 		goto out_elf;

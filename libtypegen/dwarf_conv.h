@@ -51,30 +51,30 @@ struct dw_sym {
 	uint64_t size;
 };
 
+/* In dw_elf_info.func_names: a symbol's own name, or a clone's base. */
+#define DW_FUNC_SYM	1U
+#define DW_FUNC_CLONE	2U
+
 /* What the ELF file says, shared (read only) by the converting threads. */
 struct dw_elf_info {
-	/* Names of STT_FUNC symbols (that ftrace may patch, in a vmlinux). */
-	struct dw_map func_names;	/* hash of name -> 1 */
+	__u32 features;			/* TG_BTF_FEAT_* */
+	/* Names of STT_FUNC symbols. */
+	struct dw_map func_names;	/* hash of name -> DW_FUNC_* bits */
 	bool have_symtab;
 	/* The per-CPU section, and the variables in it by address. */
 	bool have_percpu;
-	uint64_t percpu_addr;
+	uint64_t percpu_addr;		/* in the DWARF's addresses */
 	uint64_t percpu_size;
-	struct dw_map percpu_syms;	/* address + 1 -> index in syms */
+	struct dw_map percpu_syms;	/* offset in it + 1 -> index in syms */
 	struct dw_sym *syms;
 	size_t sym_cnt;
+	/* kfuncs of the .BTF_ids kfunc sets: hash of name -> their flags. */
+	struct dw_map kfuncs;
 };
 
 uint64_t dw_str_hash(const char *s);
 /* True if @name is a function symbol of the file (or no symbol table). */
 bool dw_func_allowed(const struct dw_elf_info *info, const char *name);
-
-/* A function to be a BTF FUNC: its name and prototype (a real id). */
-struct dw_func {
-	const char *name;	/* in the DWARF's string section */
-	__u32 proto;
-	bool global;
-};
 
 /* A per-CPU variable to be a BTF VAR in the DATASEC. */
 struct dw_var {
@@ -82,6 +82,7 @@ struct dw_var {
 	__u32 type;		/* may be a DW_SLOT placeholder until the end */
 	uint64_t addr;		/* from the start of the section */
 	uint64_t size;
+	bool global;
 };
 
 /* What a DIE that is no C type becomes, counted by kind. */
@@ -117,11 +118,14 @@ struct dw_conv {
 	struct { Dwarf_Die die; __u32 slot; } *pending;
 	size_t pend_cnt, pend_cap;
 
-	__u32 index_type;	/* __ARRAY_SIZE_TYPE__, made on first use */
+	__u32 index_type;	/* int, arrays' index, made on first use */
+	/* A DWARF name's address -> its string offset + 1 (dwarf_cu.c). */
+	struct dw_map str_offs;
 
-	struct dw_map func_seen;	/* names already made into a dw_func */
-	struct dw_func *funcs;
-	size_t func_cnt, func_cap;
+	/* Names made into a FUNC -> the unit_no of the last one. */
+	struct dw_map func_seen;
+	__u32 unit_no;			/* of the unit being walked, from 1 */
+	/* Per-CPU variables not yet in a DATASEC. */
 	struct dw_var *vars;
 	size_t var_cnt, var_cap;
 	size_t cu_var_first;	/* vars of this unit, fixed at its end */
@@ -143,6 +147,14 @@ int dw_convert_unit(struct dw_conv *c, Dwarf_Die *cudie, size_t len,
  * then replace every DW_SLOT placeholder. Called once, after all units.
  */
 int dw_finish(struct dw_conv *c);
+/*
+ * Put the variables so far in a DATASEC and deduplicate the types so far,
+ * between units: with @last, after dw_finish(); else only if nothing
+ * refers across units (then true in *@done), which type ids would change
+ * under. The kernel's hundreds of units repeat the same types: done now
+ * and then, it keeps the BTF of a worker (and deduplicating it) small.
+ */
+int dw_flush(struct dw_conv *c, bool last, bool *done);
 void dw_conv_free(struct dw_conv *c);
 
 #endif /* __TG_DWARF_CONV_H */

@@ -366,6 +366,84 @@ static int btf_err(int ret)
 	return ret == -ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
 }
 
+/* ---- names --------------------------------------------------------------- */
+
+/*
+ * libbpf hashes every name it is given to find it among the strings: a
+ * kernel's units give the same member and type names millions of times.
+ * A name from the DWARF is the same pointer into its string section each
+ * time: its string offset is looked up by that pointer instead, and set
+ * in the type libbpf made with a placeholder (or no) name. Offsets change
+ * when the types are deduplicated: the cache is emptied then.
+ */
+#define NAME_PLACEHOLDER "?"
+
+static int str_off(struct dw_conv *c, const char *name, __u32 *off)
+{
+	__u32 *v = dw_map_get(&c->str_offs, (uint64_t)(uintptr_t)name, true);
+	int r;
+
+	if (!v)
+		return -ENOMEM;
+	if (!*v) {
+		r = btf__add_str(c->btf, name);
+		if (r < 0)
+			return btf_err(r);
+		*v = r + 1;
+	}
+	*off = *v - 1;
+	return 0;
+}
+
+/* The type @id (or a libbpf error) just made, named @name. */
+static int with_name(struct dw_conv *c, int id, const char *name)
+{
+	__u32 off;
+	int err;
+
+	if (id < 0 || !name)
+		return id;
+	err = str_off(c, name, &off);
+	if (err)
+		return err;
+	((struct btf_type *)btf__type_by_id(c->btf, id))->name_off = off;
+	return id;
+}
+
+/*
+ * The member, enumerator or parameter libbpf just added (@r: 0 or its
+ * error) to the last type, named @name.
+ */
+static int last_with_name(struct dw_conv *c, int r, const char *name)
+{
+	struct btf_type *t;
+	__u32 off, *name_off;
+	int err;
+
+	if (r < 0 || !name)
+		return r;
+	err = str_off(c, name, &off);
+	if (err)
+		return err;
+	t = (struct btf_type *)btf__type_by_id(c->btf, btf__type_cnt(c->btf) - 1);
+	switch (btf_kind(t)) {
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		name_off = &btf_members(t)[btf_vlen(t) - 1].name_off;
+		break;
+	case BTF_KIND_ENUM:
+		name_off = &btf_enum(t)[btf_vlen(t) - 1].name_off;
+		break;
+	case BTF_KIND_ENUM64:
+		name_off = &btf_enum64(t)[btf_vlen(t) - 1].name_off;
+		break;
+	default:
+		name_off = &btf_params(t)[btf_vlen(t) - 1].name_off;
+	}
+	*name_off = off;
+	return 0;
+}
+
 /* ---- types -------------------------------------------------------------- */
 
 static int add_base(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
@@ -442,7 +520,8 @@ static int add_ref_kind(struct dw_conv *c, Dwarf_Die *die, struct attrs *s,
 			c->notes.skipped++;
 			return set_result(c, die, t);
 		}
-		id = btf__add_typedef(c->btf, name, t);
+		id = with_name(c, btf__add_typedef(c->btf, NAME_PLACEHOLDER, t),
+			   name);
 		break;
 	}
 	default:
@@ -462,8 +541,12 @@ static int index_type(struct dw_conv *c, __u32 *id)
 	int ret;
 
 	if (!c->index_type) {
-		/* The name clang and pahole give it. */
-		ret = btf__add_int(c->btf, "__ARRAY_SIZE_TYPE__", 4, 0);
+		/*
+		 * pahole's: the unit's int, which deduplication merges with
+		 * the real one (clang's __ARRAY_SIZE_TYPE__ would be a type
+		 * the kernel's .BTF does not have).
+		 */
+		ret = btf__add_int(c->btf, "int", 4, BTF_INT_SIGNED);
 		if (ret < 0)
 			return btf_err(ret);
 		c->index_type = ret;
@@ -495,6 +578,7 @@ static int subrange_count(Dwarf_Die *die, __u32 *n)
 static int add_array(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 {
 	__u32 dims[64], elem, idx;
+	uint64_t total;
 	int n = 0, id, err, r;
 	Dwarf_Die child;
 
@@ -516,16 +600,20 @@ static int add_array(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 	}
 	if (r < 0)
 		return -TG_ERRNO__DWARF;
-	if (!n)
-		dims[n++] = 0;
-	/* int a[2][3] is an array of 2 arrays of 3: innermost first. */
+	/*
+	 * int a[4][2][5] is one array of 40 ints, as pahole and so every
+	 * kernel's .BTF has it: a program's relocations index it that way.
+	 */
+	total = n ? 1 : 0;
 	while (n--) {
-		id = btf__add_array(c->btf, idx, elem, dims[n]);
-		if (id < 0)
-			return btf_err(id);
-		elem = id;
+		total *= dims[n];
+		if (total > UINT32_MAX)
+			return -TG_ERRNO__DWARF;
 	}
-	return set_result(c, die, elem);
+	id = btf__add_array(c->btf, idx, elem, total);
+	if (id < 0)
+		return btf_err(id);
+	return set_result(c, die, id);
 }
 
 /*
@@ -585,8 +673,9 @@ static int add_composite(struct dw_conv *c, Dwarf_Die *die, struct attrs *s,
 			c->notes.skipped++;
 			return set_result(c, die, 0);
 		}
-		id = btf__add_fwd(c->btf, name, tag == DW_TAG_union_type ?
-				  BTF_FWD_UNION : BTF_FWD_STRUCT);
+		id = with_name(c, btf__add_fwd(c->btf, NAME_PLACEHOLDER,
+					   tag == DW_TAG_union_type ?
+					   BTF_FWD_UNION : BTF_FWD_STRUCT), name);
 		if (id < 0)
 			return btf_err(id);
 		*nested = dwarf_haschildren(die);
@@ -595,8 +684,9 @@ static int add_composite(struct dw_conv *c, Dwarf_Die *die, struct attrs *s,
 	attr_udata(s, A_BYTE_SIZE, &size);
 	if (size > UINT32_MAX)
 		return -TG_ERRNO__DWARF;
-	id = tag == DW_TAG_union_type ? btf__add_union(c->btf, name, size) :
-					btf__add_struct(c->btf, name, size);
+	id = with_name(c, tag == DW_TAG_union_type ?
+			 btf__add_union(c->btf, NULL, size) :
+			 btf__add_struct(c->btf, NULL, size), name);
 	if (id < 0)
 		return btf_err(id);
 	err = set_result(c, die, id);
@@ -623,7 +713,8 @@ static int add_composite(struct dw_conv *c, Dwarf_Die *die, struct attrs *s,
 			return err;
 		if (bits > 255 || off >= (1U << 24))
 			return -TG_ERRNO__DWARF;
-		r = btf__add_field(c->btf, attr_str(&ms, A_NAME), t, off, bits);
+		r = last_with_name(c, btf__add_field(c->btf, NULL, t, off, bits),
+			       attr_str(&ms, A_NAME));
 		if (r < 0)
 			return btf_err(r);
 next:
@@ -660,6 +751,7 @@ static int enum_signed(struct dw_conv *c, struct attrs *s, bool *sign)
 static int add_enumerator(struct dw_conv *c, Dwarf_Die *die, bool sign,
 			  bool is64)
 {
+	const char *name, *placeholder;
 	struct attrs s;
 	int64_t sv = 0;
 	uint64_t uv = 0;
@@ -683,14 +775,18 @@ static int add_enumerator(struct dw_conv *c, Dwarf_Die *die, bool sign,
 			return -TG_ERRNO__DWARF;
 		sv = uv;
 	}
+	name = attr_str(&s, A_NAME);
+	/* libbpf refuses a nameless one (a placeholder is a name). */
+	placeholder = name ? NAME_PLACEHOLDER : NULL;
 	if (is64)
-		r = btf__add_enum64_value(c->btf, attr_str(&s, A_NAME),
+		r = btf__add_enum64_value(c->btf, placeholder,
 					  sign ? (uint64_t)sv : uv);
 	else
 		/* A 4-byte enum's values are 32 bits, however DWARF gives them. */
-		r = btf__add_enum_value(c->btf, attr_str(&s, A_NAME),
+		r = btf__add_enum_value(c->btf, placeholder,
 					sign ? (int64_t)(__s32)sv :
 					       (int64_t)(__u32)uv);
+	r = last_with_name(c, r, name);
 	return r < 0 ? btf_err(r) : 0;
 }
 
@@ -714,10 +810,13 @@ static int add_enum(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 	err = enum_signed(c, s, &sign);
 	if (err)
 		return err;
-	/* As clang and pahole: ENUM64 for 8-byte enums. */
-	is64 = size > 4;
-	id = is64 ? btf__add_enum64(c->btf, name, size, sign) :
-		    btf__add_enum(c->btf, name, size);
+	/*
+	 * As clang and pahole: ENUM64 for 8-byte enums; before pahole 1.24
+	 * (or kernels that refused ENUM64), an 8-byte ENUM of 32-bit values.
+	 */
+	is64 = size > 4 && (c->info->features & TG_BTF_FEAT_ENUM64);
+	id = with_name(c, is64 ? btf__add_enum64(c->btf, NULL, size, sign) :
+			     btf__add_enum(c->btf, NULL, size), name);
 	if (id < 0)
 		return btf_err(id);
 	err = set_result(c, die, id);
@@ -763,8 +862,8 @@ static int add_params(struct dw_conv *c, Dwarf_Die *die, bool names)
 			err = read_attrs(&child, &ps) ?: type_of(c, &ps, &t);
 			if (err)
 				return err;
-			r = btf__add_func_param(c->btf, names ?
-						attr_str(&ps, A_NAME) : NULL, t);
+			r = last_with_name(c, btf__add_func_param(c->btf, NULL, t),
+				       names ? attr_str(&ps, A_NAME) : NULL);
 			break;
 		case DW_TAG_unspecified_parameters:
 			/* "...": a nameless void parameter in BTF. */
@@ -838,8 +937,9 @@ static int declaring_die(Dwarf_Die *die, struct attrs *s, Dwarf_Die *mem,
 }
 
 /*
- * A function with code of its own (not a declaration, not only inlined)
- * whose name is a function symbol of the file: a FUNC, once per name.
+ * A function (defined, or only inlined: pahole reads both the same) whose
+ * name is a function symbol of the file: a FUNC candidate, once per name
+ * (per unit, when prototypes are to be compared across units).
  */
 static int add_function(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 {
@@ -850,7 +950,7 @@ static int add_function(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 	bool named;
 	int id, err;
 
-	if (attr_flag(s, A_DECL) || (!has(s, A_LOW_PC) && !has(s, A_RANGES)))
+	if (attr_flag(s, A_DECL))
 		return 0;
 	err = declaring_die(die, s, &mem, &decl, &ds);
 	if (err)
@@ -861,23 +961,14 @@ static int add_function(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 	seen = dw_map_get(&c->func_seen, dw_str_hash(name), true);
 	if (!seen)
 		return -ENOMEM;
-	if (*seen)
+	if (*seen && (*seen == c->unit_no ||
+		      !(c->info->features & TG_BTF_FEAT_CONSISTENT_FUNC)))
 		return 0;
 	/* The abstract instance holds the parameters' names and types. */
 	params = has(s, A_ORIGIN) ? decl : die;
 	err = params_named(params, &named);
 	if (err || !named)
 		return err;
-	if (!has(&ds, A_EXTERNAL) && has(&ds, A_SPEC)) {
-		struct attrs spec;
-		Dwarf_Die smem;
-
-		if (dwarf_formref_die(&ds.a[A_SPEC], &smem) &&
-		    !read_attrs(&smem, &spec) && attr_flag(&spec, A_EXTERNAL)) {
-			ds.have |= 1U << A_EXTERNAL;
-			ds.a[A_EXTERNAL] = spec.a[A_EXTERNAL];
-		}
-	}
 	err = type_of(c, &ds, &ret);
 	if (err)
 		return err;
@@ -887,12 +978,12 @@ static int add_function(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 	err = add_params(c, params, true);
 	if (err)
 		return err;
-	if (grow(&c->funcs, &c->func_cap, c->func_cnt, sizeof(*c->funcs)))
-		return -ENOMEM;
-	c->funcs[c->func_cnt].name = name;
-	c->funcs[c->func_cnt].proto = id;
-	c->funcs[c->func_cnt++].global = attr_flag(&ds, A_EXTERNAL);
-	*seen = 1;
+	/* Static, as pahole makes every FUNC. */
+	id = with_name(c, btf__add_func(c->btf, NAME_PLACEHOLDER, BTF_FUNC_STATIC,
+				    id), name);
+	if (id < 0)
+		return btf_err(id);
+	*seen = c->unit_no;
 	return 0;
 }
 
@@ -919,22 +1010,35 @@ static int add_variable(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 	    addr - info->percpu_addr >= info->percpu_size)
 		return 0;
 	/* Read only: the map was filled before the threads started. */
-	idx = dw_map_get(syms, addr + 1, false);
+	idx = dw_map_get(syms, addr - info->percpu_addr + 1, false);
 	if (!idx)
 		return 0;
 	sym = &info->syms[*idx];
+	/*
+	 * At address 0 (x86-64's per-CPU section) are also the kernel's
+	 * special symbols (__ADDRESSABLE, __UNIQUE_ID): only the variable
+	 * the symbol names there, as pahole.
+	 */
+	if (!addr && (!attr_str(s, A_NAME) || strcmp(attr_str(s, A_NAME),
+						     sym->name)))
+		return 0;
+	addr -= info->percpu_addr;
 	err = declaring_die(die, s, &mem, &decl, &ds);
 	if (!err && !has(&ds, A_TYPE) && has(s, A_TYPE))
 		ds = *s;
 	err = err ?: type_of(c, &ds, &t);
 	if (err)
 		return err;
+	/* Its linkage is that of its declaration, if it has one. */
+	if (has(s, A_SPEC) && !has(s, A_EXTERNAL) && has(&ds, A_EXTERNAL))
+		s->a[A_EXTERNAL] = ds.a[A_EXTERNAL], s->have |= 1U << A_EXTERNAL;
 	if (grow(&c->vars, &c->var_cap, c->var_cnt, sizeof(*c->vars)))
 		return -ENOMEM;
 	c->vars[c->var_cnt].name = sym->name;
 	c->vars[c->var_cnt].type = t;
-	c->vars[c->var_cnt].addr = addr - info->percpu_addr;
-	c->vars[c->var_cnt++].size = sym->size;
+	c->vars[c->var_cnt].addr = addr;
+	c->vars[c->var_cnt].size = sym->size;
+	c->vars[c->var_cnt++].global = attr_flag(s, A_EXTERNAL);
 	return 0;
 }
 
@@ -1223,6 +1327,7 @@ int dw_convert_unit(struct dw_conv *c, Dwarf_Die *cudie, size_t len,
 	c->cu_shared = shared;
 	c->cu_first_id = btf__type_cnt(c->btf);
 	c->cu_var_first = c->var_cnt;
+	c->unit_no++;
 	c->export_cnt = 0;
 	c->todo_cnt = 0;
 	err = walk(c, cudie, 0);
@@ -1274,6 +1379,83 @@ int dw_finish(struct dw_conv *c)
 	return 0;
 }
 
+static int cmp_var(const void *a, const void *b)
+{
+	const struct dw_var *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/*
+ * The variables so far as VARs in a DATASEC sorted by address, each
+ * address once (the first in file order: a stable sort), of non-zero
+ * size, as pahole makes it. The DATASECs of every flush and worker are
+ * made one at the end (dwarf.c).
+ */
+static int flush_vars(struct dw_conv *c)
+{
+	size_t i, k, n = 0;
+	__u32 *ids = NULL;
+	int id = 0;
+
+	if (!(c->info->features & TG_BTF_FEAT_VAR))
+		c->var_cnt = 0;
+	for (i = 0; i < c->var_cnt; i++)
+		/* pahole leaves out zero-sized (and void) ones. */
+		if (btf__resolve_size(c->btf, c->vars[i].type) > 0)
+			c->vars[n++] = c->vars[i];
+	for (i = 1; i < n; i++)
+		for (k = i; k > 0 && cmp_var(&c->vars[k - 1], &c->vars[k]) > 0; k--) {
+			struct dw_var t = c->vars[k];
+
+			c->vars[k] = c->vars[k - 1];
+			c->vars[k - 1] = t;
+		}
+	for (i = k = 0; i < n; i++)
+		if (!k || c->vars[k - 1].addr != c->vars[i].addr)
+			c->vars[k++] = c->vars[i];
+	n = k;
+	c->var_cnt = 0;
+	if (!n)
+		return 0;
+	ids = malloc(n * sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	for (i = 0; i < n && id >= 0; i++) {
+		id = btf__add_var(c->btf, c->vars[i].name, c->vars[i].global ?
+				  BTF_VAR_GLOBAL_ALLOCATED : BTF_VAR_STATIC,
+				  c->vars[i].type);
+		ids[i] = id;
+	}
+	if (id >= 0)
+		id = btf__add_datasec(c->btf, ".data..percpu",
+				      c->vars[n - 1].addr + c->vars[n - 1].size);
+	for (i = 0; id >= 0 && i < n; i++)
+		id = btf__add_datasec_var_info(c->btf, ids[i], c->vars[i].addr,
+					       c->vars[i].size);
+	free(ids);
+	return id < 0 ? btf_err(id) : 0;
+}
+
+int dw_flush(struct dw_conv *c, bool last, bool *done)
+{
+	int err;
+
+	*done = false;
+	if (!last && (c->glob.cnt || c->slot_cnt))
+		return 0;
+	err = flush_vars(c);
+	if (err)
+		return err;
+	if (btf__dedup(c->btf, NULL))
+		return errno == ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
+	/* Ids and string offsets moved: made again when next needed. */
+	c->index_type = 0;
+	dw_map_free(&c->str_offs);
+	*done = true;
+	return 0;
+}
+
 void dw_conv_free(struct dw_conv *c)
 {
 	btf__free(c->btf);
@@ -1284,7 +1466,7 @@ void dw_conv_free(struct dw_conv *c)
 	free(c->slots);
 	free(c->pending);
 	dw_map_free(&c->func_seen);
-	free(c->funcs);
+	dw_map_free(&c->str_offs);
 	free(c->vars);
 	memset(c, 0, sizeof(*c));
 }

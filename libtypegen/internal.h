@@ -164,6 +164,10 @@ struct tg_dwarf_args {
 	void *progress_ctx;
 	/* Most bytes compressed sections may inflate to, all together. */
 	size_t max_size;
+	/* A module's kernel: its BTF is made split on this one, or NULL. */
+	struct btf *base;
+	/* tg_open_opts.btf_features, or NULL. */
+	const char *btf_features;
 };
 
 /*

@@ -40,6 +40,7 @@ struct load_ctx {
 	bool from_dwarf;
 	tg_progress_fn progress;
 	void *progress_ctx;
+	const char *btf_features;	/* of a DWARF conversion, or NULL */
 	const char *path;	/* the file opened, or NULL */
 	int fd;			/* the file, when it is the ELF file itself */
 	bool is_dwarf;
@@ -532,6 +533,8 @@ static int btf_from_dwarf(struct load_ctx *ctx, Elf *elf, uint64_t file_sz,
 		.progress = ctx->progress,
 		.progress_ctx = ctx->progress_ctx,
 		.max_size = ctx->max_size,
+		.base = ctx->base ? ctx->base->btf : NULL,
+		.btf_features = ctx->btf_features,
 	};
 	size_t size;
 	char *image = elf_rawfile(elf, &size);
@@ -785,6 +788,7 @@ static int init_ctx(struct load_ctx *ctx, const struct tg_open_opts *opts)
 	ctx->from_dwarf = TG_OPTS_GET(opts, from_dwarf, false);
 	ctx->progress = TG_OPTS_GET(opts, progress, NULL);
 	ctx->progress_ctx = TG_OPTS_GET(opts, progress_ctx, NULL);
+	ctx->btf_features = TG_OPTS_GET(opts, btf_features, NULL);
 	ctx->fd = -1;
 	if (!ctx->max_size)
 		ctx->max_size = TG_MAX_SIZE_DEFAULT;

@@ -692,7 +692,8 @@ static void test_funcs_and_percpu(void **state)
 	id = btf__find_by_name_kind(btf, "add_hit", BTF_KIND_FUNC);
 	assert_true(id > 0);
 	t = btf__type_by_id(btf, id);
-	assert_int_equal(btf_vlen(t), BTF_FUNC_GLOBAL);
+	/* Static, as pahole makes every FUNC. */
+	assert_int_equal(btf_vlen(t), BTF_FUNC_STATIC);
 	proto = btf__type_by_id(btf, t->type);
 	assert_int_equal(btf_vlen(proto), 2);
 	assert_string_equal(btf__name_by_offset(btf, btf_params(proto)[0].name_off), "s");
@@ -717,6 +718,335 @@ static void test_funcs_and_percpu(void **state)
 	tg_btf__free(tb);
 	free(src);
 	free(obj);
+}
+
+/* ---- as the kernel's build makes it -------------------------------------- */
+
+/*
+ * The "kernel" of tests/fixtures/dwarf_kernel (core.c and other.c) as
+ * @out, its linux_banner naming @release, clone_me's symbol renamed as gcc
+ * names its clones; the "module" (module.c) as @mod, if not NULL.
+ */
+static void build_kernel(const char *out, const char *release,
+			 const char *mod)
+{
+	char *src = tg_test_src_fixture("dwarf_kernel");
+
+	assert_int_equal(sh("gcc -g -O2 -shared -fPIC -DDW_RELEASE='\"%s\"' '%s/core.c' '%s/other.c' -o '%s.tmp' && objcopy --redefine-sym clone_me=clone_me.isra.0 --rename-section .data=.data..percpu '%s.tmp' '%s'",
+			    release, src, src, out, out, out), 0);
+	if (mod)
+		assert_int_equal(sh("gcc -g -O2 -c '%s/module.c' -o '%s'", src,
+				    mod), 0);
+	free(src);
+}
+
+static struct tg_btf *open_features(const char *path, const char *features)
+{
+	TG_OPTS(tg_open_opts, opts, .from_dwarf = true,
+		.btf_features = features);
+	struct tg_btf *tb = NULL;
+
+	assert_int_equal(tg_btf__open(path, &opts, &tb), 0);
+	return tb;
+}
+
+static const struct btf_type *func_of(const struct btf *btf, const char *name)
+{
+	int id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+
+	return id > 0 ? btf__type_by_id(btf, id) : NULL;
+}
+
+/* The decl tags on FUNC @name, "bpf_kfunc,bpf_fastcall," in id order. */
+static char *tags_of(const struct btf *btf, const char *name)
+{
+	int fn = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+	__u32 id, cnt = btf__type_cnt(btf);
+	char *s;
+	size_t len;
+	FILE *f = open_memstream(&s, &len);
+
+	assert_non_null(f);
+	for (id = 1; fn > 0 && id < cnt; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (btf_is_decl_tag(t) && t->type == (__u32)fn) {
+			assert_int_equal(btf_decl_tag(t)->component_idx, -1);
+			fprintf(f, "%s,", btf__name_by_offset(btf, t->name_off));
+		}
+	}
+	fclose(f);
+	return s;
+}
+
+static void assert_tags(const struct btf *btf, const char *name,
+			const char *want)
+{
+	char *tags = tags_of(btf, name);
+
+	assert_string_equal(tags, want);
+	free(tags);
+}
+
+static const struct btf_member *member_of(const struct btf *btf,
+					  const char *type, const char *name)
+{
+	int id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
+	const struct btf_type *t;
+	int i;
+
+	assert_true(id > 0);
+	t = btf__type_by_id(btf, id);
+	for (i = 0; i < btf_vlen(t); i++)
+		if (!strcmp(btf__name_by_offset(btf, btf_members(t)[i].name_off),
+			    name))
+			return &btf_members(t)[i];
+	fail_msg("%s has no member %s", type, name);
+	return NULL;
+}
+
+/* A member's array: one, of @nelems elements of @elem (by size). */
+static void assert_flat_array(const struct btf *btf, const char *type,
+			      const char *name, __u32 nelems, __u32 elem_sz)
+{
+	const struct btf_member *m = member_of(btf, type, name);
+	const struct btf_type *t = btf__type_by_id(btf, m->type);
+
+	assert_true(btf_is_array(t));
+	assert_int_equal(btf_array(t)->nelems, nelems);
+	t = btf__type_by_id(btf, btf_array(t)->type);
+	assert_true(btf_is_int(t));
+	assert_int_equal(t->size, elem_sz);
+	/* The index type is the kernel's int, as pahole makes it. */
+	t = btf__type_by_id(btf, btf_array(btf__type_by_id(btf, m->type))->index_type);
+	assert_string_equal(btf__name_by_offset(btf, t->name_off), "int");
+}
+
+/* A 6.1 kernel, as Debian 12's were built: pahole 1.24's conventions. */
+static void test_kernel_61(void **state)
+{
+	char *so = tmp("%s", "kernel61.so", "");
+	const struct btf_type *t;
+	const struct btf *btf;
+	struct tg_btf *tb;
+	int id;
+
+	(void)state;
+	build_kernel(so, "6.1.0-test", NULL);
+	tb = open_ok(so, true);
+	btf = tg_btf__btf(tb);
+
+	assert_flat_array(btf, "dw_folios", "folios", 40, 4);
+	assert_flat_array(btf, "dw_folios", "names", 24, 1);
+	id = btf__find_by_name_kind(btf, "dw_big", BTF_KIND_ENUM64);
+	assert_true(id > 0);
+
+	/* Every FUNC static, global in C or not. */
+	assert_non_null(t = func_of(btf, "global_fn"));
+	assert_int_equal(btf_vlen(t), BTF_FUNC_STATIC);
+	assert_non_null(t = func_of(btf, "static_fn"));
+	assert_int_equal(btf_vlen(t), BTF_FUNC_STATIC);
+	/* Inlined only, with no symbol: no FUNC; with one: its prototype. */
+	assert_null(func_of(btf, "only_inlined"));
+	assert_non_null(t = func_of(btf, "inl_sym"));
+	t = btf__type_by_id(btf, t->type);
+	assert_int_equal(btf_vlen(t), 1);
+	assert_string_equal(btf__name_by_offset(btf, btf_params(t)[0].name_off), "q");
+	/* pahole 1.24 matches symbols by their whole name: no clone_me. */
+	assert_null(func_of(btf, "clone_me"));
+	/* Two prototypes: the first unit's is kept. */
+	assert_non_null(t = func_of(btf, "conflict"));
+	assert_int_equal(btf_vlen(btf__type_by_id(btf, t->type)), 1);
+	/* No kfunc tags before 6.11. */
+	assert_tags(btf, "my_kfunc", "");
+
+	/* Per-CPU variables with their linkage, the section to the last. */
+	id = btf__find_by_name_kind(btf, "pcpu_static", BTF_KIND_VAR);
+	assert_true(id > 0);
+	assert_int_equal(btf_var(btf__type_by_id(btf, id))->linkage, BTF_VAR_STATIC);
+	id = btf__find_by_name_kind(btf, "pcpu_folios", BTF_KIND_VAR);
+	assert_true(id > 0);
+	assert_int_equal(btf_var(btf__type_by_id(btf, id))->linkage,
+			 BTF_VAR_GLOBAL_ALLOCATED);
+	id = btf__find_by_name_kind(btf, ".data..percpu", BTF_KIND_DATASEC);
+	assert_true(id > 0);
+	t = btf__type_by_id(btf, id);
+	assert_int_equal(btf_vlen(t), 2);
+	assert_int_equal(t->size, btf_var_secinfos(t)[1].offset + 192);
+	tg_btf__free(tb);
+	free(so);
+}
+
+static void test_kernel_features(void **state)
+{
+	char *so = tmp("%s", "kernel611.so", "");
+	const struct btf_type *t;
+	const struct btf *btf;
+	struct tg_btf *tb;
+	int id;
+
+	(void)state;
+	/* 6.11's own build: clones matched, conflicts out, kfuncs tagged. */
+	build_kernel(so, "6.11.0-test", NULL);
+	tb = open_ok(so, true);
+	btf = tg_btf__btf(tb);
+	assert_non_null(func_of(btf, "clone_me"));
+	assert_null(func_of(btf, "conflict"));
+	assert_non_null(func_of(btf, "call_conflict"));
+	/* Prototypes that differ only by a const are alike. */
+	assert_non_null(func_of(btf, "alike"));
+	assert_tags(btf, "my_kfunc", "bpf_kfunc,");
+	assert_tags(btf, "my_fastcall", "bpf_kfunc,bpf_fastcall,");
+	/* In a set that is no kfunc set. */
+	assert_tags(btf, "not_kfunc", "");
+	/* The prototype only the dropped conflict() used is gone too. */
+	for (id = 1; id < (int)btf__type_cnt(btf); id++) {
+		t = btf__type_by_id(btf, id);
+		if (btf_is_func_proto(t) && btf_vlen(t) == 2)
+			assert_int_not_equal(btf_params(t)[0].type,
+					     btf_params(t)[1].type);
+	}
+	tg_btf__free(tb);
+
+	/* --btf-features overrides the version: var only. */
+	tb = open_features(so, "var");
+	btf = tg_btf__btf(tb);
+	assert_null(func_of(btf, "clone_me"));
+	assert_non_null(func_of(btf, "conflict"));
+	assert_tags(btf, "my_kfunc", "");
+	/* No ENUM64: an 8-byte ENUM of the values' low 32 bits. */
+	id = btf__find_by_name_kind(btf, "dw_big", BTF_KIND_ENUM);
+	assert_true(id > 0);
+	assert_int_equal(btf__type_by_id(btf, id)->size, 8);
+	assert_true(btf__find_by_name_kind(btf, ".data..percpu", BTF_KIND_DATASEC) > 0);
+	tg_btf__free(tb);
+	tb = open_features(so, "");
+	assert_true(btf__find_by_name_kind(tg_btf__btf(tb), ".data..percpu",
+					   BTF_KIND_DATASEC) < 0);
+	tg_btf__free(tb);
+	assert_int_equal(tg_btf_features_parse("var,float,nonsense", NULL), -EINVAL);
+	free(so);
+}
+
+/* The names of every FUNC and VAR, sorted, one a line. */
+static char *funcs_vars(const struct btf *btf, __u32 start)
+{
+	__u32 id, cnt = btf__type_cnt(btf);
+	struct named n = {};
+	size_t len, i;
+	char *s;
+	FILE *f;
+
+	n.d = calloc(cnt, sizeof(*n.d));
+	assert_non_null(n.d);
+	for (id = start; id < cnt; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (btf_is_func(t) || btf_is_var(t))
+			n.d[n.cnt++] = tg_test_path("%s %u", btf__name_by_offset(btf, t->name_off),
+						    btf_kind(t));
+	}
+	qsort(n.d, n.cnt, sizeof(*n.d), cmp_str);
+	f = open_memstream(&s, &len);
+	for (i = 0; i < n.cnt; i++)
+		fprintf(f, "%s\n", n.d[i]);
+	fclose(f);
+	free_named(&n);
+	return s;
+}
+
+/* Debian's pahole 1.24 made Debian 12's .BTF: the same from the fixture. */
+static void test_kernel_vs_pahole(void **state)
+{
+	char *so = tmp("%s", "kernel61p.so", ""), *pbtf = tmp("%s", "kernel61p.btf", "");
+	struct named a, b;
+	struct btf *pb;
+	struct tg_btf *tb;
+	char *fa, *fb;
+
+	(void)state;
+	if (!have_pahole)
+		skip();
+	build_kernel(so, "6.1.0-test", NULL);
+	assert_int_equal(sh("pahole --btf_encode_detached='%s' '%s'", pbtf, so), 0);
+	tb = open_ok(so, true);
+	pb = btf__parse_raw(pbtf);
+	assert_non_null(pb);
+	a = named_types(tg_btf__btf(tb));
+	b = named_types(pb);
+	assert_same(&a, &b, "the kernel fixture against pahole", NULL);
+	fa = funcs_vars(tg_btf__btf(tb), 1);
+	fb = funcs_vars(pb, 1);
+	assert_string_equal(fa, fb);
+	free(fa);
+	free(fb);
+	free_named(&a);
+	free_named(&b);
+	btf__free(pb);
+	tg_btf__free(tb);
+	free(so);
+	free(pbtf);
+}
+
+/* A module's DWARF on its kernel's BTF: split, as its own .BTF would be. */
+static void test_module_on_base(void **state)
+{
+	char *so = tmp("%s", "kernelm.so", ""), *ko = tmp("%s", "module.ko", "");
+	char *base_btf = tmp("%s", "kernelm.btf", ""), *hdr = tmp("%s", "module.h", "");
+	char *cli = tg_test_cli(), *out = NULL, *s;
+	TG_OPTS(tg_open_opts, opts, .from_dwarf = true);
+	struct tg_btf *base, *mod;
+	const struct btf *btf;
+	__u32 start;
+	int id;
+
+	(void)state;
+	build_kernel(so, "6.1.0-test", ko);
+	base = open_ok(so, true);
+	opts.base = base;
+	assert_int_equal(tg_btf__open(ko, &opts, &mod), 0);
+	assert_ptr_equal(tg_btf__base(mod), base);
+	btf = tg_btf__btf(mod);
+	start = btf__type_cnt(tg_btf__btf(base));
+	/* The kernel's types are the base's, the module's its own. */
+	id = btf__find_by_name_kind(btf, "dw_folios", BTF_KIND_STRUCT);
+	assert_true(id > 0 && (__u32)id < start);
+	id = btf__find_by_name_kind(btf, "dw_mod_state", BTF_KIND_STRUCT);
+	assert_true((__u32)id >= start);
+	assert_flat_array(btf, "dw_mod_state", "grid", 12, 4);
+	s = funcs_vars(btf, start);
+	assert_string_equal(s, "mod_fn 12\nmod_pcpu 14\n");
+	free(s);
+	/* Its own DATASEC, after the kernel's. */
+	for (id = btf__type_cnt(btf) - 1; (__u32)id >= start; id--)
+		if (btf_is_datasec(btf__type_by_id(btf, id)))
+			break;
+	assert_true((__u32)id >= start);
+	assert_string_equal(btf__name_by_offset(btf, btf__type_by_id(btf, id)->name_off),
+			    ".data..percpu");
+	assert_int_equal(btf__type_by_id(btf, id)->size, 56);
+	tg_btf__free(mod);
+
+	/* Without a base: standalone, as before. */
+	mod = open_ok(ko, true);
+	assert_null(tg_btf__base(mod));
+	tg_btf__free(mod);
+	tg_btf__free(base);
+
+	/* The CLI: a header of the module's types, on DWARF alone. */
+	assert_int_equal(tg_test_runf(NULL, NULL, "'%s' btf --from-dwarf -i '%s' -o '%s'",
+				      cli, so, base_btf), 0);
+	assert_int_equal(tg_test_runf(NULL, NULL, "'%s' dump --from-dwarf -i '%s' --base '%s' -o '%s'",
+				      cli, ko, base_btf, hdr), 0);
+	out = tg_test_read_file(hdr, NULL);
+	assert_non_null(out);
+	assert_non_null(strstr(out, "struct dw_mod_state {"));
+	free(out);
+	free(cli);
+	free(so);
+	free(ko);
+	free(base_btf);
+	free(hdr);
 }
 
 /* ---- choosing DWARF or .BTF, progress ------------------------------------ */
@@ -937,6 +1267,10 @@ int main(void)
 		cmocka_unit_test(test_separate_debug),
 		cmocka_unit_test(test_compressed_file),
 		cmocka_unit_test(test_funcs_and_percpu),
+		cmocka_unit_test(test_kernel_61),
+		cmocka_unit_test(test_kernel_features),
+		cmocka_unit_test(test_kernel_vs_pahole),
+		cmocka_unit_test(test_module_on_base),
 		cmocka_unit_test(test_from_dwarf_option),
 		cmocka_unit_test(test_progress),
 		cmocka_unit_test(test_no_debug_info),
