@@ -175,6 +175,7 @@ struct run {
 	struct cand_cache_ent *cache;
 	size_t cache_cnt;
 	struct tg_min_result *res;
+	bool types;		/* keep and write types, not just resolve */
 };
 
 static __u32 hash_str(const char *s, size_t n)
@@ -803,7 +804,7 @@ static int resolve(struct run *r, size_t oi, const struct tg_core_rec *rec,
 	} else if (ret > 0) {
 		res->status = TG_RELO_ERROR;
 	} else if (mt.cnt) {
-		for (i = 0; !err && i < mt.cnt; i++)
+		for (i = 0; !err && r->types && i < mt.cnt; i++)
 			err = mark_spec(r, mt.bs[i], &res->local, &mt.specs[i]);
 	} else {
 		err = tg_core_calc(rec, &res->local, NULL, &res->value);
@@ -1101,11 +1102,11 @@ static int resolve_all(struct run *r)
 	return err;
 }
 
-int tg_min__run(const struct tg_min *m, const struct tg_btf *kernel,
-		struct tg_btf *const *mods, size_t mod_cnt,
-		struct tg_min_result **resp)
+int tg_min_resolve(const struct tg_min *m, const struct tg_btf *kernel,
+		   struct tg_btf *const *mods, size_t mod_cnt, bool types,
+		   struct tg_min_result **resp)
 {
-	struct run r = { .m = m };
+	struct run r = { .m = m, .types = types };
 	int err;
 
 	*resp = NULL;
@@ -1119,13 +1120,25 @@ int tg_min__run(const struct tg_min *m, const struct tg_btf *kernel,
 	err = err ?: collect_names(&r);
 	err = err ?: index_target(&r);
 	err = err ?: resolve_all(&r);
-	err = err ?: emit(&r, &r.res->btf);
+	err = err ?: (types ? emit(&r, &r.res->btf) : 0);
 	if (err)
 		tg_min_result__free(r.res);
 	else
 		*resp = r.res;
 	free_run(&r);
 	return err;
+}
+
+int tg_min__run(const struct tg_min *m, const struct tg_btf *kernel,
+		struct tg_btf *const *mods, size_t mod_cnt,
+		struct tg_min_result **resp)
+{
+	return tg_min_resolve(m, kernel, mods, mod_cnt, true, resp);
+}
+
+const struct tg_core_obj *tg_min_object(const struct tg_min *m, size_t idx)
+{
+	return idx < m->obj_cnt ? &m->objs[idx] : NULL;
 }
 
 const struct btf *tg_min_result__btf(const struct tg_min_result *res)
