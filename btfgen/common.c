@@ -279,8 +279,8 @@ static int load_path(const struct input_args *a, struct inputs *in)
 	return EXIT_OK;
 }
 
-static int load_modules(const struct input_args *a, struct inputs *in,
-			const struct tg_btf *kernel)
+int load_modules(const struct input_args *a, struct inputs *in,
+		 const struct tg_btf *kernel)
 {
 	TG_OPTS(tg_open_opts, opts, .base = kernel);
 	size_t i;

@@ -44,6 +44,8 @@ int do_show(int argc, char **argv);
 void help_show(FILE *out);
 int do_min(int argc, char **argv);
 void help_min(FILE *out);
+int do_check(int argc, char **argv);
+void help_check(FILE *out);
 
 /* The subcommand called @name, or NULL. */
 const struct cmd *find_cmd(const char *name);
@@ -190,6 +192,12 @@ struct inputs {
  */
 int load_inputs(const struct input_args *a, struct inputs *in);
 void free_inputs(struct inputs *in);
+/*
+ * Open @a's --module files split on @kernel into in->mods (after -i if it
+ * is a module's), unmerged; reports and returns EXIT_ERR on failure.
+ */
+int load_modules(const struct input_args *a, struct inputs *in,
+		 const struct tg_btf *kernel);
 
 /* Make libbpf quiet unless -d was given; called after option parsing. */
 void setup_libbpf_print(void);
