@@ -39,6 +39,8 @@ struct tg_min_result {
 	size_t relo_cnt;
 	enum tg_min_verdict *verdicts;
 	size_t obj_cnt;
+	/* Without types: the candidates of each unsatisfied relocation. */
+	struct tg_core_cands *cands;
 };
 
 /* ---- objects ------------------------------------------------------------ */
@@ -176,6 +178,7 @@ struct run {
 	size_t cache_cnt;
 	struct tg_min_result *res;
 	bool types;		/* keep and write types, not just resolve */
+	const struct tg_core_cands *cur;	/* the last resolve()'s */
 };
 
 static __u32 hash_str(const char *s, size_t n)
@@ -780,6 +783,7 @@ static int resolve(struct run *r, size_t oi, const struct tg_core_rec *rec,
 	size_t i;
 
 	memset(res, 0, sizeof(*res));
+	r->cur = NULL;
 	res->status = TG_RELO_ERROR;
 	res->err = tg_core_parse_spec(o->btf, rec, &res->local);
 	if (res->err) {
@@ -798,6 +802,7 @@ static int resolve(struct run *r, size_t oi, const struct tg_core_rec *rec,
 	cands = get_cands(r, oi, rec->type_id, &err);
 	if (!cands)
 		return err;
+	r->cur = cands;
 	ret = try_cands(r, rec, cands, res, &mt);
 	if (ret < 0) {
 		err = ret;
@@ -1067,6 +1072,16 @@ static int record(struct run *r, size_t oi, const struct tg_core_rec *rec,
 	x->spec = strdup(buf);
 	if (!x->spec)
 		return -ENOMEM;
+	if (out->cands && r->cur && r->cur->cnt &&
+	    (res->status == TG_RELO_POISON || res->status == TG_RELO_ERROR)) {
+		struct tg_core_cands *c = &out->cands[out->relo_cnt];
+
+		c->refs = malloc(r->cur->cnt * sizeof(*c->refs));
+		if (!c->refs)
+			return -ENOMEM;
+		memcpy(c->refs, r->cur->refs, r->cur->cnt * sizeof(*c->refs));
+		c->cnt = r->cur->cnt;
+	}
 	out->relo_cnt++;
 	out->verdicts[oi] = worse(out->verdicts[oi], res->status);
 	return 0;
@@ -1082,7 +1097,10 @@ static int resolve_all(struct run *r)
 		total += m->objs[oi].rec_cnt;
 	r->res->relos = calloc(total + 1, sizeof(*r->res->relos));
 	r->res->verdicts = calloc(m->obj_cnt + 1, sizeof(*r->res->verdicts));
-	if (!r->res->relos || !r->res->verdicts)
+	if (!r->types)
+		r->res->cands = calloc(total + 1, sizeof(*r->res->cands));
+	if (!r->res->relos || !r->res->verdicts ||
+	    (!r->types && !r->res->cands))
 		return -ENOMEM;
 	r->res->obj_cnt = m->obj_cnt;
 	for (oi = 0; !err && oi < m->obj_cnt; oi++) {
@@ -1136,6 +1154,12 @@ int tg_min__run(const struct tg_min *m, const struct tg_btf *kernel,
 	return tg_min_resolve(m, kernel, mods, mod_cnt, true, resp);
 }
 
+const struct tg_core_cands *tg_min_result_cands(const struct tg_min_result *res,
+					       size_t idx)
+{
+	return res->cands && idx < res->relo_cnt ? &res->cands[idx] : NULL;
+}
+
 const struct tg_core_obj *tg_min_object(const struct tg_min *m, size_t idx)
 {
 	return idx < m->obj_cnt ? &m->objs[idx] : NULL;
@@ -1182,8 +1206,12 @@ void tg_min_result__free(struct tg_min_result *res)
 
 	if (!res)
 		return;
-	for (i = 0; i < res->relo_cnt; i++)
+	for (i = 0; i < res->relo_cnt; i++) {
 		free((char *)res->relos[i].spec);
+		if (res->cands)
+			free(res->cands[i].refs);
+	}
+	free(res->cands);
 	free(res->relos);
 	free(res->verdicts);
 	btf__free(res->btf);

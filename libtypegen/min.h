@@ -20,6 +20,17 @@ int tg_min_resolve(const struct tg_min *m, const struct tg_btf *kernel,
 		   struct tg_btf *const *mods, size_t mod_cnt, bool types,
 		   struct tg_min_result **resp);
 
+struct tg_core_cands;
+
+/*
+ * Relocation @idx of a result tg_min_resolve() made without types: the
+ * target types libbpf would have tried for it if it is unsatisfied
+ * (empty if none, or if it is satisfied), as indexes of kernel then
+ * modules. NULL for a result with types.
+ */
+const struct tg_core_cands *tg_min_result_cands(const struct tg_min_result *res,
+					       size_t idx);
+
 /* Object @idx of @m as core_relo.c read it, or NULL. */
 const struct tg_core_obj *tg_min_object(const struct tg_min *m, size_t idx);
 
