@@ -692,38 +692,7 @@ static const char *kind_word(const struct btf_type *t)
 struct kernel_view {
 	const struct btf *const *btfs;
 	size_t cnt;
-	__u32 base_cnt;
 };
-
-/* Candidates of @lt (name @name): vmlinux's, else the modules'. */
-static size_t find_cands(const struct kernel_view *k, const struct btf_type *lt,
-			 const char *name, struct tg_tref *out, size_t max)
-{
-	size_t len = tg_core_essential_len(name), n = 0, b;
-	__u32 id;
-
-	for (b = 0; b < k->cnt && !n; b++) {
-		const struct btf *btf = k->btfs[b];
-
-		for (id = b ? k->base_cnt : 1; id < btf__type_cnt(btf); id++) {
-			const struct btf_type *t = btf__type_by_id(btf, id);
-			const char *tn;
-
-			if (!t->name_off || !tg_core_kinds_compat(t, lt))
-				continue;
-			tn = btf__name_by_offset(btf, t->name_off);
-			if (!tn || tg_core_essential_len(tn) != len ||
-			    strncmp(tn, name, len))
-				continue;
-			if (n < max)
-				out[n].b = b;
-			if (n < max)
-				out[n].id = id;
-			n++;
-		}
-	}
-	return n < max ? n : max;
-}
 
 static bool has_member(const struct btf *btf, __u32 id, const char *name,
 		       int depth)
@@ -767,8 +736,6 @@ static __u32 acc_type(const struct tg_core_spec *s, int i)
 		return a->type_id;
 	return btf_members(t)[a->idx].type;
 }
-
-#define MAX_CANDS 16
 
 static void diagnose_field(const struct kernel_view *k,
 			   const struct tg_core_spec *local,
@@ -823,15 +790,14 @@ static void diagnose_field(const struct kernel_view *k,
 
 static void diagnose(const struct kernel_view *k, const struct tg_core_obj *o,
 		     const struct tg_core_rec *rec, const struct tg_min_relo *r,
+		     const struct tg_core_cands *cands,
 		     struct tg_check_problem *p, char *what, size_t size)
 {
 	const struct btf_type *lt = btf__type_by_id(o->btf, rec->type_id);
 	const char *name = lt ? btf__name_by_offset(o->btf, lt->name_off) : NULL;
 	const char *kw = kind_word(tg_core_skip_mods(o->btf, rec->type_id, NULL));
-	struct tg_tref cands[MAX_CANDS];
 	struct tg_core_spec local;
 	char msg[128];
-	size_t n;
 
 	if (r->status == TG_RELO_ERROR) {
 		p->reason = r->err == -TG_ERRNO__AMBIGUOUS ? TG_CHECK_AMBIGUOUS :
@@ -840,8 +806,8 @@ static void diagnose(const struct kernel_view *k, const struct tg_core_obj *o,
 		snprintf(what, size, "%s %s: %s", kw, r->spec, msg);
 		return;
 	}
-	n = name && *name ? find_cands(k, lt, name, cands, MAX_CANDS) : 0;
-	if (!n || tg_core_parse_spec(o->btf, rec, &local)) {
+	/* The candidates libbpf tried: none means no type of that name. */
+	if (!cands || !cands->cnt || tg_core_parse_spec(o->btf, rec, &local)) {
 		p->reason = TG_CHECK_TYPE_MISSING;
 		snprintf(what, size, "%s %.*s missing", kw,
 			 name ? (int)tg_core_essential_len(name) : 1,
@@ -854,7 +820,7 @@ static void diagnose(const struct kernel_view *k, const struct tg_core_obj *o,
 		snprintf(what, size, "%s %s missing", kw, r->spec);
 		return;
 	}
-	diagnose_field(k, &local, cands, n, kw, p, what, size);
+	diagnose_field(k, &local, cands->refs, cands->cnt, kw, p, what, size);
 }
 
 /* ---- one kernel --------------------------------------------------------- */
@@ -922,8 +888,8 @@ static int add_problem(struct tg_check_result *res, const struct tg_check *c,
 	p->insn_idx = cr->rec->insn_off / 8;
 	p->kind = r->kind;
 	p->dead = dead;
-	diagnose(k, tg_min_object(c->m, cr->obj), cr->rec, r, p, what,
-		 sizeof(what));
+	diagnose(k, tg_min_object(c->m, cr->obj), cr->rec, r,
+		 tg_min_result_cands(mr, ri), p, what, sizeof(what));
 	p->spec = strdup(r->spec);
 	p->what = strdup(what);
 	if (guard >= 0) {
@@ -1026,7 +992,6 @@ int tg_check__run(const struct tg_check *c, const struct tg_btf *kernel,
 		btfs[i + 1] = tg_btf__btf(mods[i]);
 	k.btfs = btfs;
 	k.cnt = mod_cnt + 1;
-	k.base_cnt = btf__type_cnt(btfs[0]);
 	for (i = 0; !err && i < c->prog_cnt; i++)
 		err = check_prog(c, i, &k, mr, res);
 	/* Outside any function: nothing says it is dead. */
