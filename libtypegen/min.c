@@ -174,6 +174,8 @@ struct run {
 	struct name_ent *names;	/* open addressing, @name_cap slots */
 	size_t name_cap;
 	__u32 kinds;		/* bit per BTF kind of the local root types */
+	/* A bit per first two bytes of their names: most names miss. */
+	__u64 prefix[65536 / 64];
 	struct cand_cache_ent *cache;
 	size_t cache_cnt;
 	struct tg_min_result *res;
@@ -216,6 +218,31 @@ static __u32 kind_bit(const struct btf_type *t)
 	return 1U << (btf_is_enum64(t) ? BTF_KIND_ENUM : btf_kind(t));
 }
 
+/*
+ * The first two bytes of @name, the second taken as 0 if it is '_': then
+ * a ___flavor may start there, and "a___x" must meet "a".
+ */
+static __u32 prefix_of(const char *name)
+{
+	unsigned char c = name[0] ? name[1] : 0;
+
+	return (unsigned char)name[0] | (c == '_' ? 0 : c << 8);
+}
+
+static void set_prefix(struct run *r, const char *name)
+{
+	__u32 p = prefix_of(name);
+
+	r->prefix[p / 64] |= 1ULL << (p % 64);
+}
+
+static bool has_prefix(const struct run *r, const char *name)
+{
+	__u32 p = prefix_of(name);
+
+	return r->prefix[p / 64] & (1ULL << (p % 64));
+}
+
 /* The essential names of every relocation's root type. */
 static int collect_names(struct run *r)
 {
@@ -242,6 +269,7 @@ static int collect_names(struct run *r)
 			e = name_slot(r, name, len);
 			e->name = name;
 			e->len = len;
+			set_prefix(r, name);
 			r->kinds |= kind_bit(btf__type_by_id(o->btf,
 						o->recs[j].type_id));
 		}
@@ -286,7 +314,7 @@ static int index_target(struct run *r)
 			if (!t->name_off || !(r->kinds & kind_bit(t)))
 				continue;
 			name = btf__name_by_offset(btf, t->name_off);
-			if (!name || !*name)
+			if (!name || !*name || !has_prefix(r, name))
 				continue;
 			len = tg_core_essential_len(name);
 			e = name_slot(r, name, len);
