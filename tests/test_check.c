@@ -22,6 +22,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "inputs.h"
 #include "tg_test.h"
 #include "typegen.h"
 
@@ -474,6 +475,66 @@ static void test_cli(void **state)
 	free(b);
 }
 
+/* A type vmlinux lacks, from a module's split BTF; kernels from DWARF. */
+static void test_inputs(void **state)
+{
+	char *src = tg_test_path("%s/mod.c", tmp), *mo = tg_test_path("%s/mod.o", tmp);
+	char *mb = tg_test_path("%s/mod.btf", tmp), *k = kpath("nomm");
+	char *dw = tg_test_path("%s/k_dwarf.o", tmp), *out = NULL, *err = NULL;
+	static const char mod[] =
+		"struct mm_struct { unsigned long start_stack; };\n"
+		"struct mm_struct *mod_mm;\n";
+	TG_OPTS(tg_open_opts, opts);
+	struct tg_check_result *r;
+	struct tg_btf *kb, *m;
+	struct tg_check *c = new_check();
+	void *raw;
+	size_t len;
+	int rc;
+
+	(void)state;
+	assert_int_equal(tg_test_write_file(src, mod, strlen(mod)), 0);
+	assert_int_equal(tg_test_runf(NULL, NULL, "%s -g -target bpf -c %s -o %s",
+				      tg_test_clang(), src, mo), 0);
+	assert_int_equal(tg_btf__open(k, NULL, &kb), 0);
+	raw = fx_split_btf(mo, tg_btf__btf(kb), &len);
+	fx_write(mb, raw, len);
+	free(raw);
+	opts.base = kb;
+	assert_int_equal(tg_btf__open(mb, &opts, &m), 0);
+	assert_int_equal(tg_check__run(c, kb, &m, 1, &r), 0);
+	assert_int_equal(verdict(c, r, "type_gone"), TG_CHECK_LOADS);
+	assert_int_equal(verdict(c, r, "type_guarded"), TG_CHECK_LOADS);
+	tg_check_result__free(r);
+	tg_btf__free(m);
+	tg_btf__free(kb);
+	tg_check__free(c);
+	rc = tg_test_runf(&out, &err, "%s/typegen check %s -i %s --module %s",
+			  tg_test_build_dir(), obj, k, mb);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "  type_gone (socket): loads\n"));
+	free(out);
+	free(err);
+
+	/* The same kernel types from a host compiler's DWARF. */
+	assert_int_equal(tg_test_runf(NULL, &err, "cc -g -DNO_LOGINUID -c %s/tests/check/kernel.c -o %s",
+				      tg_test_src_dir(), dw), 0);
+	free(err);
+	rc = tg_test_runf(&out, &err, "%s/typegen check %s -i %s --from-dwarf",
+			  tg_test_build_dir(), obj, dw);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "  missing (socket): fails\n"
+		"    struct task_struct.loginuid missing (byte_off, insn 58)"));
+	assert_non_null(strstr(out, "  missing_guarded (socket): loads (poisoned dead code)\n"));
+	free(out);
+	free(err);
+	free(src);
+	free(mo);
+	free(mb);
+	free(k);
+	free(dw);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -481,6 +542,7 @@ int main(void)
 		cmocka_unit_test(test_against_libbpf),
 		cmocka_unit_test(test_batch),
 		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_inputs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
