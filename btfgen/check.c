@@ -722,10 +722,7 @@ static void progress(const struct tg_check_kernel *k, size_t done,
 		     size_t total, void *ctx)
 {
 	(void)ctx;
-	fprintf(stderr, "\r\033[K[%zu/%zu] %s", done, total, k->path);
-	if (done == total)
-		fputc('\n', stderr);
-	fflush(stderr);
+	batch_progress(k->path, done, total);
 }
 
 static int run_batch(const struct check_args *a, const struct tg_check *c,
@@ -779,25 +776,12 @@ static int run_batch(const struct check_args *a, const struct tg_check *c,
 
 static enum opt_result parse_check_opt(int c, struct check_args *a)
 {
-	const char **p;
-	char *end;
-	long n;
-
 	switch (c) {
 	case OPT_BASE:
 		a->in.base = optarg;
 		return check_nonempty("--base", "check");
 	case OPT_MODULE:
-		if (check_nonempty("--module", "check") == OPT_BAD)
-			return OPT_BAD;
-		p = realloc(a->in.modules, (a->in.module_cnt + 1) * sizeof(*p));
-		if (!p) {
-			p_err_code(NULL, -ENOMEM);
-			return OPT_BAD;
-		}
-		a->in.modules = p;
-		p[a->in.module_cnt++] = optarg;
-		return OPT_HANDLED;
+		return add_module_opt(&a->in, "check");
 	case OPT_BATCH:
 		a->batch = optarg;
 		return check_nonempty("--batch", "check");
@@ -805,14 +789,7 @@ static enum opt_result parse_check_opt(int c, struct check_args *a)
 		a->allow = optarg;
 		return check_nonempty("--allow", "check");
 	case OPT_JOBS:
-		n = strtol(optarg, &end, 10);
-		if (*end || n < 1 || n > 1024) {
-			p_err(NULL, "option '--jobs' takes a number from 1 to 1024, not '%s'",
-			      optarg);
-			return OPT_BAD;
-		}
-		a->jobs = n;
-		return OPT_HANDLED;
+		return parse_jobs_opt(&a->jobs);
 	}
 	return OPT_UNKNOWN;
 }

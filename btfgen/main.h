@@ -142,6 +142,17 @@ void report_bad_opt(int c, char **argv, const char *cmd_name);
 /* OPT_HANDLED if optarg is not empty, else reports it and OPT_BAD. */
 enum opt_result check_nonempty(const char *opt_name, const char *cmd_name);
 
+struct input_args;
+
+/* --jobs N (optarg): worker threads, 1 to 1024, into *@jobs. */
+enum opt_result parse_jobs_opt(unsigned int *jobs);
+
+/* --module PATH (optarg): appended to @in's modules. */
+enum opt_result add_module_opt(struct input_args *in, const char *cmd_name);
+
+/* "[done/total] path" on stderr, for the --batch modes on a terminal. */
+void batch_progress(const char *path, size_t done, size_t total);
+
 /* Report a stray positional argument; returns EXIT_USAGE. */
 int usage_extra_arg(const char *cmd_name, const char *arg);
 
