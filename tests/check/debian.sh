@@ -5,10 +5,11 @@
 # not part of make test: it downloads kernel packages once).
 #
 # The kernel packages in PKGS (amd64, cloud-amd64 and arm64 builds of
-# Debian 12's 6.1 kernel by default) are fetched with apt-get download
-# into CACHE (default build/kernels) and unpacked there once; their
-# vmlinuz go into a btfhub tree as debian/12/<arch>/<release>.btf (raw, by
-# typegen btf) and .btf.tar.xz. tests/min/core_reads.bpf.c (compiled
+# Debian 12's 6.1 kernel by default: the arm64 one as its -dbg package,
+# whose vmlinux is ELF with .BTF, as arm64 boot images are not read here)
+# are fetched with apt-get download into CACHE (default build/kernels) and
+# unpacked there once; their types go into a btfhub tree as
+# debian/12/<arch>/<release>.btf (raw, by typegen btf) and .btf.tar.xz. tests/min/core_reads.bpf.c (compiled
 # against the kernel fixture's vmlinux.h, a 6.18 kernel) is checked on all
 # of them in one run: every kernel must load it, the pre-5.14 flavor of
 # task_struct poisoned as dead code, the x86-64 and arm64 kernels in one
@@ -21,7 +22,7 @@ CACHE=${CACHE:-$B/kernels}
 CLANG=${CLANG:-clang-19}
 TYPEGEN=$(realpath "$B/typegen")
 FIXTURE=$B/fixtures/vmlinux-6.18.44.btf
-PKGS=${PKGS:-"linux-image-6.1.0-57-amd64-unsigned:amd64 linux-image-6.1.0-57-cloud-amd64-unsigned:amd64 linux-image-6.1.0-57-arm64-unsigned:arm64"}
+PKGS=${PKGS:-"linux-image-6.1.0-57-amd64-unsigned:amd64 linux-image-6.1.0-57-cloud-amd64-unsigned:amd64 linux-image-6.1.0-57-arm64-dbg:arm64"}
 
 die() { echo "check-debian: $*" >&2; exit 1; }
 
@@ -34,10 +35,10 @@ CACHE=$(realpath "$CACHE")
 fetch() {
 	local pkg=${1%%:*} dir=$CACHE/${1%%:*}
 
-	[ -d "$dir/boot" ] && return 0
+	[ -d "$dir" ] && return 0
 	[ "$(id -u)" = 0 ] || die "downloading $pkg needs root (apt-get download)"
 	flock "$CACHE/.lock" sh -c "
-		[ -d '$dir/boot' ] && exit 0
+		[ -d '$dir' ] && exit 0
 		cd '$CACHE' && apt-get download '$1' >/dev/null &&
 		dpkg-deb -x ${pkg}_*.deb '$dir.tmp' && mv '$dir.tmp' '$dir' &&
 		rm -f ${pkg}_*.deb"
@@ -49,8 +50,10 @@ trap 'rm -rf "$W"' EXIT
 n=0
 for p in $PKGS; do
 	fetch "$p"
-	for z in "$CACHE/${p%%:*}"/boot/vmlinuz-*; do
-		rel=${z##*/vmlinuz-}
+	for z in "$CACHE/${p%%:*}"/boot/vmlinuz-* \
+		 "$CACHE/${p%%:*}"/usr/lib/debug/boot/vmlinux-*; do
+		[ -e "$z" ] || continue
+		rel=${z##*/vmlinu[xz]-}
 		case ${p##*:} in
 		arm64) arch=arm64 ;;
 		*) arch=x86_64 ;;
