@@ -979,7 +979,9 @@ TG_API int tg_check__new(const struct tg_check_opts *opts,
 /*
  * tg_check__add_object - read the BPF object at @path: its programs'
  * instructions and CO-RE relocations. Returns 0 or the errors of
- * tg_min__add_object().
+ * tg_min__add_object() (@c is then as it was); if the object was read but
+ * its programs could not be (out of memory, or the file changed in
+ * between), every later check of @c fails with that error.
  */
 TG_API int tg_check__add_object(struct tg_check *c, const char *path);
 

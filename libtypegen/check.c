@@ -63,6 +63,8 @@ struct tg_check {
 	size_t prog_cnt;
 	struct crelo *relos;
 	size_t relo_cnt;
+	/* An object half added (out of memory): nothing can be checked. */
+	int err;
 };
 
 struct tg_check_result {
@@ -288,7 +290,11 @@ int tg_check__add_object(struct tg_check *c, const char *path)
 	err = elf ? read_progs(c, oi, elf) : -TG_ERRNO__ELF;
 	elf_end(elf);
 	close(fd);
-	return err ?: map_relos(c, oi);
+	err = err ?: map_relos(c, oi);
+	/* tg_min has the object: without its programs the indexes are off. */
+	if (err)
+		c->err = err;
+	return err;
 }
 
 size_t tg_check__object_cnt(const struct tg_check *c)
@@ -970,6 +976,8 @@ int tg_check__run(const struct tg_check *c, const struct tg_btf *kernel,
 	*resp = NULL;
 	if (!c || !kernel)
 		return -EINVAL;
+	if (c->err)
+		return c->err;
 	err = tg_min_resolve(c->m, kernel, mods, mod_cnt, false, &mr);
 	if (err)
 		return err;
@@ -1134,6 +1142,8 @@ int tg_check__batch(const struct tg_check *c, const char *dir,
 	*bp = NULL;
 	if (!c || !dir || !TG_OPTS_VALID(opts, tg_check_batch_opts))
 		return -EINVAL;
+	if (c->err)
+		return c->err;
 	br.b = calloc(1, sizeof(*br.b));
 	if (!br.b)
 		return -ENOMEM;
