@@ -323,6 +323,60 @@ static int cmp_key(const void *a, const void *b)
 	return r ?: strcmp(x->path, y->path);
 }
 
+/* Kernels with identical verdicts: a run of a key-sorted array. */
+struct group {
+	struct kres **k;
+	size_t cnt;
+};
+
+static int group_rank(const struct group *g)
+{
+	if (g->k[0]->err)
+		return 1;
+	return g->k[0]->v == TG_CHECK_FAILS ? 0 :
+	       g->k[0]->v == TG_CHECK_LOADS_DEAD ? 2 : 3;
+}
+
+/* Failures first, then what cannot be read, then the largest groups. */
+static int cmp_group(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	if (group_rank(x) != group_rank(y))
+		return group_rank(x) - group_rank(y);
+	if (x->cnt != y->cnt)
+		return x->cnt < y->cnt ? 1 : -1;
+	return strcmp(x->k[0]->key, y->k[0]->key);
+}
+
+/* @ks grouped into *@gp (*@gcnt groups) over the array *@sortedp. */
+static int make_groups(struct kres *ks, size_t n, struct kres ***sortedp,
+		       struct group **gp, size_t *gcnt)
+{
+	struct kres **sorted = calloc(n + 1, sizeof(*sorted));
+	struct group *g = calloc(n + 1, sizeof(*g));
+	size_t i, cnt = 0;
+
+	if (!sorted || !g) {
+		free(sorted);
+		free(g);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		sorted[i] = &ks[i];
+	qsort(sorted, n, sizeof(*sorted), cmp_key);
+	for (i = 0; i < n; i++) {
+		if (!i || strcmp(sorted[i]->key, sorted[i - 1]->key))
+			g[cnt++].k = &sorted[i];
+		g[cnt - 1].cnt++;
+	}
+	qsort(g, cnt, sizeof(*g), cmp_group);
+	*sortedp = sorted;
+	*gp = g;
+	*gcnt = cnt;
+	return 0;
+}
+
 /* Kernels of one group, by distro, version and arch, then release. */
 static int cmp_release(const void *a, const void *b)
 {
@@ -457,18 +511,19 @@ static void count_totals(const struct kres *ks, size_t n, struct totals *t)
 static int text_batch(const struct tg_check *c, const struct allow *a,
 		      struct kres *ks, size_t n)
 {
-	struct kres **sorted = calloc(n + 1, sizeof(*sorted));
+	struct kres **sorted = NULL;
 	struct breaker *b = NULL;
+	struct group *g = NULL;
 	struct totals t;
-	size_t i, j, bc = 0, groups = 0;
+	size_t i, bc = 0, gc = 0;
 	char msg[256];
 	int err;
 
-	if (!sorted)
-		return -ENOMEM;
-	err = count_breakers(c, a, ks, n, &b, &bc);
+	err = make_groups(ks, n, &sorted, &g, &gc);
+	err = err ?: count_breakers(c, a, ks, n, &b, &bc);
 	if (err) {
 		free(sorted);
+		free(g);
 		return err;
 	}
 	count_totals(ks, n, &t);
@@ -486,18 +541,12 @@ static int text_batch(const struct tg_check *c, const struct allow *a,
 		       b[i].kernels == 1 ? " " : "s", obj_name(c, b[i].obj),
 		       b[i].prog, b[i].what, b[i].allowed ? " (allowed)" : "");
 
-	for (i = 0; i < n; i++)
-		sorted[i] = &ks[i];
-	qsort(sorted, n, sizeof(*sorted), cmp_key);
 	printf("\nKernels by verdict:\n");
-	for (i = 0; i < n; i = j) {
-		const struct kres *k = sorted[i];
+	for (i = 0; i < gc; i++) {
+		const struct kres *k = g[i].k[0];
 
-		for (j = i + 1; j < n && !strcmp(sorted[j]->key, k->key); j++)
-			;
-		groups++;
-		printf("  group %zu: %zu kernel%s: %s\n", groups, j - i,
-		       j - i == 1 ? "" : "s",
+		printf("  group %zu: %zu kernel%s: %s\n", i + 1, g[i].cnt,
+		       g[i].cnt == 1 ? "" : "s",
 		       k->err ? err_str(k->err, msg, sizeof(msg)) :
 		       tg_check_verdict__str(k->v));
 		if (!k->err) {
@@ -512,9 +561,10 @@ static int text_batch(const struct tg_check *c, const struct allow *a,
 				print_problem(stdout, c, p, "");
 			}
 		}
-		print_ranges(sorted + i, j - i);
+		print_ranges(g[i].k, g[i].cnt);
 	}
 	free(sorted);
+	free(g);
 	free(b);
 	return 0;
 }
@@ -592,27 +642,24 @@ static void json_kernel(struct json_writer *w, const struct tg_check *c,
 static int json_all(const struct tg_check *c, const struct allow *a,
 		    struct kres *ks, size_t n)
 {
-	struct kres **sorted = calloc(n + 1, sizeof(*sorted));
 	size_t *group = calloc(n + 1, sizeof(*group));
+	struct kres **sorted = NULL;
 	struct breaker *b = NULL;
+	struct group *g = NULL;
 	struct json_writer w;
-	size_t i, bc = 0, g = 0;
+	size_t i, j, bc = 0, gc = 0;
 	struct totals t;
 	int err = -ENOMEM;
 
-	if (!sorted || !group)
+	if (!group)
 		goto out;
-	err = count_breakers(c, a, ks, n, &b, &bc);
+	err = make_groups(ks, n, &sorted, &g, &gc);
+	err = err ?: count_breakers(c, a, ks, n, &b, &bc);
 	if (err)
 		goto out;
-	for (i = 0; i < n; i++)
-		sorted[i] = &ks[i];
-	qsort(sorted, n, sizeof(*sorted), cmp_key);
-	for (i = 0; i < n; i++) {
-		if (i && strcmp(sorted[i]->key, sorted[i - 1]->key))
-			g++;
-		group[sorted[i] - ks] = g;
-	}
+	for (i = 0; i < gc; i++)
+		for (j = 0; j < g[i].cnt; j++)
+			group[g[i].k[j] - ks] = i + 1;
 	count_totals(ks, n, &t);
 	jsonw_init(&w, stdout, pretty_output);
 	jsonw_start_object(&w);
@@ -631,7 +678,7 @@ static int json_all(const struct tg_check *c, const struct allow *a,
 	jsonw_name(&w, "unreadable");
 	jsonw_uint(&w, t.unreadable);
 	jsonw_name(&w, "groups");
-	jsonw_uint(&w, n ? g + 1 : 0);
+	jsonw_uint(&w, gc);
 	jsonw_end_object(&w);
 	jsonw_name(&w, "breakers");
 	jsonw_start_array(&w);
@@ -657,6 +704,7 @@ static int json_all(const struct tg_check *c, const struct allow *a,
 out:
 	free(sorted);
 	free(group);
+	free(g);
 	free(b);
 	return err;
 }

@@ -380,7 +380,12 @@ static void test_batch(void **state)
 	assert_non_null(strstr(p, "    debian 11 x86_64: 5.10.0-11-amd64 .. 5.10.0-13-amd64 (3)\n"));
 	assert_non_null(strstr(p, "    debian 11 x86_64: 5.10.0-14-amd64\n"));
 	assert_non_null(strstr(p, "    debian 11 x86_64: 5.10.0-99-amd64\n"));
-	assert_non_null(strstr(p, "group 7: "));
+	/* Failures first, then the unreadable, then the largest groups. */
+	assert_non_null(strstr(p, "  group 1: 4 kernels: fails\n"));
+	assert_non_null(strstr(p, "  group 4: 1 kernel: fails\n"));
+	assert_non_null(strstr(p, "  group 5: 1 kernel: "));
+	assert_non_null(strstr(p, "  group 6: 8 kernels: loads (poisoned dead code)\n"));
+	assert_non_null(strstr(p, "  group 7: 4 kernels: loads (poisoned dead code)\n"));
 	assert_null(strstr(p, "group 8: "));
 	free(out);
 	free(err);
