@@ -822,8 +822,10 @@ static int run_batch(const struct check_args *a, const struct tg_check *c,
 
 /* ---- options ------------------------------------------------------------ */
 
-static enum opt_result parse_check_opt(int c, struct check_args *a)
+static enum opt_result parse_check_opt(int c, void *args)
 {
+	struct check_args *a = args;
+
 	switch (c) {
 	case OPT_BASE:
 		a->in.base = optarg;
@@ -854,19 +856,12 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 		{ "allow",	required_argument,	NULL, OPT_ALLOW },
 		{ 0 },
 	};
-	enum opt_result r;
-	int c;
+	int ret = parse_cmd_opts(argc, argv, "check", ":" COMMON_SHORT_OPTS
+				 LOCATE_SHORT_OPTS, opts, parse_check_opt, a,
+				 &a->in.loc);
 
-	while ((c = getopt_long(argc, argv, ":" COMMON_SHORT_OPTS
-				LOCATE_SHORT_OPTS, opts, NULL)) != -1) {
-		r = parse_check_opt(c, a);
-		if (r == OPT_UNKNOWN)
-			r = parse_common_opt(c, argv, "check", &a->in.loc);
-		if (r == OPT_HELP)
-			return -1;
-		if (r != OPT_HANDLED)
-			return EXIT_USAGE;
-	}
+	if (ret)
+		return ret;
 	a->objs = (const char **)argv + optind;
 	a->obj_cnt = argc - optind;
 	return EXIT_OK;

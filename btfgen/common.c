@@ -416,3 +416,23 @@ void batch_progress(const char *path, size_t done, size_t total)
 		fputc('\n', stderr);
 	fflush(stderr);
 }
+
+int parse_cmd_opts(int argc, char **argv, const char *cmd_name,
+		   const char *short_opts, const struct option *long_opts,
+		   own_opt_fn own, void *args, struct locate_args *loc)
+{
+	enum opt_result r;
+	int c;
+
+	while ((c = getopt_long(argc, argv, short_opts, long_opts,
+				NULL)) != -1) {
+		r = own(c, args);
+		if (r == OPT_UNKNOWN)
+			r = parse_common_opt(c, argv, cmd_name, loc);
+		if (r == OPT_HELP)
+			return -1;
+		if (r != OPT_HANDLED)
+			return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}

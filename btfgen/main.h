@@ -153,6 +153,18 @@ enum opt_result add_module_opt(struct input_args *in, const char *cmd_name);
 /* "[done/total] path" on stderr, for the --batch modes on a terminal. */
 void batch_progress(const char *path, size_t done, size_t total);
 
+/* A command's own option @c: OPT_HANDLED, OPT_BAD or OPT_UNKNOWN. */
+typedef enum opt_result (*own_opt_fn)(int c, void *args);
+
+/*
+ * getopt_long() over @argv: each option to @own first, then to
+ * parse_common_opt(). Returns EXIT_OK (optind at the operands), -1 after
+ * --help, or EXIT_USAGE (reported).
+ */
+int parse_cmd_opts(int argc, char **argv, const char *cmd_name,
+		   const char *short_opts, const struct option *long_opts,
+		   own_opt_fn own, void *args, struct locate_args *loc);
+
 /* Report a stray positional argument; returns EXIT_USAGE. */
 int usage_extra_arg(const char *cmd_name, const char *arg);
 

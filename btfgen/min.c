@@ -430,8 +430,10 @@ static int run_batch(const struct min_args *a, struct tg_min *m)
 /* ---- options ------------------------------------------------------------ */
 
 /* min's own options: OPT_HANDLED, OPT_BAD, or OPT_UNKNOWN. */
-static enum opt_result parse_min_opt(int c, struct min_args *a)
+static enum opt_result parse_min_opt(int c, void *args)
 {
+	struct min_args *a = args;
+
 	switch (c) {
 	case 'o':
 		a->output = optarg;
@@ -466,19 +468,12 @@ static int parse_args(int argc, char **argv, struct min_args *a)
 		{ "force",	no_argument,		NULL, OPT_FORCE },
 		{ 0 },
 	};
-	enum opt_result r;
-	int c;
+	int ret = parse_cmd_opts(argc, argv, "min", ":" COMMON_SHORT_OPTS
+				 LOCATE_SHORT_OPTS "o:", opts, parse_min_opt, a,
+				 &a->in.loc);
 
-	while ((c = getopt_long(argc, argv, ":" COMMON_SHORT_OPTS
-				LOCATE_SHORT_OPTS "o:", opts, NULL)) != -1) {
-		r = parse_min_opt(c, a);
-		if (r == OPT_UNKNOWN)
-			r = parse_common_opt(c, argv, "min", &a->in.loc);
-		if (r == OPT_HELP)
-			return -1;
-		if (r != OPT_HANDLED)
-			return EXIT_USAGE;
-	}
+	if (ret)
+		return ret;
 	a->objs = (const char **)argv + optind;
 	a->obj_cnt = argc - optind;
 	return EXIT_OK;
