@@ -267,6 +267,14 @@ static void text_one(const struct tg_check *c, const struct kres *k)
 				if (p->prog == i)
 					print_problem(stdout, c, p, "    ");
 			}
+			for (j = 0; j < pr->call_cnt; j++) {
+				size_t q = pr->calls[j];
+
+				if (tg_check_result__prog(k->res, q) != TG_CHECK_LOADS)
+					printf("    calls %s: %s\n",
+					       tg_check__prog(c, q)->name,
+					       tg_check_verdict__str(tg_check_result__prog(k->res, q)));
+			}
 		}
 		for (j = 0; j < n; j++) {
 			const struct tg_check_problem *p =

@@ -962,6 +962,13 @@ struct tg_check_prog {
 	const char *section;
 	/* A function of .text: a subprogram, checked as if called. */
 	bool subprog;
+	/*
+	 * The functions it calls (tg_check__prog() indexes): a program
+	 * fares as badly as any function it calls, as libbpf loads them
+	 * with it.
+	 */
+	const size_t *calls;
+	size_t call_cnt;
 };
 
 struct tg_check;

@@ -46,6 +46,7 @@ struct cprog {
 	size_t start, end;	/* its instructions in the section */
 	size_t *relos;		/* its relocations (global indexes) */
 	size_t relo_cnt;
+	size_t *calls;		/* the functions it calls */
 };
 
 /* A relocation, in tg_min_result__relo() order. */
@@ -170,10 +171,95 @@ static int add_prog(struct tg_check *c, size_t oi, size_t sec,
 	return 0;
 }
 
+/* A BPF-to-BPF call whose target an ELF relocation gives. */
+struct call_rel {
+	size_t sec, insn;	/* the call */
+	size_t tsec, tinsn;	/* its target */
+};
+
+static bool pseudo_call(const struct bpf_insn *in)
+{
+	return in->code == (BPF_JMP | BPF_CALL) &&
+	       in->src_reg == BPF_PSEUDO_CALL;
+}
+
+/* The calls of SHT_REL section @sh into functions of sections @map. */
+static int read_call_rels(const struct tg_check *c, Elf_Scn *scn,
+			  const GElf_Shdr *sh, Elf_Data *syms,
+			  const size_t *map, size_t shnum,
+			  struct call_rel **crp, size_t *cntp)
+{
+	Elf_Data *d = elf_getdata(scn, NULL);
+	size_t i, n = d && d->d_buf ? d->d_size / sizeof(Elf64_Rel) : 0;
+
+	for (i = 0; i < n; i++) {
+		const struct insn_sec *s = &c->secs[map[sh->sh_info]];
+		struct call_rel *cr;
+		GElf_Rel rel;
+		GElf_Sym sym;
+		size_t k;
+
+		if (!gelf_getrel(d, i, &rel) ||
+		    !gelf_getsym(syms, GELF_R_SYM(rel.r_info), &sym))
+			continue;
+		k = rel.r_offset / 8;
+		if (k >= s->cnt || !pseudo_call(&s->insns[k]) ||
+		    sym.st_shndx >= shnum || map[sym.st_shndx] == NO_PROG)
+			continue;
+		cr = realloc(*crp, (*cntp + 1) * sizeof(*cr));
+		if (!cr)
+			return -ENOMEM;
+		*crp = cr;
+		cr += (*cntp)++;
+		cr->sec = map[sh->sh_info];
+		cr->insn = k;
+		cr->tsec = map[sym.st_shndx];
+		/* libbpf's rule, for section and function symbols alike. */
+		cr->tinsn = sym.st_value / 8 + s->insns[k].imm + 1;
+	}
+	return 0;
+}
+
+/* Program @pi's calls: relocated, or within its section by offset. */
+static int link_calls(struct tg_check *c, size_t pi, size_t first_prog,
+		      const struct call_rel *cr, size_t cr_cnt)
+{
+	struct cprog *p = &c->progs[pi];
+	const struct insn_sec *s = &c->secs[p->sec];
+	size_t k, j, q;
+
+	for (k = p->start; k < p->end; k++) {
+		size_t tsec = p->sec, tinsn = k + 1 + s->insns[k].imm;
+		size_t *l;
+
+		if (!pseudo_call(&s->insns[k]))
+			continue;
+		for (j = 0; j < cr_cnt; j++)
+			if (cr[j].sec == p->sec && cr[j].insn == k) {
+				tsec = cr[j].tsec;
+				tinsn = cr[j].tinsn;
+			}
+		for (q = first_prog; q < c->prog_cnt; q++)
+			if (c->progs[q].sec == tsec &&
+			    c->progs[q].start == tinsn)
+				break;
+		if (q == c->prog_cnt || q == pi)
+			continue;
+		l = realloc(p->calls, (p->pub.call_cnt + 1) * sizeof(*l));
+		if (!l)
+			return -ENOMEM;
+		p->calls = l;
+		l[p->pub.call_cnt++] = q;
+		p->pub.calls = l;
+	}
+	return 0;
+}
+
 /* The executable sections of object @oi and the functions in them. */
 static int read_progs(struct tg_check *c, size_t oi, Elf *elf)
 {
-	size_t shstrndx, shnum, i, *map;
+	size_t shstrndx, shnum, i, *map, first_prog = c->prog_cnt, cr_cnt = 0;
+	struct call_rel *cr = NULL;
 	Elf_Scn *scn = NULL;
 	Elf_Data *syms = NULL;
 	size_t syms_link = 0;
@@ -218,6 +304,19 @@ static int read_progs(struct tg_check *c, size_t oi, Elf *elf)
 		if (name && *name)
 			err = add_prog(c, oi, map[sym.st_shndx], name, &sym);
 	}
+	while (!err && syms && (scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &sh)) {
+			err = -TG_ERRNO__ELF;
+			break;
+		}
+		if (sh.sh_type == SHT_REL && sh.sh_info < shnum &&
+		    map[sh.sh_info] != NO_PROG)
+			err = read_call_rels(c, scn, &sh, syms, map, shnum, &cr,
+					     &cr_cnt);
+	}
+	for (i = first_prog; !err && i < c->prog_cnt; i++)
+		err = link_calls(c, i, first_prog, cr, cr_cnt);
+	free(cr);
 	free(map);
 	return err;
 }
@@ -331,6 +430,7 @@ void tg_check__free(struct tg_check *c)
 	for (i = 0; i < c->prog_cnt; i++) {
 		free((char *)c->progs[i].pub.name);
 		free(c->progs[i].relos);
+		free(c->progs[i].calls);
 	}
 	free(c->secs);
 	free(c->progs);
@@ -962,6 +1062,30 @@ static int check_prog(const struct tg_check *c, size_t pi,
 	return err;
 }
 
+/* A program fares as its worst callee, through any depth of calls. */
+static void add_callees(const struct tg_check *c, struct tg_check_result *res)
+{
+	bool changed = true;
+	size_t i, j, rounds = 0;
+
+	while (changed && rounds++ <= c->prog_cnt) {
+		changed = false;
+		for (i = 0; i < c->prog_cnt; i++) {
+			const struct cprog *p = &c->progs[i];
+
+			for (j = 0; j < p->pub.call_cnt; j++) {
+				enum tg_check_verdict v = res->prog_v[p->calls[j]];
+
+				if (v <= res->prog_v[i])
+					continue;
+				res->prog_v[i] = v;
+				res->obj_v[p->pub.obj] = worst(res->obj_v[p->pub.obj], v);
+				changed = true;
+			}
+		}
+	}
+}
+
 int tg_check__run(const struct tg_check *c, const struct tg_btf *kernel,
 		  struct tg_btf *const *mods, size_t mod_cnt,
 		  struct tg_check_result **resp)
@@ -1002,6 +1126,8 @@ int tg_check__run(const struct tg_check *c, const struct tg_btf *kernel,
 	k.cnt = mod_cnt + 1;
 	for (i = 0; !err && i < c->prog_cnt; i++)
 		err = check_prog(c, i, &k, mr, res);
+	if (!err)
+		add_callees(c, res);
 	/* Outside any function: nothing says it is dead. */
 	for (i = 0; !err && i < c->relo_cnt; i++) {
 		const struct tg_min_relo *r = tg_min_result__relo(mr, i);

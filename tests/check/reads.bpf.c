@@ -141,4 +141,16 @@ int type_guarded(void *ctx)
 	return 0;
 }
 
+/* A subprogram (in .text, called): its caller fares as it does. */
+static __attribute__((noinline)) int read_loginuid(struct task_struct *t)
+{
+	return t ? t->loginuid : 0;
+}
+
+SEC("socket")
+int via_subprog(void *ctx)
+{
+	return read_loginuid(blob());
+}
+
 char LICENSE[] SEC("license") = "GPL";
