@@ -453,6 +453,13 @@ static void test_cli(void **state)
 		"    struct task_struct___old.state missing (byte_off, insn 23): dead code, guarded by field_exists task_struct.__state\n"));
 	free(out);
 	free(err);
+	rc = tg_test_runf(&out, &err, "%s/typegen -j check %s -i %s",
+			  tg_test_build_dir(), obj, b);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "{\"summary\":{\"kernels\":1,\"loads\":0,\"loads_dead\":1,\"fails\":0,"));
+	assert_non_null(strstr(out, "\"what\":\"struct task_struct___old.state missing\",\"dead\":true,\"guard\":\"field_exists task_struct.__state\"}"));
+	free(out);
+	free(err);
 	rc = tg_test_runf(&out, &err, "%s/typegen check %s -i %s",
 			  tg_test_build_dir(), obj, k);
 	assert_int_equal(rc, 1);
