@@ -8,6 +8,9 @@
 # make bench      benchmarks against bpftool and libbpf's btf_dump, and
 #                 of opening a vmlinuz against xz -d (bench-vmlinuz alone),
 #                 and of compiling against minimal headers (bench-for)
+# make bench-check  typegen check on 1,000 kernels against a loop of
+#                  bpftool gen min_core_btf on 50
+# make check-debian  typegen check on real Debian kernels (downloads them)
 # make bench-min  typegen min --batch against a loop of bpftool gen
 #                 min_core_btf, one object on 50 kernels
 # make bench-dwarf  DWARF to BTF against the .BTF of Debian 12's amd64 and
@@ -256,6 +259,16 @@ fuzz: all fixtures $(FUZZ_BINS)
 .PHONY: bench-min
 bench-min: all fixtures
 	TG_BUILD=$(O) CLANG=$(CLANG) bench/min.sh
+
+.PHONY: bench-check
+bench-check: all fixtures
+	TG_BUILD=$(O) CLANG=$(CLANG) bench/check.sh
+
+# Not part of `make test`: typegen check on real Debian kernels, downloaded
+# once into CACHE (default $(O)/kernels).
+.PHONY: check-debian
+check-debian: all fixtures
+	TG_BUILD=$(O) CLANG=$(CLANG) tests/check/debian.sh
 
 # Not part of `make bench`: it downloads a kernel debug package once.
 bench-dwarf: all $(O)/bench/dwarf_named

@@ -25,27 +25,9 @@ export LC_ALL=C
 B=${TG_BUILD:-build}
 KERNELS=${KERNELS:-50}
 RUNS=${RUNS:-10}
-FIXTURE=$B/fixtures/vmlinux-6.18.44.btf
-TYPEGEN=$(realpath "$B/typegen")
-CLANG=${CLANG:-clang-19}
 RESULTS=$B/bench/min.txt
-TIME=/usr/bin/time
 
-die() { echo "bench: $*" >&2; exit 1; }
-
-[ -r "$FIXTURE" ] || die "$FIXTURE: missing (run make fixtures)"
-[ -x "$TYPEGEN" ] || die "$TYPEGEN: not built (run make)"
-command -v bpftool >/dev/null || die "bpftool is needed (apt-get install bpftool)"
-command -v hyperfine >/dev/null || die "hyperfine is needed (apt-get install hyperfine)"
-command -v "$CLANG" >/dev/null || die "$CLANG is needed"
-[ -x "$TIME" ] || die "$TIME: GNU time is needed (apt-get install time)"
-
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-
-"$TYPEGEN" dump -i "$FIXTURE" -o "$W/vmlinux.h"
-"$CLANG" -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$W" \
-	-c tests/min/core_reads.bpf.c -o "$W/obj.bpf.o"
+. "$(dirname "$0")/core_obj.sh"
 
 # The kernel tree: KERNELS copies over a few distros and versions.
 i=0

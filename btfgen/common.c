@@ -349,8 +349,8 @@ static int load_path(const struct input_args *a, struct inputs *in)
 	return EXIT_OK;
 }
 
-static int load_modules(const struct input_args *a, struct inputs *in,
-			const struct tg_btf *kernel)
+int load_modules(const struct input_args *a, struct inputs *in,
+		 const struct tg_btf *kernel)
 {
 	TG_OPTS(tg_open_opts, opts, .base = kernel);
 	size_t i;
@@ -448,4 +448,62 @@ void free_inputs(struct inputs *in)
 	tg_btf__free(in->base);
 	tg_locator__free(in->loc);
 	memset(in, 0, sizeof(*in));
+}
+
+enum opt_result parse_jobs_opt(unsigned int *jobs)
+{
+	char *end;
+	long n = strtol(optarg, &end, 10);
+
+	if (*end || n < 1 || n > 1024) {
+		p_err(NULL, "option '--jobs' takes a number from 1 to 1024, not '%s'",
+		      optarg);
+		return OPT_BAD;
+	}
+	*jobs = n;
+	return OPT_HANDLED;
+}
+
+enum opt_result add_module_opt(struct input_args *in, const char *cmd_name)
+{
+	const char **p;
+
+	if (check_nonempty("--module", cmd_name) == OPT_BAD)
+		return OPT_BAD;
+	p = realloc(in->modules, (in->module_cnt + 1) * sizeof(*p));
+	if (!p) {
+		p_err_code(NULL, -ENOMEM);
+		return OPT_BAD;
+	}
+	in->modules = p;
+	p[in->module_cnt++] = optarg;
+	return OPT_HANDLED;
+}
+
+void batch_progress(const char *path, size_t done, size_t total)
+{
+	fprintf(stderr, "\r\033[K[%zu/%zu] %s", done, total, path);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+int parse_cmd_opts(int argc, char **argv, const char *cmd_name,
+		   const char *short_opts, const struct option *long_opts,
+		   own_opt_fn own, void *args, struct locate_args *loc)
+{
+	enum opt_result r;
+	int c;
+
+	while ((c = getopt_long(argc, argv, short_opts, long_opts,
+				NULL)) != -1) {
+		r = own(c, args);
+		if (r == OPT_UNKNOWN)
+			r = parse_common_opt(c, argv, cmd_name, loc);
+		if (r == OPT_HELP)
+			return -1;
+		if (r != OPT_HANDLED)
+			return EXIT_USAGE;
+	}
+	return EXIT_OK;
 }

@@ -38,6 +38,8 @@ static const struct cmd cmds[] = {
 	  "show where the kernel's types are looked for and which file wins" },
 	{ "min",   do_min,   help_min,
 	  "write the BTF CO-RE objects need from kernels, and nothing else" },
+	{ "check", do_check, help_check,
+	  "tell whether CO-RE objects load on kernels, program by program" },
 	{ "cflags", do_cflags, help_cflags,
 	  "choose vmlinux.h or the kernel headers; print the compiler flags" },
 	{ "help",  do_help,  help_help,

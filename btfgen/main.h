@@ -44,6 +44,8 @@ int do_show(int argc, char **argv);
 void help_show(FILE *out);
 int do_min(int argc, char **argv);
 void help_min(FILE *out);
+int do_check(int argc, char **argv);
+void help_check(FILE *out);
 
 /* The subcommand called @name, or NULL. */
 const struct cmd *find_cmd(const char *name);
@@ -148,6 +150,28 @@ enum opt_result check_nonempty(const char *opt_name, const char *cmd_name);
  * mistake, not something to ignore. Reports it; EXIT_USAGE, or 0.
  */
 int reject_json(const char *cmd_name);
+struct input_args;
+
+/* --jobs N (optarg): worker threads, 1 to 1024, into *@jobs. */
+enum opt_result parse_jobs_opt(unsigned int *jobs);
+
+/* --module PATH (optarg): appended to @in's modules. */
+enum opt_result add_module_opt(struct input_args *in, const char *cmd_name);
+
+/* "[done/total] path" on stderr, for the --batch modes on a terminal. */
+void batch_progress(const char *path, size_t done, size_t total);
+
+/* A command's own option @c: OPT_HANDLED, OPT_BAD or OPT_UNKNOWN. */
+typedef enum opt_result (*own_opt_fn)(int c, void *args);
+
+/*
+ * getopt_long() over @argv: each option to @own first, then to
+ * parse_common_opt(). Returns EXIT_OK (optind at the operands), -1 after
+ * --help, or EXIT_USAGE (reported).
+ */
+int parse_cmd_opts(int argc, char **argv, const char *cmd_name,
+		   const char *short_opts, const struct option *long_opts,
+		   own_opt_fn own, void *args, struct locate_args *loc);
 
 /* Report a stray positional argument; returns EXIT_USAGE. */
 int usage_extra_arg(const char *cmd_name, const char *arg);
@@ -199,6 +223,12 @@ struct inputs {
  */
 int load_inputs(const struct input_args *a, struct inputs *in);
 void free_inputs(struct inputs *in);
+/*
+ * Open @a's --module files split on @kernel into in->mods (after -i if it
+ * is a module's), unmerged; reports and returns EXIT_ERR on failure.
+ */
+int load_modules(const struct input_args *a, struct inputs *in,
+		 const struct tg_btf *kernel);
 
 /*
  * What @fn writes, to @path (tg_write_file_atomic()) or, if @path is

@@ -302,10 +302,7 @@ static void progress(const struct tg_min_kernel *k, size_t done,
 		     size_t total, void *ctx)
 {
 	(void)ctx;
-	fprintf(stderr, "\r\033[K[%zu/%zu] %s", done, total, k->input);
-	if (done == total)
-		fputc('\n', stderr);
-	fflush(stderr);
+	batch_progress(k->input, done, total);
 }
 
 struct batch_sum {
@@ -427,35 +424,11 @@ static int run_batch(const struct min_args *a, struct tg_min *m)
 
 /* ---- options ------------------------------------------------------------ */
 
-static int add_module(struct min_args *a)
-{
-	const char **p = realloc(a->in.modules,
-				 (a->in.module_cnt + 1) * sizeof(*p));
-
-	if (!p)
-		return -ENOMEM;
-	a->in.modules = p;
-	p[a->in.module_cnt++] = optarg;
-	return 0;
-}
-
-static int parse_jobs(struct min_args *a)
-{
-	char *end;
-	long n = strtol(optarg, &end, 10);
-
-	if (*end || n < 1 || n > 1024) {
-		p_err(NULL, "option '--jobs' takes a number from 1 to 1024, not '%s'",
-		      optarg);
-		return OPT_BAD;
-	}
-	a->jobs = n;
-	return OPT_HANDLED;
-}
-
 /* min's own options: OPT_HANDLED, OPT_BAD, or OPT_UNKNOWN. */
-static enum opt_result parse_min_opt(int c, struct min_args *a)
+static enum opt_result parse_min_opt(int c, void *args)
 {
+	struct min_args *a = args;
+
 	switch (c) {
 	case 'o':
 		a->output = optarg;
@@ -464,18 +437,12 @@ static enum opt_result parse_min_opt(int c, struct min_args *a)
 		a->in.base = optarg;
 		return check_nonempty("--base", "min");
 	case OPT_MODULE:
-		if (check_nonempty("--module", "min") == OPT_BAD)
-			return OPT_BAD;
-		if (add_module(a)) {
-			p_err_code(NULL, -ENOMEM);
-			return OPT_BAD;
-		}
-		return OPT_HANDLED;
+		return add_module_opt(&a->in, "min");
 	case OPT_BATCH:
 		a->batch = optarg;
 		return check_nonempty("--batch", "min");
 	case OPT_JOBS:
-		return parse_jobs(a);
+		return parse_jobs_opt(&a->jobs);
 	case OPT_FORCE:
 		a->force = true;
 		return OPT_HANDLED;
@@ -496,19 +463,12 @@ static int parse_args(int argc, char **argv, struct min_args *a)
 		{ "force",	no_argument,		NULL, OPT_FORCE },
 		{ 0 },
 	};
-	enum opt_result r;
-	int c;
+	int ret = parse_cmd_opts(argc, argv, "min", ":" COMMON_SHORT_OPTS
+				 LOCATE_SHORT_OPTS "o:", opts, parse_min_opt, a,
+				 &a->in.loc);
 
-	while ((c = getopt_long(argc, argv, ":" COMMON_SHORT_OPTS
-				LOCATE_SHORT_OPTS "o:", opts, NULL)) != -1) {
-		r = parse_min_opt(c, a);
-		if (r == OPT_UNKNOWN)
-			r = parse_common_opt(c, argv, "min", &a->in.loc);
-		if (r == OPT_HELP)
-			return -1;
-		if (r != OPT_HANDLED)
-			return EXIT_USAGE;
-	}
+	if (ret)
+		return ret;
 	a->objs = (const char **)argv + optind;
 	a->obj_cnt = argc - optind;
 	return EXIT_OK;

@@ -1065,6 +1065,180 @@ tg_min_batch__kernel(const struct tg_min_batch *b, size_t idx);
 TG_API void tg_min_batch__free(struct tg_min_batch *b);
 
 /* ------------------------------------------------------------------------
+ * Will it load? CO-RE objects checked against kernels
+ *
+ * For each program of each object, the verdict libbpf reaches when it
+ * loads the object on a kernel: every relocation resolves; some are
+ * poisoned (libbpf turns the instruction into an invalid call) but only
+ * on paths the verifier never walks, because an existence check
+ * (bpf_core_field_exists(), bpf_core_type_exists(), ...) relocated to a
+ * constant rules them out; or it fails: a poisoned instruction is
+ * reachable, or libbpf refuses a relocation outright. Reachability is
+ * found as the verifier finds dead branches: constants, the relocated
+ * values among them, followed through registers and conditional jumps.
+ * Each relocation the kernel cannot satisfy is a tg_check_problem, named
+ * in source terms.
+ */
+
+/* How a program, or an object, fares on a kernel. */
+enum tg_check_verdict {
+	TG_CHECK_LOADS = 0,	/* every relocation resolves */
+	TG_CHECK_LOADS_DEAD,	/* poisoned instructions, all dead code: loads */
+	TG_CHECK_FAILS,		/* libbpf or the verifier refuses it */
+};
+
+/* tg_check_verdict__str - "loads", "loads (poisoned dead code)", "fails". */
+TG_API const char *tg_check_verdict__str(enum tg_check_verdict v);
+
+/* Why a relocation is not satisfied. */
+enum tg_check_reason {
+	TG_CHECK_TYPE_MISSING = 0,	/* no type of that name and kind */
+	TG_CHECK_FIELD_MISSING,		/* no member of that name on the path */
+	TG_CHECK_FIELD_TYPE,		/* the member is there, of another type */
+	TG_CHECK_FIELD_SIZE,		/* the load's size would change */
+	TG_CHECK_ENUMVAL_MISSING,	/* the enum lacks the enumerator */
+	TG_CHECK_AMBIGUOUS,		/* kernel types that give two values */
+	TG_CHECK_INVALID,		/* a record libbpf rejects */
+};
+
+/* One relocation a kernel does not satisfy. */
+struct tg_check_problem {
+	size_t obj;		/* the object's index */
+	size_t prog;		/* the program's index (tg_check__prog()) */
+	__u32 insn_idx;		/* instruction index within its section */
+	enum tg_relo_kind kind;
+	const char *spec;	/* local access, e.g. "task_struct.__state" */
+	enum tg_check_reason reason;
+	/* In source terms: "struct task_struct.__state missing". */
+	const char *what;
+	/* Poisoned, but dead code on this kernel: the program loads. */
+	bool dead;
+	/*
+	 * The existence check ("field_exists task_struct.__state") that
+	 * makes the instruction dead, or, if it is reachable, one in the
+	 * program that tests the same thing without guarding it; NULL if
+	 * there is none.
+	 */
+	const char *guard;
+};
+
+/* A program of an object: a function in an executable section. */
+struct tg_check_prog {
+	size_t obj;
+	const char *name;
+	const char *section;
+	/* A function of .text: a subprogram, checked as if called. */
+	bool subprog;
+	/*
+	 * The functions it calls (tg_check__prog() indexes): a program
+	 * fares as badly as any function it calls, as libbpf loads them
+	 * with it.
+	 */
+	const size_t *calls;
+	size_t call_cnt;
+};
+
+struct tg_check;
+
+struct tg_check_opts {
+	size_t sz;		/* sizeof(struct tg_check_opts) */
+	size_t :0;
+};
+#define tg_check_opts__last_field sz
+
+/* tg_check__new - an empty set of objects. 0, -EINVAL or -ENOMEM. */
+TG_API int tg_check__new(const struct tg_check_opts *opts,
+			 struct tg_check **cp);
+
+/*
+ * tg_check__add_object - read the BPF object at @path: its programs'
+ * instructions and CO-RE relocations. Returns 0 or the errors of
+ * tg_min__add_object() (@c is then as it was); if the object was read but
+ * its programs could not be (out of memory, or the file changed in
+ * between), every later check of @c fails with that error.
+ */
+TG_API int tg_check__add_object(struct tg_check *c, const char *path);
+
+TG_API size_t tg_check__object_cnt(const struct tg_check *c);
+TG_API const char *tg_check__object_path(const struct tg_check *c,
+					 size_t idx);
+/* tg_check__prog_cnt / __prog - the programs of every object, in order. */
+TG_API size_t tg_check__prog_cnt(const struct tg_check *c);
+TG_API const struct tg_check_prog *tg_check__prog(const struct tg_check *c,
+						  size_t idx);
+
+/* tg_check__free - release @c. NULL is a no-op. */
+TG_API void tg_check__free(struct tg_check *c);
+
+/* The verdicts and problems on one kernel. */
+struct tg_check_result;
+
+/*
+ * tg_check__run - check every program against one kernel: @kernel and
+ * @mods as for tg_min__run(). @c is only read: threads may run it on
+ * different kernels. Returns 0, -EINVAL, -ENOMEM or -TG_ERRNO__BTF.
+ */
+TG_API int tg_check__run(const struct tg_check *c, const struct tg_btf *kernel,
+			 struct tg_btf *const *mods, size_t mod_cnt,
+			 struct tg_check_result **resp);
+
+/* The verdict of program @prog, or of object @obj (its worst program's). */
+TG_API enum tg_check_verdict
+tg_check_result__prog(const struct tg_check_result *res, size_t prog);
+TG_API enum tg_check_verdict
+tg_check_result__object(const struct tg_check_result *res, size_t obj);
+
+/* tg_check_result__problem_cnt / __problem - in object, record order. */
+TG_API size_t tg_check_result__problem_cnt(const struct tg_check_result *res);
+TG_API const struct tg_check_problem *
+tg_check_result__problem(const struct tg_check_result *res, size_t idx);
+
+/* tg_check_result__free - release @res. NULL is a no-op. */
+TG_API void tg_check_result__free(struct tg_check_result *res);
+
+/* One kernel of a batch check. */
+struct tg_check_kernel {
+	const char *path;	/* under the directory */
+	int err;		/* 0, or why its types could not be read */
+	const struct tg_check_result *res;	/* NULL if @err */
+};
+
+typedef void (*tg_check_progress_fn)(const struct tg_check_kernel *k,
+				     size_t done, size_t total, void *ctx);
+
+struct tg_check_batch_opts {
+	size_t sz;		/* sizeof(struct tg_check_batch_opts) */
+	/* Worker threads; 0 means one per online CPU. */
+	unsigned int jobs;
+	/* Called as each kernel is done, one call at a time. */
+	tg_check_progress_fn progress;
+	void *ctx;
+	size_t :0;
+};
+#define tg_check_batch_opts__last_field ctx
+
+struct tg_check_batch;
+
+/*
+ * tg_check__batch - check every kernel of a btfhub-like tree (as
+ * tg_min__batch() finds them) on worker threads; each kernel's types are
+ * freed once it is checked, so memory holds a kernel per thread. Returns
+ * 0 (even if some kernels could not be read), -ENOENT / -ENOTDIR for
+ * @dir, -EINVAL, -ENOMEM, or an error creating a thread.
+ */
+TG_API int tg_check__batch(const struct tg_check *c, const char *dir,
+			   const struct tg_check_batch_opts *opts,
+			   struct tg_check_batch **bp);
+
+/* tg_check_batch__cnt / __kernel - the kernels found, in path order. */
+TG_API size_t tg_check_batch__cnt(const struct tg_check_batch *b);
+TG_API const struct tg_check_kernel *
+tg_check_batch__kernel(const struct tg_check_batch *b, size_t idx);
+
+/* tg_check_batch__free - release @b. NULL is a no-op. */
+TG_API void tg_check_batch__free(struct tg_check_batch *b);
+
+/* ------------------------------------------------------------------------
  * Choosing where a BPF program's kernel types come from
  *
  * A build system asks once and gets the same answer every time. Two

@@ -39,6 +39,8 @@ struct tg_min_result {
 	size_t relo_cnt;
 	enum tg_min_verdict *verdicts;
 	size_t obj_cnt;
+	/* Without types: the candidates of each unsatisfied relocation. */
+	struct tg_core_cands *cands;
 };
 
 /* ---- objects ------------------------------------------------------------ */
@@ -172,9 +174,13 @@ struct run {
 	struct name_ent *names;	/* open addressing, @name_cap slots */
 	size_t name_cap;
 	__u32 kinds;		/* bit per BTF kind of the local root types */
+	/* A bit per first two bytes of their names: most names miss. */
+	__u64 prefix[65536 / 64];
 	struct cand_cache_ent *cache;
 	size_t cache_cnt;
 	struct tg_min_result *res;
+	bool types;		/* keep and write types, not just resolve */
+	const struct tg_core_cands *cur;	/* the last resolve()'s */
 };
 
 static __u32 hash_str(const char *s, size_t n)
@@ -212,6 +218,31 @@ static __u32 kind_bit(const struct btf_type *t)
 	return 1U << (btf_is_enum64(t) ? BTF_KIND_ENUM : btf_kind(t));
 }
 
+/*
+ * The first two bytes of @name, the second taken as 0 if it is '_': then
+ * a ___flavor may start there, and "a___x" must meet "a".
+ */
+static __u32 prefix_of(const char *name)
+{
+	unsigned char c = name[0] ? name[1] : 0;
+
+	return (unsigned char)name[0] | (c == '_' ? 0 : c << 8);
+}
+
+static void set_prefix(struct run *r, const char *name)
+{
+	__u32 p = prefix_of(name);
+
+	r->prefix[p / 64] |= 1ULL << (p % 64);
+}
+
+static bool has_prefix(const struct run *r, const char *name)
+{
+	__u32 p = prefix_of(name);
+
+	return r->prefix[p / 64] & (1ULL << (p % 64));
+}
+
 /* The essential names of every relocation's root type. */
 static int collect_names(struct run *r)
 {
@@ -238,6 +269,7 @@ static int collect_names(struct run *r)
 			e = name_slot(r, name, len);
 			e->name = name;
 			e->len = len;
+			set_prefix(r, name);
 			r->kinds |= kind_bit(btf__type_by_id(o->btf,
 						o->recs[j].type_id));
 		}
@@ -282,7 +314,7 @@ static int index_target(struct run *r)
 			if (!t->name_off || !(r->kinds & kind_bit(t)))
 				continue;
 			name = btf__name_by_offset(btf, t->name_off);
-			if (!name || !*name)
+			if (!name || !*name || !has_prefix(r, name))
 				continue;
 			len = tg_core_essential_len(name);
 			e = name_slot(r, name, len);
@@ -779,6 +811,7 @@ static int resolve(struct run *r, size_t oi, const struct tg_core_rec *rec,
 	size_t i;
 
 	memset(res, 0, sizeof(*res));
+	r->cur = NULL;
 	res->status = TG_RELO_ERROR;
 	res->err = tg_core_parse_spec(o->btf, rec, &res->local);
 	if (res->err) {
@@ -797,13 +830,14 @@ static int resolve(struct run *r, size_t oi, const struct tg_core_rec *rec,
 	cands = get_cands(r, oi, rec->type_id, &err);
 	if (!cands)
 		return err;
+	r->cur = cands;
 	ret = try_cands(r, rec, cands, res, &mt);
 	if (ret < 0) {
 		err = ret;
 	} else if (ret > 0) {
 		res->status = TG_RELO_ERROR;
 	} else if (mt.cnt) {
-		for (i = 0; !err && i < mt.cnt; i++)
+		for (i = 0; !err && r->types && i < mt.cnt; i++)
 			err = mark_spec(r, mt.bs[i], &res->local, &mt.specs[i]);
 	} else {
 		err = tg_core_calc(rec, &res->local, NULL, &res->value);
@@ -1066,6 +1100,16 @@ static int record(struct run *r, size_t oi, const struct tg_core_rec *rec,
 	x->spec = strdup(buf);
 	if (!x->spec)
 		return -ENOMEM;
+	if (out->cands && r->cur && r->cur->cnt &&
+	    (res->status == TG_RELO_POISON || res->status == TG_RELO_ERROR)) {
+		struct tg_core_cands *c = &out->cands[out->relo_cnt];
+
+		c->refs = malloc(r->cur->cnt * sizeof(*c->refs));
+		if (!c->refs)
+			return -ENOMEM;
+		memcpy(c->refs, r->cur->refs, r->cur->cnt * sizeof(*c->refs));
+		c->cnt = r->cur->cnt;
+	}
 	out->relo_cnt++;
 	out->verdicts[oi] = worse(out->verdicts[oi], res->status);
 	return 0;
@@ -1081,7 +1125,10 @@ static int resolve_all(struct run *r)
 		total += m->objs[oi].rec_cnt;
 	r->res->relos = calloc(total + 1, sizeof(*r->res->relos));
 	r->res->verdicts = calloc(m->obj_cnt + 1, sizeof(*r->res->verdicts));
-	if (!r->res->relos || !r->res->verdicts)
+	if (!r->types)
+		r->res->cands = calloc(total + 1, sizeof(*r->res->cands));
+	if (!r->res->relos || !r->res->verdicts ||
+	    (!r->types && !r->res->cands))
 		return -ENOMEM;
 	r->res->obj_cnt = m->obj_cnt;
 	for (oi = 0; !err && oi < m->obj_cnt; oi++) {
@@ -1101,11 +1148,11 @@ static int resolve_all(struct run *r)
 	return err;
 }
 
-int tg_min__run(const struct tg_min *m, const struct tg_btf *kernel,
-		struct tg_btf *const *mods, size_t mod_cnt,
-		struct tg_min_result **resp)
+int tg_min_resolve(const struct tg_min *m, const struct tg_btf *kernel,
+		   struct tg_btf *const *mods, size_t mod_cnt, bool types,
+		   struct tg_min_result **resp)
 {
-	struct run r = { .m = m };
+	struct run r = { .m = m, .types = types };
 	int err;
 
 	*resp = NULL;
@@ -1119,13 +1166,31 @@ int tg_min__run(const struct tg_min *m, const struct tg_btf *kernel,
 	err = err ?: collect_names(&r);
 	err = err ?: index_target(&r);
 	err = err ?: resolve_all(&r);
-	err = err ?: emit(&r, &r.res->btf);
+	err = err ?: (types ? emit(&r, &r.res->btf) : 0);
 	if (err)
 		tg_min_result__free(r.res);
 	else
 		*resp = r.res;
 	free_run(&r);
 	return err;
+}
+
+int tg_min__run(const struct tg_min *m, const struct tg_btf *kernel,
+		struct tg_btf *const *mods, size_t mod_cnt,
+		struct tg_min_result **resp)
+{
+	return tg_min_resolve(m, kernel, mods, mod_cnt, true, resp);
+}
+
+const struct tg_core_cands *tg_min_result_cands(const struct tg_min_result *res,
+					       size_t idx)
+{
+	return res->cands && idx < res->relo_cnt ? &res->cands[idx] : NULL;
+}
+
+const struct tg_core_obj *tg_min_object(const struct tg_min *m, size_t idx)
+{
+	return idx < m->obj_cnt ? &m->objs[idx] : NULL;
 }
 
 const struct btf *tg_min_result__btf(const struct tg_min_result *res)
@@ -1169,8 +1234,12 @@ void tg_min_result__free(struct tg_min_result *res)
 
 	if (!res)
 		return;
-	for (i = 0; i < res->relo_cnt; i++)
+	for (i = 0; i < res->relo_cnt; i++) {
 		free((char *)res->relos[i].spec);
+		if (res->cands)
+			free(res->cands[i].refs);
+	}
+	free(res->cands);
 	free(res->relos);
 	free(res->verdicts);
 	btf__free(res->btf);

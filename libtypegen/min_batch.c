@@ -1,21 +1,19 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * tg_min__batch(): minimized BTF for every kernel of a btfhub-like tree,
- * on worker threads that each take the next kernel. The objects are
+ * on worker threads that each take the next kernel (kernel_tree.c). The objects are
  * parsed once and only read by the workers; each kernel's types are
  * opened, minimized and freed by the worker that took it.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "internal.h"
+#include "kernel_tree.h"
 #include "min.h"
 
 struct tg_min_batch {
@@ -28,45 +26,12 @@ struct batch_run {
 	const char *in_dir, *out_dir;
 	const struct tg_min_batch_opts *opts;
 	struct tg_min_batch *b;
-	pthread_mutex_t lock;
-	size_t next, done;
 };
 
-/* Suffixes a kernel file may have after ".btf". */
-static const char *const suffixes[] = {
-	".tar", ".xz", ".gz", ".zst", ".bz2", ".lz4", ".lzma", ".lzo",
-};
-
-/* Length of @name up to and including its ".btf", or 0 if not a kernel. */
-static size_t kernel_name_len(const char *name)
-{
-	const char *p = NULL, *q = name, *s;
-	size_t i;
-
-	while ((q = strstr(q, ".btf"))) {
-		p = q;
-		q += 4;
-	}
-	if (!p || p == name)
-		return 0;
-	for (s = p + 4; *s; ) {
-		for (i = 0; i < sizeof(suffixes) / sizeof(*suffixes); i++) {
-			size_t n = strlen(suffixes[i]);
-
-			if (!strncmp(s, suffixes[i], n) &&
-			    (s[n] == '\0' || s[n] == '.'))
-				break;
-		}
-		if (i == sizeof(suffixes) / sizeof(*suffixes))
-			return 0;
-		s += strlen(suffixes[i]);
-	}
-	return p + 4 - name;
-}
-
-static int add_kernel(struct tg_min_batch *b, const char *rel, size_t dir_len,
+static int add_kernel(void *ctx, const char *rel, size_t dir_len,
 		      size_t name_len)
 {
+	struct tg_min_batch *b = ctx;
 	struct tg_min_kernel *k;
 	char *out;
 
@@ -91,46 +56,6 @@ static int add_kernel(struct tg_min_batch *b, const char *rel, size_t dir_len,
 	}
 	b->cnt++;
 	return 0;
-}
-
-/* Collect kernel files under @root/@rel, recursively. */
-static int walk(struct tg_min_batch *b, const char *root, const char *rel,
-		int depth)
-{
-	char path[PATH_MAX], sub[PATH_MAX];
-	struct dirent *d;
-	struct stat st;
-	DIR *dir;
-	int err = 0;
-
-	if (depth > 16)
-		return 0;
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	dir = opendir(path);
-	if (!dir)
-		return -errno;
-	while (!err && (d = readdir(dir))) {
-		size_t n;
-
-		if (d->d_name[0] == '.')
-			continue;
-		if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", rel,
-				     *rel ? "/" : "", d->d_name) >= sizeof(sub))
-			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", root,
-				     sub) >= sizeof(path) || stat(path, &st))
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			err = walk(b, root, sub, depth + 1);
-			continue;
-		}
-		n = kernel_name_len(d->d_name);
-		if (S_ISREG(st.st_mode) && n)
-			err = add_kernel(b, sub, strlen(sub) -
-					 strlen(d->d_name), n);
-	}
-	closedir(dir);
-	return err;
 }
 
 static int cmp_kernel(const void *a, const void *b)
@@ -228,49 +153,20 @@ static void do_kernel(struct batch_run *br, struct tg_min_kernel *k)
 		k->out_bytes = so.st_size;
 }
 
-static void *worker(void *arg)
+static void work(void *ctx, size_t idx)
 {
-	struct batch_run *br = arg;
-	tg_min_progress_fn fn = TG_OPTS_GET(br->opts, progress, NULL);
-	struct tg_min_kernel *k;
+	struct batch_run *br = ctx;
 
-	for (;;) {
-		pthread_mutex_lock(&br->lock);
-		k = br->next < br->b->cnt ? &br->b->k[br->next++] : NULL;
-		pthread_mutex_unlock(&br->lock);
-		if (!k)
-			return NULL;
-		do_kernel(br, k);
-		pthread_mutex_lock(&br->lock);
-		br->done++;
-		if (fn)
-			fn(k, br->done, br->b->cnt,
-			   TG_OPTS_GET(br->opts, ctx, NULL));
-		pthread_mutex_unlock(&br->lock);
-	}
+	do_kernel(br, &br->b->k[idx]);
 }
 
-static int run_workers(struct batch_run *br, unsigned int jobs)
+static void done(void *ctx, size_t idx, size_t n, size_t total)
 {
-	pthread_t *th;
-	unsigned int i, started = 0;
-	int err = 0;
+	struct batch_run *br = ctx;
+	tg_min_progress_fn fn = TG_OPTS_GET(br->opts, progress, NULL);
 
-	th = calloc(jobs, sizeof(*th));
-	if (!th)
-		return -ENOMEM;
-	/* This thread is a worker too. */
-	for (i = 1; i < jobs; i++) {
-		err = -pthread_create(&th[i], NULL, worker, br);
-		if (err)
-			break;
-		started++;
-	}
-	worker(br);
-	for (i = 1; i <= started; i++)
-		pthread_join(th[i], NULL);
-	free(th);
-	return err;
+	if (fn)
+		fn(&br->b->k[idx], n, total, TG_OPTS_GET(br->opts, ctx, NULL));
 }
 
 int tg_min__batch(const struct tg_min *m, const char *in_dir,
@@ -279,33 +175,20 @@ int tg_min__batch(const struct tg_min *m, const char *in_dir,
 {
 	struct batch_run br = { .m = m, .in_dir = in_dir, .out_dir = out_dir,
 				.opts = opts };
-	unsigned int jobs;
-	struct stat st;
 	int err;
 
 	*bp = NULL;
 	if (!m || !in_dir || !out_dir || !TG_OPTS_VALID(opts, tg_min_batch_opts))
 		return -EINVAL;
-	if (stat(in_dir, &st))
-		return -errno;
-	if (!S_ISDIR(st.st_mode))
-		return -ENOTDIR;
 	br.b = calloc(1, sizeof(*br.b));
 	if (!br.b)
 		return -ENOMEM;
-	err = walk(br.b, in_dir, "", 0);
+	err = tg_tree_walk(in_dir, add_kernel, br.b);
 	if (err)
 		goto fail;
 	qsort(br.b->k, br.b->cnt, sizeof(*br.b->k), cmp_kernel);
-	jobs = TG_OPTS_GET(opts, jobs, 0);
-	if (!jobs)
-		jobs = sysconf(_SC_NPROCESSORS_ONLN) > 0 ?
-		       sysconf(_SC_NPROCESSORS_ONLN) : 1;
-	if (jobs > br.b->cnt)
-		jobs = br.b->cnt ? br.b->cnt : 1;
-	pthread_mutex_init(&br.lock, NULL);
-	err = run_workers(&br, jobs);
-	pthread_mutex_destroy(&br.lock);
+	err = tg_run_jobs(br.b->cnt, TG_OPTS_GET(opts, jobs, 0), work, done,
+			  &br);
 	if (err)
 		goto fail;
 	*bp = br.b;
