@@ -93,6 +93,11 @@ enum tg_errno {
 	TG_ERRNO__NODWARF,	/* an ELF file without DWARF, where it was asked for */
 	TG_ERRNO__DWARFVER,	/* a DWARF version other than 2 to 5 */
 	TG_ERRNO__DWARF,	/* DWARF debug info that does not parse */
+	TG_ERRNO__OVERRUN,	/* decompresses past the size its own header gives */
+	TG_ERRNO__NOWRITER,	/* a FIFO nothing was written to in time */
+	TG_ERRNO__NAME,		/* a name that is not a C identifier */
+	TG_ERRNO__BATCHDIR,	/* min --batch output inside its input tree */
+	TG_ERRNO__OUTCLASH,	/* two inputs of a batch with one output */
 	__TG_ERRNO__END,
 };
 

@@ -56,6 +56,16 @@ static const char *const tg_errno_msgs[] = {
 	[TG_ERRNO__DWARFVER - __TG_ERRNO__START] =
 		"unsupported DWARF version (DWARF 2 to 5 are read)",
 	[TG_ERRNO__DWARF - __TG_ERRNO__START] = "invalid DWARF debug info",
+	[TG_ERRNO__OVERRUN - __TG_ERRNO__START] =
+		"decompressed data runs past the size its own header gives",
+	[TG_ERRNO__NOWRITER - __TG_ERRNO__START] =
+		"FIFO with no writer (nothing written to it within 10 s)",
+	[TG_ERRNO__NAME - __TG_ERRNO__START] =
+		"BTF name that is not a C identifier",
+	[TG_ERRNO__BATCHDIR - __TG_ERRNO__START] =
+		"output directory is the input directory or inside it",
+	[TG_ERRNO__OUTCLASH - __TG_ERRNO__START] =
+		"another input file of the batch has the same output",
 };
 
 /* Every code in enum tg_errno needs a message: fail the build otherwise. */

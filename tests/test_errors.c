@@ -57,6 +57,15 @@ static void test_own_codes(void **state)
 		{ TG_ERRNO__DWARFVER, "unsupported DWARF version (DWARF 2 to 5 "
 		  "are read)" },
 		{ TG_ERRNO__DWARF, "invalid DWARF debug info" },
+		{ TG_ERRNO__OVERRUN, "decompressed data runs past the size "
+		  "its own header gives" },
+		{ TG_ERRNO__NOWRITER, "FIFO with no writer (nothing written "
+		  "to it within 10 s)" },
+		{ TG_ERRNO__NAME, "BTF name that is not a C identifier" },
+		{ TG_ERRNO__BATCHDIR, "output directory is the input "
+		  "directory or inside it" },
+		{ TG_ERRNO__OUTCLASH, "another input file of the batch has "
+		  "the same output" },
 	};
 	size_t i;
 
