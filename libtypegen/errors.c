@@ -59,7 +59,7 @@ static const char *const tg_errno_msgs[] = {
 	[TG_ERRNO__OVERRUN - __TG_ERRNO__START] =
 		"decompressed data runs past the size its own header gives",
 	[TG_ERRNO__NOWRITER - __TG_ERRNO__START] =
-		"FIFO with no writer (nothing written to it within 10 s)",
+		"FIFO with no writer (nothing written to it within 5 s)",
 	[TG_ERRNO__NAME - __TG_ERRNO__START] =
 		"BTF name that is not a C identifier",
 	[TG_ERRNO__BATCHDIR - __TG_ERRNO__START] =

@@ -1040,7 +1040,7 @@ nomem:
 }
 
 /* How long a FIFO may wait for its writer's first bytes. */
-#define FIFO_WAIT_MS 10000
+#define FIFO_WAIT_MS 5000
 
 /*
  * Open @path for reading without hanging on a FIFO that has no writer

@@ -60,7 +60,7 @@ static void test_own_codes(void **state)
 		{ TG_ERRNO__OVERRUN, "decompressed data runs past the size "
 		  "its own header gives" },
 		{ TG_ERRNO__NOWRITER, "FIFO with no writer (nothing written "
-		  "to it within 10 s)" },
+		  "to it within 5 s)" },
 		{ TG_ERRNO__NAME, "BTF name that is not a C identifier" },
 		{ TG_ERRNO__BATCHDIR, "output directory is the input "
 		  "directory or inside it" },

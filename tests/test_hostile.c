@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Hostile inputs that cost memory or time rather than crash: decompression
+ * bombs (of zeros, of an ELF header and of a BTF header followed by
+ * zeros, 4 GiB each in 200 KB of zstd), one budget across nested layers,
+ * a decoder asking for a 1 GiB dictionary, a tar of bombs, devices,
+ * sparse files and FIFOs as input, and a file truncated while read. Each
+ * bound is checked by what it stops (an error, under a data-size rlimit
+ * or a timeout far above the expected cost), never by a timed assertion;
+ * bench/hostile.sh measures the costs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include <gelf.h>
+#include <zstd.h>
+#include <bpf/btf.h>
+#include "typegen.h"
+#include "internal.h"
+#include "core_relo.h"
+#include "tg_test.h"
+#include "inputs.h"
+#include "guard.h"
+
+#define MIB (1UL << 20)
+/* Frames of 1 MiB, 4096 of them: 4 GiB decoded. */
+#define BOMB_FRAMES 4096
+
+static struct {
+	char *dir;
+	char *cli;
+	char *kernel;		/* raw kernel BTF */
+	char *obj;		/* a compiled BPF object */
+	char *ext_obj;		/* one with a .BTF.ext */
+} fx;
+
+static char *tmp(const char *name)
+{
+	return tg_test_path("%s/%s", fx.dir, name);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	tg_test_silence_libbpf();
+	fx.dir = tg_test_mkdtemp();
+	fx.cli = tg_test_cli();
+	fx.kernel = tg_test_fixture("vmlinux-6.18.44.btf");
+	fx.obj = tg_test_fixture("load_basic.bpf.o");
+	fx.ext_obj = tg_test_fixture("dwarf_cases.bpf.o");
+	return access(fx.kernel, R_OK) || access(fx.obj, R_OK) ||
+	       access(fx.ext_obj, R_OK) ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tg_test_rmtree(fx.dir);
+	free(fx.dir);
+	free(fx.cli);
+	free(fx.kernel);
+	free(fx.obj);
+	free(fx.ext_obj);
+	return 0;
+}
+
+/* One zstd frame of @len bytes: @head, then zeros. malloc'ed. */
+static void *zstd_frame(const void *head, size_t head_sz, size_t len,
+			size_t *out_sz)
+{
+	unsigned char *in = calloc(1, len);
+	size_t cap = ZSTD_compressBound(len);
+	void *out = malloc(cap);
+
+	assert_non_null(in);
+	assert_non_null(out);
+	memcpy(in, head, head_sz);
+	*out_sz = ZSTD_compress(out, cap, in, len, 19);
+	assert_false(ZSTD_isError(*out_sz));
+	free(in);
+	return out;
+}
+
+/* A file of @frames frames of 1 MiB, the first starting with @head. */
+static char *zstd_bomb(const char *name, const void *head, size_t head_sz,
+		       unsigned int frames)
+{
+	char *path = tmp(name);
+	size_t first_sz, zero_sz;
+	void *first = zstd_frame(head, head_sz, MIB, &first_sz);
+	void *zero = zstd_frame(NULL, 0, MIB, &zero_sz);
+	FILE *f = fopen(path, "w");
+	unsigned int i;
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(first, 1, first_sz, f), first_sz);
+	for (i = 1; i < frames; i++)
+		assert_int_equal(fwrite(zero, 1, zero_sz, f), zero_sz);
+	assert_int_equal(fclose(f), 0);
+	free(first);
+	free(zero);
+	return path;
+}
+
+static void *read_head(const char *path, size_t len)
+{
+	size_t sz;
+	unsigned char *all = tg_test_read_file(path, &sz);
+
+	assert_non_null(all);
+	assert_true(sz >= len);
+	return all;
+}
+
+/*
+ * `typegen btf -i @path` under a 64 MiB data limit and a 30 s timeout
+ * must fail with one line ending in @msg.
+ */
+static void assert_cli_refuses(const char *path, const char *msg)
+{
+	char *out = tmp("out.btf"), *err = NULL;
+	int rc;
+
+	rc = tg_test_runf(NULL, &err,
+			  "ulimit -d 65536; exec timeout 30 '%s' btf -i '%s' -o '%s'",
+			  fx.cli, path, out);
+	if (rc != 1 || !strstr(err, msg) || tg_test_count_lines(err) != 1)
+		fail_msg("%s: exit %d, stderr \"%s\", expected \"%s\"", path,
+			 rc, err, msg);
+	assert_false(tg_test_file_exists(out));
+	free(err);
+	free(out);
+}
+
+/* Three 4 GiB bombs, each refused long before its size. */
+static void test_bombs(void **state)
+{
+	unsigned char *elf = read_head(fx.obj, 64);
+	unsigned char *btf = read_head(fx.kernel, 24);
+	char *zeros, *elf_bomb, *btf_bomb;
+
+	(void)state;
+	zeros = zstd_bomb("zeros.zst", NULL, 0, BOMB_FRAMES);
+	elf_bomb = zstd_bomb("elf.zst", elf, 64, BOMB_FRAMES);
+	btf_bomb = zstd_bomb("btf.zst", btf, 24, BOMB_FRAMES);
+	assert_cli_refuses(zeros, "not BTF, ELF, a boot image, a tar archive or compressed data");
+	assert_cli_refuses(elf_bomb, "decompressed data runs past the size its own header gives");
+	assert_cli_refuses(btf_bomb, "decompressed data runs past the size its own header gives");
+	free(zeros);
+	free(elf_bomb);
+	free(btf_bomb);
+	free(elf);
+	free(btf);
+}
+
+/* A header that claims more than the budget is refused at once. */
+static void test_claim_past_budget(void **state)
+{
+	unsigned char *btf = read_head(fx.kernel, 24);
+	struct btf_header *h = (struct btf_header *)btf;
+	struct tg_btf *out = NULL;
+	char *path;
+
+	(void)state;
+	h->str_len = 0xf0000000;
+	path = zstd_bomb("claim.zst", btf, 24, 1);
+	assert_int_equal(tg_btf__open(path, NULL, &out), -TG_ERRNO__TOOBIG);
+	assert_null(out);
+	free(path);
+	free(btf);
+}
+
+/*
+ * The budget is for all layers together: gzip around gzip around the
+ * kernel's BTF needs the BTF's size plus the inner gzip's.
+ */
+static void test_budget_across_layers(void **state)
+{
+	char *gz1 = tmp("k.gz"), *gz2 = tmp("k.gz.gz");
+	size_t raw = fx_size(fx.kernel), inner;
+	struct tg_btf *btf = NULL;
+
+	(void)state;
+	fx_filter("gzip -1 -c", fx.kernel, gz1);
+	fx_filter("gzip -1 -c", gz1, gz2);
+	inner = fx_size(gz1);
+	{
+		TG_OPTS(tg_open_opts, opts, .max_size = raw + inner - 1);
+
+		assert_int_equal(tg_btf__open(gz2, &opts, &btf),
+				 -TG_ERRNO__TOOBIG);
+	}
+	{
+		TG_OPTS(tg_open_opts, opts, .max_size = raw + inner);
+
+		assert_int_equal(tg_btf__open(gz2, &opts, &btf), 0);
+		tg_btf__free(btf);
+	}
+	free(gz1);
+	free(gz2);
+}
+
+/* A .lzma stream whose header asks for a 1 GiB dictionary. */
+static void test_lzma_dictionary(void **state)
+{
+	char *lz = tmp("big-dict.lzma");
+	unsigned char *data;
+	struct tg_btf *btf = NULL;
+	size_t sz;
+
+	(void)state;
+	fx_filter("xz --format=lzma -1 -c", fx.kernel, lz);
+	data = tg_test_read_file(lz, &sz);
+	assert_non_null(data);
+	/* The dictionary size, little-endian, after the properties byte. */
+	data[1] = 0;
+	data[2] = 0;
+	data[3] = 0;
+	data[4] = 0x40;
+	fx_write(lz, data, sz);
+	assert_int_equal(tg_btf__open(lz, NULL, &btf), -TG_ERRNO__TOOBIG);
+	free(data);
+	free(lz);
+}
+
+/* Twenty 4 GiB bombs in a tar: each refused after its first kilobytes. */
+static void test_tar_of_bombs(void **state)
+{
+	char *dir = tmp("bombs"), *tar = tmp("bombs.tar"), *name, *bomb;
+	int i;
+
+	(void)state;
+	assert_int_equal(mkdir(dir, 0755), 0);
+	bomb = zstd_bomb("bombs/b0.btf.zst", NULL, 0, BOMB_FRAMES);
+	for (i = 1; i < 20; i++) {
+		name = tg_test_path("%s/b%d.btf.zst", dir, i);
+		assert_int_equal(tg_test_runf(NULL, NULL, "cp '%s' '%s'", bomb,
+					      name), 0);
+		free(name);
+	}
+	assert_int_equal(tg_test_runf(NULL, NULL, "tar -C '%s' -cf '%s' .",
+				      dir, tar), 0);
+	assert_cli_refuses(tar, "archive holds no BTF file");
+	free(bomb);
+	free(dir);
+	free(tar);
+}
+
+/* Devices and sparse files: the first bytes say they are no input. */
+static void test_devices_and_sparse(void **state)
+{
+	char *zero = tmp("zero"), *urandom = tmp("urandom");
+	char *sparse = tmp("sparse"), *fifo = tmp("fifo");
+	struct tg_btf *btf = NULL;
+	int fd;
+
+	(void)state;
+	assert_int_equal(mknod(zero, S_IFCHR | 0600, makedev(1, 5)), 0);
+	assert_int_equal(mknod(urandom, S_IFCHR | 0600, makedev(1, 9)), 0);
+	fd = open(sparse, O_CREAT | O_WRONLY, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 10ULL << 30), 0);
+	close(fd);
+	assert_cli_refuses(zero, "not BTF, ELF, a boot image");
+	assert_cli_refuses(urandom, "not BTF, ELF, a boot image");
+	assert_cli_refuses(sparse, "not BTF, ELF, a boot image");
+
+	/* open() itself would wait for a writer forever. */
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(tg_btf__open(fifo, NULL, &btf), -TG_ERRNO__NOWRITER);
+	assert_null(btf);
+	free(zero);
+	free(urandom);
+	free(sparse);
+	free(fifo);
+}
+
+/*
+ * The input replaced (truncated, then rewritten) again and again while
+ * typegen reads it: errors are fine, a signal is not. A mapped file
+ * gives SIGBUS (exit 135) when its pages go.
+ */
+static void test_truncated_while_read(void **state)
+{
+	char *elf = tmp("race.elf"), *copy = tmp("race.copy");
+	char *out = tmp("race.btf"), *err = NULL;
+	int rc, i;
+
+	(void)state;
+	fx_elf_with_btf(fx.kernel, copy, NULL);
+	for (i = 0; i < 20; i++) {
+		assert_int_equal(tg_test_runf(NULL, NULL, "cp '%s' '%s'", copy,
+					      elf), 0);
+		rc = tg_test_runf(NULL, &err,
+				  "(while :; do : > '%s'; cp '%s' '%s'; done) & w=$!; "
+				  "'%s' btf -i '%s' -o '%s'; rc=$?; kill $w; wait $w 2>/dev/null; exit $rc",
+				  elf, copy, elf, fx.cli, elf, out);
+		if (rc > 1)
+			fail_msg("run %d: exit %d: %s", i, rc, err);
+		free(err);
+		err = NULL;
+	}
+	free(elf);
+	free(copy);
+	free(out);
+}
+
+/*
+ * A CO-RE relocation section of 1 to 3 bytes, as the last bytes of the
+ * object, read from a buffer that ends at an unmapped page: reading its
+ * record size would fault.
+ */
+static void test_btf_ext_guard_page(void **state)
+{
+	size_t sz, total, i;
+	unsigned char *obj = tg_test_read_file(fx.ext_obj, &sz), *img;
+	Elf64_Ehdr eh;
+	Elf64_Shdr sh, shstr;
+	struct tg_core_obj o;
+	struct guarded g = { 0 };
+	struct {
+		__u16 magic;
+		__u8 version, flags;
+		__u32 hdr_len, fi_off, fi_len, li_off, li_len, cr_off, cr_len;
+	} ext = { 0xeb9f, 1, 0, 32, 0, 0, 0, 0, 0, 0 };
+	unsigned int len;
+
+	(void)state;
+	assert_non_null(obj);
+	memcpy(&eh, obj, sizeof(eh));
+	memcpy(&shstr, obj + eh.e_shoff + eh.e_shstrndx * sizeof(sh),
+	       sizeof(shstr));
+	for (len = 1; len <= 3; len++) {
+		total = sz + sizeof(ext) + len;
+		img = calloc(1, total);
+		assert_non_null(img);
+		memcpy(img, obj, sz);
+		ext.cr_len = len;
+		memcpy(img + sz, &ext, sizeof(ext));
+		/* Point .BTF.ext at the new bytes, the file's last. */
+		for (i = 0; i < eh.e_shnum; i++) {
+			memcpy(&sh, img + eh.e_shoff + i * sizeof(sh), sizeof(sh));
+			if (strcmp((char *)img + shstr.sh_offset + sh.sh_name,
+				   ".BTF.ext"))
+				continue;
+			sh.sh_offset = sz;
+			sh.sh_size = sizeof(ext) + len;
+			memcpy(img + eh.e_shoff + i * sizeof(sh), &sh, sizeof(sh));
+		}
+		assert_int_equal(guarded_copy(img, total, &g), 0);
+		assert_int_equal(tg_core_obj_load_mem(g.data, total, "guard.o",
+						      &o), -TG_ERRNO__RELO);
+		guarded_free(&g);
+		free(img);
+	}
+	free(obj);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bombs),
+		cmocka_unit_test(test_claim_past_budget),
+		cmocka_unit_test(test_budget_across_layers),
+		cmocka_unit_test(test_lzma_dictionary),
+		cmocka_unit_test(test_tar_of_bombs),
+		cmocka_unit_test(test_devices_and_sparse),
+		cmocka_unit_test(test_truncated_while_read),
+		cmocka_unit_test(test_btf_ext_guard_page),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
