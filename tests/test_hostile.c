@@ -361,6 +361,64 @@ static void test_btf_ext_guard_page(void **state)
 	free(obj);
 }
 
+/*
+ * One enum of 65,535 enumerators with the same name, twice: every clash
+ * used to hash the whole enum again (66 s for one, 248 s for two).
+ */
+static void test_enum_same_names(void **state)
+{
+	struct btf *b = btf__new_empty();
+	char *path = tmp("enum.btf"), *out = tmp("enum.h"), *err = NULL;
+	const void *raw;
+	__u32 sz;
+	int i, e, rc;
+
+	(void)state;
+	assert_non_null(b);
+	for (e = 0; e < 2; e++) {
+		assert_true(btf__add_enum(b, e ? "F" : "E", 4) > 0);
+		for (i = 0; i < 0xffff; i++)
+			assert_int_equal(btf__add_enum_value(b, "X", i), 0);
+	}
+	raw = btf__raw_data(b, &sz);
+	fx_write(path, raw, sz);
+	rc = tg_test_runf(NULL, &err, "timeout 30 '%s' dump -i '%s' -o '%s'",
+			  fx.cli, path, out);
+	if (rc)
+		fail_msg("exit %d: %s", rc, err);
+	free(err);
+	free(out);
+	free(path);
+	btf__free(b);
+}
+
+/*
+ * A 2 MB boot image of gzip headers whose file name never ends: zlib
+ * read each name to the end of the image (199 s); the scan now knows
+ * where the next NUL is.
+ */
+static void test_bzimage_endless_names(void **state)
+{
+	static const unsigned char hdr[10] = {
+		0x1f, 0x8b, 0x08, 0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	};
+	size_t len = 2 * MIB, i;
+	unsigned char *payload = malloc(len);
+	char *pl = tmp("names.payload"), *img = tmp("names.vmlinuz");
+
+	(void)state;
+	assert_non_null(payload);
+	for (i = 0; i < len; i++)
+		payload[i] = hdr[i % sizeof(hdr)];
+	fx_write(pl, payload, len);
+	/* Protocol 2.06: no payload fields, the image is scanned. */
+	fx_bzimage(pl, 0x01010101, 0x0206, img);
+	assert_cli_refuses(img, "no kernel ELF found in the boot image");
+	free(payload);
+	free(pl);
+	free(img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +430,8 @@ int main(void)
 		cmocka_unit_test(test_devices_and_sparse),
 		cmocka_unit_test(test_truncated_while_read),
 		cmocka_unit_test(test_btf_ext_guard_page),
+		cmocka_unit_test(test_enum_same_names),
+		cmocka_unit_test(test_bzimage_endless_names),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
