@@ -98,6 +98,12 @@ enum tg_errno {
 	TG_ERRNO__NAME,		/* a name that is not a C identifier */
 	TG_ERRNO__BATCHDIR,	/* min --batch output inside its input tree */
 	TG_ERRNO__OUTCLASH,	/* two inputs of a batch with one output */
+	TG_ERRNO__BADTYPE,	/* an array or member of void or function type */
+	TG_ERRNO__BITFIELD,	/* a bitfield that is not an integer or enum, or wider than it */
+	TG_ERRNO__INTSIZE,	/* an integer with more bits than its size */
+	TG_ERRNO__PARAM,	/* a void parameter, or '...' alone */
+	TG_ERRNO__DUPNAME,	/* a struct or union with two members of one name */
+	TG_ERRNO__DEEP,	/* a chain of types deeper than 256, or a loop */
 	__TG_ERRNO__END,
 };
 

@@ -66,6 +66,18 @@ static const char *const tg_errno_msgs[] = {
 		"output directory is the input directory or inside it",
 	[TG_ERRNO__OUTCLASH - __TG_ERRNO__START] =
 		"another input file of the batch has the same output",
+	[TG_ERRNO__BADTYPE - __TG_ERRNO__START] =
+		"BTF array or member of void or function type",
+	[TG_ERRNO__BITFIELD - __TG_ERRNO__START] =
+		"BTF bitfield on a type other than an integer or enum, or wider than it",
+	[TG_ERRNO__INTSIZE - __TG_ERRNO__START] =
+		"BTF integer with more bits than its size holds",
+	[TG_ERRNO__PARAM - __TG_ERRNO__START] =
+		"BTF function prototype with a void parameter or with '...' alone",
+	[TG_ERRNO__DUPNAME - __TG_ERRNO__START] =
+		"BTF struct or union with two members of the same name",
+	[TG_ERRNO__DEEP - __TG_ERRNO__START] =
+		"BTF type chain deeper than 256 types, or a loop no declaration breaks",
 };
 
 /* Every code in enum tg_errno needs a message: fail the build otherwise. */

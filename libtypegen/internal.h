@@ -195,6 +195,15 @@ int tg_btf_check_refs(const struct btf *btf, __u32 first, bool starts);
  */
 int tg_btf_check_standalone(const struct btf *btf, __u32 str_len);
 
+/*
+ * btf_check.c - the kernel's rules for the types from id @first on (1 if
+ * 0): names that are C identifiers, integers that fit, bitfields of
+ * integers, no void parameter, distinct member names, chains no deeper
+ * than the emitter follows. Returns 0, -ENOMEM or the -TG_ERRNO__* code
+ * of the first rule broken.
+ */
+int tg_btf_check_rules(const struct btf *btf, __u32 first);
+
 /* dwarf.c - types from DWARF debug info. */
 struct tg_dwarf_args {
 	const char *path;	/* the file, for separate debug files; or NULL */

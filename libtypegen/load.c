@@ -696,8 +696,19 @@ static int load_elf(struct load_ctx *ctx, const unsigned char *hdr,
 static int new_tg_btf(struct btf *btf, const char *name,
 		      const struct load_ctx *ctx, struct tg_btf **btfp)
 {
-	struct tg_btf *tb = calloc(1, sizeof(*tb));
+	const struct btf *base = btf__base_btf(btf);
+	struct tg_btf *tb;
+	int err;
 
+	/* Every load, whatever it came from, meets the kernel's rules. */
+	if (ctx) {
+		err = tg_btf_check_rules(btf, base ? btf__type_cnt(base) : 1);
+		if (err) {
+			btf__free(btf);
+			return err;
+		}
+	}
+	tb = calloc(1, sizeof(*tb));
 	if (!tb)
 		goto nomem;
 	if (name) {

@@ -66,6 +66,12 @@ static void test_own_codes(void **state)
 		  "directory or inside it" },
 		{ TG_ERRNO__OUTCLASH, "another input file of the batch has "
 		  "the same output" },
+		{ TG_ERRNO__BADTYPE, "BTF array or member of void or function type" },
+		{ TG_ERRNO__BITFIELD, "BTF bitfield on a type other than an integer or enum, or wider than it" },
+		{ TG_ERRNO__INTSIZE, "BTF integer with more bits than its size holds" },
+		{ TG_ERRNO__PARAM, "BTF function prototype with a void parameter or with '...' alone" },
+		{ TG_ERRNO__DUPNAME, "BTF struct or union with two members of the same name" },
+		{ TG_ERRNO__DEEP, "BTF type chain deeper than 256 types, or a loop no declaration breaks" },
 	};
 	size_t i;
 

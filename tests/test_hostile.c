@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <gelf.h>
 #include <zstd.h>
+#include <linux/btf.h>
 #include <bpf/btf.h>
 #include "typegen.h"
 #include "internal.h"
@@ -419,6 +420,131 @@ static void test_bzimage_endless_names(void **state)
 	free(img);
 }
 
+/* ---- types the kernel's checker would refuse ------------------------- */
+
+static int new_rule_btf(struct btf **bp, __u32 *i32)
+{
+	*bp = btf__new_empty();
+	assert_non_null(*bp);
+	*i32 = btf__add_int(*bp, "int", 4, BTF_INT_SIGNED);
+	return *i32 > 0 ? 0 : -1;
+}
+
+/* tg_btf__open_mem() of @b's raw bytes; frees @b. */
+static int open_rule_btf(struct btf *b)
+{
+	struct tg_btf *tb = NULL;
+	const void *raw;
+	__u32 sz;
+	int err;
+
+	raw = btf__raw_data(b, &sz);
+	assert_non_null(raw);
+	err = tg_btf__open_mem(raw, sz, "rules.btf", NULL, &tb);
+	tg_btf__free(tb);
+	btf__free(b);
+	return err;
+}
+
+static void test_names_are_identifiers(void **state)
+{
+	static const char *const bad[] = {
+		"x; }\n#define bpf_printk(...) 0\nstruct y",
+		"with space", "9lives", "for", "tab\there",
+	};
+	char *path = tmp("inject.btf"), *out = tmp("inject.h"), *err = NULL;
+	struct btf *b;
+	const void *raw;
+	__u32 i32, sz, i;
+	int id, rc;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		assert_int_equal(new_rule_btf(&b, &i32), 0);
+		id = btf__add_struct(b, "s", 8);
+		assert_true(id > 0);
+		/* An anonymous member is fine. */
+		assert_int_equal(btf__add_field(b, NULL, i32, 0, 0), 0);
+		assert_int_equal(btf__add_field(b, bad[i], i32, 32, 0), 0);
+		assert_int_equal(open_rule_btf(b), -TG_ERRNO__NAME);
+	}
+
+	/* The injection, end to end: one line of error, no header. */
+	assert_int_equal(new_rule_btf(&b, &i32), 0);
+	assert_true(btf__add_struct(b, bad[0], 4) > 0);
+	assert_int_equal(btf__add_field(b, "a", i32, 0, 0), 0);
+	raw = btf__raw_data(b, &sz);
+	fx_write(path, raw, sz);
+	btf__free(b);
+	rc = tg_test_runf(NULL, &err, "'%s' dump -i '%s' -o '%s'", fx.cli,
+			  path, out);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(err, "BTF name that is not a C identifier"));
+	assert_int_equal(tg_test_count_lines(err), 1);
+	assert_false(tg_test_file_exists(out));
+	free(err);
+	free(path);
+	free(out);
+}
+
+static void test_kernel_rules(void **state)
+{
+	struct btf_type *t;
+	struct btf *b;
+	__u32 i32;
+	int id, fp, k;
+
+	(void)state;
+	/* A bitfield on a pointer, then on a struct. */
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(new_rule_btf(&b, &i32), 0);
+		id = k ? btf__add_struct(b, "inner", 4) : btf__add_ptr(b, i32);
+		if (k)
+			assert_int_equal(btf__add_field(b, "x", i32, 0, 0), 0);
+		assert_true(btf__add_struct(b, "outer", 8) > 0);
+		assert_int_equal(btf__add_field(b, "bf", id, 0, 3), 0);
+		assert_int_equal(open_rule_btf(b), -TG_ERRNO__BITFIELD);
+	}
+
+	/* An INT of 64 bits in 4 bytes. */
+	assert_int_equal(new_rule_btf(&b, &i32), 0);
+	t = (struct btf_type *)btf__type_by_id(b, i32);
+	*(__u32 *)(t + 1) = BTF_INT_SIGNED << 24 | 64;
+	assert_int_equal(open_rule_btf(b), -TG_ERRNO__INTSIZE);
+
+	/* An array of functions. */
+	assert_int_equal(new_rule_btf(&b, &i32), 0);
+	fp = btf__add_func_proto(b, i32);
+	assert_true(btf__add_array(b, i32, fp, 4) > 0);
+	assert_int_equal(open_rule_btf(b), -TG_ERRNO__BADTYPE);
+
+	/* A lone vararg, then a void parameter. */
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(new_rule_btf(&b, &i32), 0);
+		fp = btf__add_func_proto(b, i32);
+		assert_int_equal(btf__add_func_param(b, k ? "a" : NULL, 0), 0);
+		if (k)
+			assert_int_equal(btf__add_func_param(b, "b", i32), 0);
+		assert_true(btf__add_func(b, "f", BTF_FUNC_GLOBAL, fp) > 0);
+		assert_int_equal(open_rule_btf(b), -TG_ERRNO__PARAM);
+	}
+
+	/* Two members of one name. */
+	assert_int_equal(new_rule_btf(&b, &i32), 0);
+	assert_true(btf__add_struct(b, "twice", 8) > 0);
+	assert_int_equal(btf__add_field(b, "a", i32, 0, 0), 0);
+	assert_int_equal(btf__add_field(b, "a", i32, 32, 0), 0);
+	assert_int_equal(open_rule_btf(b), -TG_ERRNO__DUPNAME);
+
+	/* A chain of 300 qualifiers: refused at load, for every command. */
+	assert_int_equal(new_rule_btf(&b, &i32), 0);
+	id = i32;
+	for (k = 0; k < 300; k++)
+		id = btf__add_const(b, id);
+	assert_true(btf__add_typedef(b, "deep_t", id) > 0);
+	assert_int_equal(open_rule_btf(b), -TG_ERRNO__DEEP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,6 +558,8 @@ int main(void)
 		cmocka_unit_test(test_btf_ext_guard_page),
 		cmocka_unit_test(test_enum_same_names),
 		cmocka_unit_test(test_bzimage_endless_names),
+		cmocka_unit_test(test_names_are_identifiers),
+		cmocka_unit_test(test_kernel_rules),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
