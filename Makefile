@@ -150,7 +150,7 @@ FUZZ_KERNEL_DEF = -DTG_FUZZ_KERNEL='"$(CURDIR)/$(O)/fixtures/vmlinux-6.18.44.btf
 
 $(O)/tests/fuzz/%.o: tests/fuzz/%.c | $(TEST_DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(FUZZ_KERNEL_DEF) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -Itests/support $(FUZZ_KERNEL_DEF) -c $< -o $@
 
 $(O)/tests/fuzz/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(STATIC_LIB)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@

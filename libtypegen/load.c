@@ -143,6 +143,9 @@ static int check_raw_btf_header(const void *data, size_t size)
 	read_btf_header(data, &hdr);
 	if (hdr.hdr_len < sizeof(hdr))
 		return -TG_ERRNO__BTF;
+	/* The kernel's rule: types start 4-byte aligned (or reads are not). */
+	if ((hdr.hdr_len + hdr.type_off) % 4)
+		return -TG_ERRNO__BTF;
 	if (hdr.hdr_len > size)
 		return -TG_ERRNO__TRUNC;
 	body_sz = size - hdr.hdr_len;
