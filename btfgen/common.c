@@ -4,6 +4,7 @@
  * the kernel's types.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,12 +153,42 @@ static void show_progress(const char *stage, __u64 done, __u64 total,
 	fflush(stderr);
 }
 
+/*
+ * TYPEGEN_MAX_DECOMPRESSED: the decompression budget, in bytes or with a
+ * K, M or G suffix (powers of 1024); unset, empty or unreadable: the
+ * library's default (a warning says which it was).
+ */
+size_t max_decompressed(void)
+{
+	const char *v = getenv("TYPEGEN_MAX_DECOMPRESSED");
+	unsigned long long n;
+	char *end;
+	int shift = 0;
+
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	switch (*end) {
+	case 'K': shift = 10; end++; break;
+	case 'M': shift = 20; end++; break;
+	case 'G': shift = 30; end++; break;
+	}
+	if (errno || *end || !n || *v == '-' || n > (SIZE_MAX >> shift)) {
+		fprintf(stderr, "%s: TYPEGEN_MAX_DECOMPRESSED: '%s' is not a size; the default (1G) is used\n",
+			prog_name, v);
+		return 0;
+	}
+	return (size_t)n << shift;
+}
+
 void open_opts_for(const struct locate_args *args, const char *name,
 		   struct tg_open_opts *opts)
 {
 	memset(opts, 0, sizeof(*opts));
 	opts->sz = sizeof(*opts);
 	opts->from_dwarf = args->from_dwarf;
+	opts->max_size = max_decompressed();
 	/* Quiet when stderr is a file or a pipe: no escape codes in logs. */
 	if (isatty(STDERR_FILENO)) {
 		opts->progress = show_progress;
@@ -282,7 +313,8 @@ static int load_path(const struct input_args *a, struct inputs *in)
 static int load_modules(const struct input_args *a, struct inputs *in,
 			const struct tg_btf *kernel)
 {
-	TG_OPTS(tg_open_opts, opts, .base = kernel);
+	TG_OPTS(tg_open_opts, opts, .base = kernel,
+		.max_size = max_decompressed());
 	size_t i;
 	int err;
 

@@ -202,6 +202,20 @@ static void test_budget_across_layers(void **state)
 		assert_int_equal(tg_btf__open(gz2, &opts, &btf), 0);
 		tg_btf__free(btf);
 	}
+	/* The CLI's way to set it. */
+	{
+		char *out = tmp("env.btf"), *err = NULL;
+
+		assert_int_equal(tg_test_runf(NULL, &err,
+			"TYPEGEN_MAX_DECOMPRESSED=%zu '%s' btf -i '%s' -o '%s'",
+			raw + inner - 1, fx.cli, gz2, out), 1);
+		assert_non_null(strstr(err, "exceeds the size limit"));
+		free(err);
+		assert_int_equal(tg_test_runf(NULL, NULL,
+			"TYPEGEN_MAX_DECOMPRESSED=%zuK '%s' btf -i '%s' -o '%s'",
+			(raw + inner) / 1024 + 1, fx.cli, gz2, out), 0);
+		free(out);
+	}
 	free(gz1);
 	free(gz2);
 }
@@ -545,6 +559,33 @@ static void test_kernel_rules(void **state)
 	assert_int_equal(open_rule_btf(b), -TG_ERRNO__DEEP);
 }
 
+/* A header of 25 bytes puts every type off 4-byte alignment. */
+static void test_misaligned_types(void **state)
+{
+	struct tg_btf *tb = NULL;
+	struct btf_header h;
+	unsigned char *buf;
+	const void *raw;
+	struct btf *b;
+	__u32 i32, sz;
+
+	(void)state;
+	assert_int_equal(new_rule_btf(&b, &i32), 0);
+	raw = btf__raw_data(b, &sz);
+	buf = calloc(1, sz + 1);
+	assert_non_null(buf);
+	memcpy(&h, raw, sizeof(h));
+	h.hdr_len = sizeof(h) + 1;
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h) + 1, (const char *)raw + sizeof(h),
+	       sz - sizeof(h));
+	assert_int_equal(tg_btf__open_mem(buf, sz + 1, "h25.btf", NULL, &tb),
+			 -TG_ERRNO__BTF);
+	assert_null(tb);
+	free(buf);
+	btf__free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -560,6 +601,7 @@ int main(void)
 		cmocka_unit_test(test_bzimage_endless_names),
 		cmocka_unit_test(test_names_are_identifiers),
 		cmocka_unit_test(test_kernel_rules),
+		cmocka_unit_test(test_misaligned_types),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
