@@ -151,12 +151,16 @@ enum tg_format {
 #define TG_MAX_LAYERS 8
 
 /*
- * The largest size a decompressed layer may have unless
- * tg_open_opts.max_size says otherwise (-TG_ERRNO__TOOBIG beyond it): a
- * guard against decompression bombs, ten times a kernel's vmlinux. The
- * same limit bounds what an ELF file's compressed debug sections claim to
- * inflate to, all together, and (plus 64 MiB) the memory an xz or lzma
- * stream may ask its decoder for.
+ * The decompression budget unless tg_open_opts.max_size says otherwise
+ * (-TG_ERRNO__TOOBIG beyond it): what all decompressed layers of one
+ * input, and all the candidates of an archive, may add up to; a guard
+ * against decompression bombs, ten times a kernel's vmlinux. What
+ * remains of it bounds what an ELF file's compressed debug sections
+ * claim to inflate to, and what is read of an input that is not ELF. An
+ * xz or lzma decoder gets 128 MiB at most. Decoded data is also
+ * refused once its first 4 KiB show no known format
+ * (-TG_ERRNO__FORMAT), and raw BTF or ELF once it runs past the size its
+ * own header gives (-TG_ERRNO__OVERRUN).
  */
 #define TG_MAX_SIZE_DEFAULT (1UL << 30)
 
@@ -181,7 +185,10 @@ struct tg_open_opts {
 	 * object.
 	 */
 	const struct tg_btf *base;
-	/* Largest decompressed layer; 0 means TG_MAX_SIZE_DEFAULT. */
+	/*
+	 * The decompression budget, all layers and archive candidates
+	 * together; 0 means TG_MAX_SIZE_DEFAULT.
+	 */
 	size_t max_size;
 	/*
 	 * Read the types from the DWARF debug info of an ELF input even if
