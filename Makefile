@@ -72,7 +72,7 @@ CLI := $(O)/typegen
 DEPS_STAMP := $(O)/.deps-build
 TEST_DEPS_STAMP := $(O)/.deps-test
 
-.PHONY: all test install uninstall clean bench bench-vmlinuz bench-for bench-dwarf \
+.PHONY: all test install uninstall clean bench bench-vmlinuz bench-for bench-dwarf bench-hostile \
 	deps test-deps \
 	fixtures vmlinux.h
 .DELETE_ON_ERROR:
@@ -174,6 +174,10 @@ bench: all $(patsubst bench/%.c,$(O)/bench/%,$(wildcard bench/*.c)) fixtures
 
 bench-vmlinuz: all fixtures
 	TG_BUILD=$(O) bench/vmlinuz.sh
+
+# Peak memory and time on hostile inputs; BASELINE=old/typegen side by side.
+bench-hostile: all fixtures
+	TG_BUILD=$(O) bench/hostile.sh
 
 bench-for: all fixtures
 	TG_BUILD=$(O) CLANG=$(CLANG) bench/for.sh

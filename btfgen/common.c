@@ -344,6 +344,26 @@ static int load_modules(const struct input_args *a, struct inputs *in,
 	return EXIT_OK;
 }
 
+/*
+ * The module a failed merge is about: the first that fails on its own,
+ * else (only together do they fail) the kernel's name.
+ */
+static const char *merge_culprit(const struct tg_btf *kernel,
+				 const struct inputs *in,
+				 const struct tg_merge_opts *mopts)
+{
+	struct tg_btf *one;
+	size_t i;
+
+	for (i = 0; i < in->mod_cnt; i++) {
+		one = NULL;
+		if (tg_btf__merge(kernel, &in->mods[i], 1, mopts, &one))
+			return tg_btf__path(in->mods[i]);
+		tg_btf__free(one);
+	}
+	return in->name;
+}
+
 int load_inputs(const struct input_args *a, struct inputs *in)
 {
 	TG_OPTS(tg_merge_opts, mopts, .module_only = a->module_only);
@@ -388,7 +408,7 @@ int load_inputs(const struct input_args *a, struct inputs *in)
 	err = tg_btf__merge(kernel, in->mods, in->mod_cnt, &mopts,
 			    &in->merged);
 	if (err) {
-		p_err_code(in->name, err);
+		p_err_code(merge_culprit(kernel, in, &mopts), err);
 		return EXIT_ERR;
 	}
 	in->result = in->merged;

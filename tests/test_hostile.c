@@ -559,6 +559,35 @@ static void test_kernel_rules(void **state)
 	assert_int_equal(open_rule_btf(b), -TG_ERRNO__DEEP);
 }
 
+/* A module's broken type is reported against the module, not the base. */
+static void test_module_blamed(void **state)
+{
+	struct btf *base = btf__parse(fx.kernel, NULL);
+	char *mod_obj = tg_test_fixture("module_a.bpf.o");
+	char *mod = tmp("bad_module.btf"), *out = tmp("mod.h"), *err = NULL;
+	unsigned char *raw, *p;
+	size_t len;
+
+	(void)state;
+	assert_non_null(base);
+	raw = fx_split_btf(mod_obj, base, &len);
+	p = memmem(raw, len, "tg_shared", 10);
+	assert_non_null(p);
+	*p = '-';
+	fx_write(mod, raw, len);
+	assert_int_equal(tg_test_runf(NULL, &err,
+		"'%s' dump -i '%s' --module '%s' -o '%s'", fx.cli, fx.kernel,
+		mod, out), 1);
+	if (!strstr(err, mod) || !strstr(err, "not a C identifier"))
+		fail_msg("blamed: %s", err);
+	free(err);
+	free(raw);
+	free(mod);
+	free(out);
+	free(mod_obj);
+	btf__free(base);
+}
+
 /* A header of 25 bytes puts every type off 4-byte alignment. */
 static void test_misaligned_types(void **state)
 {
@@ -602,6 +631,7 @@ int main(void)
 		cmocka_unit_test(test_names_are_identifiers),
 		cmocka_unit_test(test_kernel_rules),
 		cmocka_unit_test(test_misaligned_types),
+		cmocka_unit_test(test_module_blamed),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
