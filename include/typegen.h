@@ -104,6 +104,7 @@ enum tg_errno {
 	TG_ERRNO__PARAM,	/* a void parameter, or '...' alone */
 	TG_ERRNO__DUPNAME,	/* a struct or union with two members of one name */
 	TG_ERRNO__DEEP,	/* a chain of types deeper than 256, or a loop */
+	TG_ERRNO__PADDING,	/* a struct with more padding than C can say */
 	__TG_ERRNO__END,
 };
 

@@ -78,6 +78,8 @@ static const char *const tg_errno_msgs[] = {
 		"BTF struct or union with two members of the same name",
 	[TG_ERRNO__DEEP - __TG_ERRNO__START] =
 		"BTF type chain deeper than 256 types, or a loop no declaration breaks",
+	[TG_ERRNO__PADDING - __TG_ERRNO__START] =
+		"BTF struct or union with more than 64 KiB of padding",
 };
 
 /* Every code in enum tg_errno needs a message: fail the build otherwise. */

@@ -72,6 +72,7 @@ static void test_own_codes(void **state)
 		{ TG_ERRNO__PARAM, "BTF function prototype with a void parameter or with '...' alone" },
 		{ TG_ERRNO__DUPNAME, "BTF struct or union with two members of the same name" },
 		{ TG_ERRNO__DEEP, "BTF type chain deeper than 256 types, or a loop no declaration breaks" },
+		{ TG_ERRNO__PADDING, "BTF struct or union with more than 64 KiB of padding" },
 	};
 	size_t i;
 

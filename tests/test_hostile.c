@@ -588,6 +588,29 @@ static void test_module_blamed(void **state)
 	btf__free(base);
 }
 
+/* 128 KiB of padding: refused by the emitter, with the reason. */
+static void test_padding_message(void **state)
+{
+	char *path = tmp("pad.btf"), *out = tmp("pad.h"), *err = NULL;
+	const void *raw;
+	struct btf *b;
+	__u32 i32, sz;
+
+	(void)state;
+	assert_int_equal(new_rule_btf(&b, &i32), 0);
+	assert_true(btf__add_struct(b, "padded", 128 * 1024) > 0);
+	assert_int_equal(btf__add_field(b, "a", i32, 0, 0), 0);
+	raw = btf__raw_data(b, &sz);
+	fx_write(path, raw, sz);
+	btf__free(b);
+	assert_int_equal(tg_test_runf(NULL, &err, "'%s' dump -i '%s' -o '%s'",
+				      fx.cli, path, out), 1);
+	assert_non_null(strstr(err, "more than 64 KiB of padding"));
+	free(err);
+	free(path);
+	free(out);
+}
+
 /* A header of 25 bytes puts every type off 4-byte alignment. */
 static void test_misaligned_types(void **state)
 {
@@ -632,6 +655,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_rules),
 		cmocka_unit_test(test_misaligned_types),
 		cmocka_unit_test(test_module_blamed),
+		cmocka_unit_test(test_padding_message),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
