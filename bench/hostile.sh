@@ -71,14 +71,15 @@ truncate -s 2G "$W/sparse"
 
 # run BIN CMD ARGS...: "seconds KiB" of one run, "-" if cut at TIMEOUT.
 run() {
-	local bin=$1 out
+	local bin=$1 rc=0
 	shift
-	out=$( { /usr/bin/time -f '%e %M' timeout "$TIMEOUT" "$bin" "$@" \
-		 >/dev/null 2>/dev/null; } 2>&1) || true
-	case $out in
-	*"status 124"*|"") echo "- -" ;;
-	*) echo "$out" | tail -1 ;;
-	esac
+	/usr/bin/time -o "$W/time" -f '%e %M' timeout "$TIMEOUT" "$bin" "$@" \
+		>/dev/null 2>&1 || rc=$?
+	if [ "$rc" = 124 ]; then
+		echo "- -"
+	else
+		tail -1 "$W/time"
+	fi
 }
 
 mkdir -p "$(dirname "$RESULTS")"
