@@ -479,11 +479,16 @@ static int assign_group(const struct name_table *tab, struct name_ent *g,
 static int add_enum_dup(struct tg_c_dumper *d, const struct name_ent *e)
 {
 	struct tg_c_enum_dup *p;
+	size_t n = d->enum_dup_cnt;
 
-	p = realloc(d->enum_dups, (d->enum_dup_cnt + 1) * sizeof(*p));
-	if (!p)
-		return -ENOMEM;
-	d->enum_dups = p;
+	/* Doubling at powers of two: 65,535 clashes are no 65,535 copies. */
+	if (!(n & (n - 1))) {
+		p = realloc(d->enum_dups, (n ? 2 * n : 1) * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		d->enum_dups = p;
+	}
+	p = d->enum_dups;
 	p[d->enum_dup_cnt++] = (struct tg_c_enum_dup){ e->id, e->idx, e->dup };
 	return 0;
 }
