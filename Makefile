@@ -77,7 +77,7 @@ CLI := $(O)/typegen
 DEPS_STAMP := $(O)/.deps-build
 TEST_DEPS_STAMP := $(O)/.deps-test
 
-.PHONY: all test install uninstall clean bench bench-vmlinuz bench-for bench-dwarf \
+.PHONY: all test install uninstall clean bench bench-vmlinuz bench-for bench-dwarf bench-hostile \
 	deps test-deps \
 	fixtures vmlinux.h
 .DELETE_ON_ERROR:
@@ -155,7 +155,7 @@ FUZZ_KERNEL_DEF = -DTG_FUZZ_KERNEL='"$(CURDIR)/$(O)/fixtures/vmlinux-6.18.44.btf
 
 $(O)/tests/fuzz/%.o: tests/fuzz/%.c | $(TEST_DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(FUZZ_KERNEL_DEF) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -Itests/support $(FUZZ_KERNEL_DEF) -c $< -o $@
 
 $(O)/tests/fuzz/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(STATIC_LIB)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
@@ -179,6 +179,10 @@ bench: all $(patsubst bench/%.c,$(O)/bench/%,$(wildcard bench/*.c)) fixtures
 
 bench-vmlinuz: all fixtures
 	TG_BUILD=$(O) bench/vmlinuz.sh
+
+# Peak memory and time on hostile inputs; BASELINE=old/typegen side by side.
+bench-hostile: all fixtures
+	TG_BUILD=$(O) bench/hostile.sh
 
 bench-for: all fixtures
 	TG_BUILD=$(O) CLANG=$(CLANG) bench/for.sh

@@ -4,6 +4,7 @@
  * the kernel's types.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +177,35 @@ static void show_progress(const char *stage, __u64 done, __u64 total,
 	fflush(stderr);
 }
 
+/*
+ * TYPEGEN_MAX_DECOMPRESSED: the decompression budget, in bytes or with a
+ * K, M or G suffix (powers of 1024); unset, empty or unreadable: the
+ * library's default (a warning says which it was).
+ */
+size_t max_decompressed(void)
+{
+	const char *v = getenv("TYPEGEN_MAX_DECOMPRESSED");
+	unsigned long long n;
+	char *end;
+	int shift = 0;
+
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	switch (*end) {
+	case 'K': shift = 10; end++; break;
+	case 'M': shift = 20; end++; break;
+	case 'G': shift = 30; end++; break;
+	}
+	if (errno || *end || !n || *v == '-' || n > (SIZE_MAX >> shift)) {
+		fprintf(stderr, "%s: TYPEGEN_MAX_DECOMPRESSED: '%s' is not a size; the default (1G) is used\n",
+			prog_name, v);
+		return 0;
+	}
+	return (size_t)n << shift;
+}
+
 void open_opts_for(const struct locate_args *args, const char *name,
 		   struct tg_open_opts *opts)
 {
@@ -183,6 +213,7 @@ void open_opts_for(const struct locate_args *args, const char *name,
 	opts->sz = sizeof(*opts);
 	opts->from_dwarf = args->from_dwarf;
 	opts->btf_features = args->btf_features;
+	opts->max_size = max_decompressed();
 	/* Quiet when stderr is a file or a pipe: no escape codes in logs. */
 	if (isatty(STDERR_FILENO)) {
 		opts->progress = show_progress;
@@ -352,7 +383,8 @@ static int load_path(const struct input_args *a, struct inputs *in)
 int load_modules(const struct input_args *a, struct inputs *in,
 		 const struct tg_btf *kernel)
 {
-	TG_OPTS(tg_open_opts, opts, .base = kernel);
+	TG_OPTS(tg_open_opts, opts, .base = kernel,
+		.max_size = max_decompressed());
 	size_t i;
 	int err;
 
@@ -381,6 +413,26 @@ int load_modules(const struct input_args *a, struct inputs *in,
 		in->mod_cnt++;
 	}
 	return EXIT_OK;
+}
+
+/*
+ * The module a failed merge is about: the first that fails on its own,
+ * else (only together do they fail) the kernel's name.
+ */
+static const char *merge_culprit(const struct tg_btf *kernel,
+				 const struct inputs *in,
+				 const struct tg_merge_opts *mopts)
+{
+	struct tg_btf *one;
+	size_t i;
+
+	for (i = 0; i < in->mod_cnt; i++) {
+		one = NULL;
+		if (tg_btf__merge(kernel, &in->mods[i], 1, mopts, &one))
+			return tg_btf__path(in->mods[i]);
+		tg_btf__free(one);
+	}
+	return in->name;
 }
 
 int load_inputs(const struct input_args *a, struct inputs *in)
@@ -427,7 +479,7 @@ int load_inputs(const struct input_args *a, struct inputs *in)
 	err = tg_btf__merge(kernel, in->mods, in->mod_cnt, &mopts,
 			    &in->merged);
 	if (err) {
-		p_err_code(in->name, err);
+		p_err_code(merge_culprit(kernel, in, &mopts), err);
 		return EXIT_ERR;
 	}
 	in->result = in->merged;

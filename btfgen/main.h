@@ -114,6 +114,8 @@ struct locate_args {
  * How files are opened for @args: --from-dwarf, and the progress of long
  * conversions on stderr when it is a terminal. @name labels the progress.
  */
+/* $TYPEGEN_MAX_DECOMPRESSED in bytes, or 0 for the library's default. */
+size_t max_decompressed(void);
 void open_opts_for(const struct locate_args *args, const char *name,
 		   struct tg_open_opts *opts);
 

@@ -96,6 +96,18 @@ enum tg_errno {
 	TG_ERRNO__RUNNING,	/* the running kernel's types, for another release or root */
 	TG_ERRNO__NOTFILE,	/* a FIFO, device or socket where a file was looked for */
 	TG_ERRNO__OUTSIDE,	/* a symlink leading out of the sysroot */
+	TG_ERRNO__OVERRUN,	/* decompresses past the size its own header gives */
+	TG_ERRNO__NOWRITER,	/* a FIFO nothing was written to in time */
+	TG_ERRNO__NAME,		/* a name that is not a C identifier */
+	TG_ERRNO__BATCHDIR,	/* min --batch output inside its input tree */
+	TG_ERRNO__OUTCLASH,	/* two inputs of a batch with one output */
+	TG_ERRNO__BADTYPE,	/* an array or member of void or function type */
+	TG_ERRNO__BITFIELD,	/* a bitfield that is not an integer or enum, or wider than it */
+	TG_ERRNO__INTSIZE,	/* an integer with more bits than its size */
+	TG_ERRNO__PARAM,	/* a void parameter, or '...' alone */
+	TG_ERRNO__DUPNAME,	/* a struct or union with two members of one name */
+	TG_ERRNO__DEEP,	/* a chain of types deeper than 256, or a loop */
+	TG_ERRNO__PADDING,	/* a struct with more padding than C can say */
 	__TG_ERRNO__END,
 };
 
@@ -143,12 +155,16 @@ enum tg_format {
 #define TG_MAX_LAYERS 8
 
 /*
- * The largest size a decompressed layer may have unless
- * tg_open_opts.max_size says otherwise (-TG_ERRNO__TOOBIG beyond it): a
- * guard against decompression bombs, ten times a kernel's vmlinux. The
- * same limit bounds what an ELF file's compressed debug sections claim to
- * inflate to, all together, and (plus 64 MiB) the memory an xz or lzma
- * stream may ask its decoder for.
+ * The decompression budget unless tg_open_opts.max_size says otherwise
+ * (-TG_ERRNO__TOOBIG beyond it): what all decompressed layers of one
+ * input, and all the candidates of an archive, may add up to; a guard
+ * against decompression bombs, ten times a kernel's vmlinux. What
+ * remains of it bounds what an ELF file's compressed debug sections
+ * claim to inflate to, and what is read of an input that is not ELF. An
+ * xz or lzma decoder gets 128 MiB at most. Decoded data is also
+ * refused once its first 4 KiB show no known format
+ * (-TG_ERRNO__FORMAT), and raw BTF or ELF once it runs past the size its
+ * own header gives (-TG_ERRNO__OVERRUN).
  */
 #define TG_MAX_SIZE_DEFAULT (1UL << 30)
 
@@ -173,7 +189,10 @@ struct tg_open_opts {
 	 * object.
 	 */
 	const struct tg_btf *base;
-	/* Largest decompressed layer; 0 means TG_MAX_SIZE_DEFAULT. */
+	/*
+	 * The decompression budget, all layers and archive candidates
+	 * together; 0 means TG_MAX_SIZE_DEFAULT.
+	 */
 	size_t max_size;
 	/*
 	 * Read the types from the DWARF debug info of an ELF input even if

@@ -49,6 +49,46 @@ static bool is_elf(const void *data, size_t size)
 	return size >= 4 && !memcmp(data, "\177ELF", 4);
 }
 
+#define GZ_FEXTRA	0x04
+#define GZ_FNAME	0x08
+#define GZ_FCOMMENT	0x10
+/* A file name's longest (NAME_MAX and its NUL), and a comment's here. */
+#define GZ_FIELD_MAX	256
+
+/* Past the NUL ending the field at @pos, or 0 if it ends too late. */
+static size_t gzip_field_end(const unsigned char *p, size_t size, size_t pos)
+{
+	size_t n = size - pos < GZ_FIELD_MAX ? size - pos : GZ_FIELD_MAX;
+	const unsigned char *z = memchr(p + pos, 0, n);
+
+	return z ? (size_t)(z - p) + 1 : 0;
+}
+
+/*
+ * Whether the gzip header at @i ends before @size with a name and a
+ * comment of sane length. zlib would read them to their NUL: from every
+ * "1f 8b 08" of an image whose name never ends, that is the rest of the
+ * image each time. A kernel's payload has neither (gzip -n).
+ */
+static bool gzip_header_ok(const unsigned char *p, size_t size, size_t i)
+{
+	size_t pos = i + 10;
+	unsigned char flg;
+
+	if (size - i < 10)
+		return false;
+	flg = p[i + 3];
+	if ((flg & GZ_FEXTRA) && size - pos >= 2)
+		pos += 2 + (p[pos] | p[pos + 1] << 8);
+	if (pos >= size)
+		return false;
+	if ((flg & GZ_FNAME) && !(pos = gzip_field_end(p, size, pos)))
+		return false;
+	if ((flg & GZ_FCOMMENT) && !(pos = gzip_field_end(p, size, pos)))
+		return false;
+	return pos < size;
+}
+
 /*
  * Find where compressed data decodes to ELF. A wrong guess costs little:
  * decoding stops at the first bytes that are not ELF.
@@ -69,7 +109,9 @@ static int scan(const unsigned char *p, size_t size, size_t max,
 			continue;
 		}
 		fmt = tg_compression_detect(p + i, size - i);
-		if (fmt == TG_FORMAT_UNKNOWN)
+		if (fmt == TG_FORMAT_UNKNOWN ||
+		    (fmt == TG_FORMAT_GZIP &&
+		     !gzip_header_ok(p, size, i)))
 			continue;
 		err = tg_decompress(fmt, p + i, size - i,
 				    TG_DZ_SINGLE | TG_DZ_ELF, max, elfp,

@@ -380,7 +380,7 @@ static int plan_layout(struct tg_c_dumper *d, __u32 id, struct tg_c_layout *l)
 	}
 	if (err >= 0 &&
 	    padding_bits(t, l, ml, err ? n : 0) > TG_C_MAX_PAD_BITS)
-		err = -TG_ERRNO__BTF;
+		err = -TG_ERRNO__PADDING;
 	if (err <= 0) {
 		free(ml);
 		return err;

@@ -479,11 +479,16 @@ static int assign_group(const struct name_table *tab, struct name_ent *g,
 static int add_enum_dup(struct tg_c_dumper *d, const struct name_ent *e)
 {
 	struct tg_c_enum_dup *p;
+	size_t n = d->enum_dup_cnt;
 
-	p = realloc(d->enum_dups, (d->enum_dup_cnt + 1) * sizeof(*p));
-	if (!p)
-		return -ENOMEM;
-	d->enum_dups = p;
+	/* Doubling at powers of two: 65,535 clashes are no 65,535 copies. */
+	if (!(n & (n - 1))) {
+		p = realloc(d->enum_dups, (n ? 2 * n : 1) * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		d->enum_dups = p;
+	}
+	p = d->enum_dups;
 	p[d->enum_dup_cnt++] = (struct tg_c_enum_dup){ e->id, e->idx, e->dup };
 	return 0;
 }
@@ -533,16 +538,22 @@ static char tag_kind_of(const struct btf_type *t)
 	}
 }
 
-/* The group entry for holder @id (its enumerator @enum_idx - 1 if not 0). */
+/*
+ * The group entry for holder @id (its enumerator @enum_idx - 1 if not 0).
+ * The shape hash reads the whole type: taken from @prev when it is the
+ * same holder, or an enum of 65,535 same-named values costs 65,535 times
+ * its own size.
+ */
 static struct name_ent holder_ent(const struct tg_c_dumper *d, __u32 id,
-				  __u32 enum_idx)
+				  __u32 enum_idx, const struct name_ent *prev)
 {
 	const struct btf_type *t = tg_c_type(d, id);
 	struct name_ent e = {
 		.name = holder_name(d, id, enum_idx), .id = id,
 		.idx = enum_idx ? enum_idx - 1 : NO_IDX,
-		.hash = type_shape_hash(d->btf, id), .ns = NS_IDENT,
-		.cls = CLS_DEF,
+		.hash = prev && prev->cls != CLS_RESERVED && prev->id == id ?
+			prev->hash : type_shape_hash(d->btf, id),
+		.ns = NS_IDENT, .cls = CLS_DEF,
 	};
 
 	if (!enum_idx && !btf_is_typedef(t)) {
@@ -560,14 +571,19 @@ static struct name_ent slot_ent(const struct tg_c_dumper *d,
 		return (struct name_ent){ .name = reserved_names[s->id].name,
 					  .idx = NO_IDX, .ns = s->ns,
 					  .cls = CLS_RESERVED };
-	return holder_ent(d, s->id, s->enum_idx);
+	return holder_ent(d, s->id, s->enum_idx, NULL);
 }
 
 static int name_clash_cmp(const void *pa, const void *pb)
 {
 	const struct name_clash *a = pa, *b = pb;
 
-	return a->slot < b->slot ? -1 : a->slot > b->slot;
+	/* By holder within a slot: one holder's clashes are adjacent. */
+	if (a->slot != b->slot)
+		return a->slot < b->slot ? -1 : 1;
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	return a->enum_idx < b->enum_idx ? -1 : a->enum_idx > b->enum_idx;
 }
 
 /*
@@ -583,7 +599,7 @@ static int plan_group(struct tg_c_dumper *d, const struct name_table *tab,
 
 	g[0] = slot_ent(d, &tab->slots[c->slot]);
 	for (i = 0; i < n; i++)
-		g[i + 1] = holder_ent(d, c[i].id, c[i].enum_idx);
+		g[i + 1] = holder_ent(d, c[i].id, c[i].enum_idx, &g[i]);
 	n++;
 	/* the first holder was given the name before it was known to clash */
 	for (i = 0; i < n; i++)

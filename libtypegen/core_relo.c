@@ -191,7 +191,9 @@ static int parse_ext(struct elf_view *v, struct tg_core_obj *obj)
 		return -TG_ERRNO__RELO;
 	if (h.hdr_len < sizeof(h) || !h.core_relo_len)
 		return 0;	/* no CO-RE relocations */
-	if ((size_t)h.hdr_len + h.core_relo_off + h.core_relo_len > size)
+	/* The section starts with its record size: 4 bytes at least. */
+	if (h.core_relo_len < sizeof(rec_sz) ||
+	    (size_t)h.hdr_len + h.core_relo_off + h.core_relo_len > size)
 		return -TG_ERRNO__RELO;
 	q = p + h.hdr_len + h.core_relo_off;
 	end = q + h.core_relo_len;
@@ -223,12 +225,13 @@ static int parse_ext(struct elf_view *v, struct tg_core_obj *obj)
 	return q == end ? 0 : -TG_ERRNO__RELO;
 }
 
-static int load_elf(int fd, struct tg_core_obj *obj)
+static int load_elf(const void *data, size_t size, struct tg_core_obj *obj)
 {
 	struct elf_view v = {};
 	int err;
 
-	v.elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	/* libelf only reads an image opened this way; the cast is safe. */
+	v.elf = elf_memory((char *)data, size);
 	if (!v.elf || elf_kind(v.elf) != ELF_K_ELF) {
 		err = -TG_ERRNO__ELF;
 		goto out;
@@ -252,32 +255,40 @@ out:
 	return err;
 }
 
-int tg_core_obj_load(const char *path, struct tg_core_obj *obj)
+int tg_core_obj_load_mem(const void *data, size_t size, const char *name,
+			 struct tg_core_obj *obj)
 {
-	struct stat st;
-	int fd, err;
+	int err;
 
 	memset(obj, 0, sizeof(*obj));
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return -TG_ERRNO__ELF;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st)) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		return -EISDIR;
-	}
-	obj->mtime = st.st_mtim;
-	obj->path = strdup(path);
-	err = obj->path ? load_elf(fd, obj) : -ENOMEM;
-	close(fd);
+	obj->path = strdup(name);
+	err = obj->path ? load_elf(data, size, obj) : -ENOMEM;
 	if (err)
 		tg_core_obj_free(obj);
+	return err;
+}
+
+/*
+ * The object is read into memory, not mapped: a file truncated while
+ * mapped would kill the process with SIGBUS.
+ */
+int tg_core_obj_load(const char *path, struct tg_core_obj *obj)
+{
+	struct timespec mtime;
+	void *data;
+	size_t size;
+	int err;
+
+	memset(obj, 0, sizeof(*obj));
+	err = tg_read_file(path, TG_MAX_SIZE_DEFAULT, &data, &size, &mtime);
+	if (err)
+		return err;
+	err = tg_core_obj_load_mem(data, size, path, obj);
+	free(data);
+	if (!err)
+		obj->mtime = mtime;
 	return err;
 }
 

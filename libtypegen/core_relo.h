@@ -44,6 +44,9 @@ struct tg_core_obj {
 
 /* Read @path (an ELF BPF object). Returns 0 or a negative error. */
 int tg_core_obj_load(const char *path, struct tg_core_obj *obj);
+/* The same from the object's bytes, @data, named @name in messages. */
+int tg_core_obj_load_mem(const void *data, size_t size, const char *name,
+			 struct tg_core_obj *obj);
 void tg_core_obj_free(struct tg_core_obj *obj);
 
 /* The target kernel: vmlinux types first, then modules split on them. */

@@ -154,7 +154,17 @@ struct outbuf {
 	size_t cap;		/* bytes allocated, at most max + 1 */
 	size_t max;		/* the limit */
 	bool want_elf;		/* TG_DZ_ELF, until checked */
+	const struct tg_dz_peek *peek;
+	size_t next;		/* output length at which to peek again */
+	size_t limit;		/* what the output says its size is */
 };
+
+static void ob_start(struct outbuf *o)
+{
+	o->len = 0;
+	o->next = o->peek ? TG_DZ_PEEK_SZ : SIZE_MAX;
+	o->limit = SIZE_MAX;
+}
 
 /*
  * Make room for @want more bytes, or for as many as the limit allows: the
@@ -183,14 +193,41 @@ static int ob_reserve(struct outbuf *o, size_t want)
 	return 0;
 }
 
-static size_t ob_room(const struct outbuf *o)
+/* Room for a block decoder, which needs the whole block's room. */
+static size_t ob_space(const struct outbuf *o)
 {
 	return o->cap - o->len;
+}
+
+/*
+ * Room for a stream decoder: up to where the peek wants to look next, so
+ * that a stream of zeros is refused after its first kilobytes instead of
+ * after filling the buffer.
+ */
+static size_t ob_room(const struct outbuf *o)
+{
+	size_t stop = o->limit < o->next ? o->limit + 1 : o->next;
+	size_t room = o->cap - o->len;
+
+	return stop - o->len < room ? stop - o->len : room;
 }
 
 /* With TG_DZ_ELF, stop decoding what is not ELF as soon as it shows. */
 static int ob_check(struct outbuf *o)
 {
+	int err;
+
+	if (o->peek && o->len >= o->next) {
+		o->next = SIZE_MAX;
+		err = o->peek->fn(o->peek->arg, o->data, o->len, o->max,
+				  &o->limit, &o->next);
+		if (err)
+			return err;
+		if (o->next <= o->len)
+			o->next = SIZE_MAX;
+	}
+	if (o->len > o->limit)
+		return -TG_ERRNO__OVERRUN;
 	if (!o->want_elf || o->len < SELFMAG_LEN)
 		return 0;
 	if (memcmp(o->data, ELF_MAGIC, SELFMAG_LEN))
@@ -282,7 +319,8 @@ static int gzip_decode(const unsigned char *in, size_t size,
  * The decoder's own memory is mostly its dictionary, whose size the
  * stream's header declares (up to 4 GiB for .lzma). One larger than the
  * output may be is of no use to an honest stream, so the decoder gets the
- * output's limit plus the slack of its other tables (a few MiB).
+ * output's limit plus the slack of its other tables (a few MiB), and never
+ * more than TG_DZ_DECODER_MEM.
  */
 #define LZMA_SLACK (64ULL << 20)
 
@@ -290,8 +328,12 @@ static int lzma_run(const unsigned char *in, size_t size, bool alone,
 		    uint32_t dflags, struct outbuf *o)
 {
 	uint64_t memlimit = (uint64_t)o->max + LZMA_SLACK;
+
+	if (memlimit > TG_DZ_DECODER_MEM)
+		memlimit = TG_DZ_DECODER_MEM;
 	lzma_stream s = LZMA_STREAM_INIT;
 	lzma_ret ret;
+	size_t room;
 	int err;
 
 	if (alone)
@@ -306,10 +348,11 @@ static int lzma_run(const unsigned char *in, size_t size, bool alone,
 		err = ob_reserve(o, 1);
 		if (err)
 			break;
+		room = ob_room(o);
 		s.next_out = o->data + o->len;
-		s.avail_out = ob_room(o);
+		s.avail_out = room;
 		ret = lzma_code(&s, LZMA_FINISH);
-		o->len = o->cap - s.avail_out;
+		o->len += room - s.avail_out;
 		err = ob_check(o);
 		if (err || ret == LZMA_STREAM_END)
 			break;
@@ -345,7 +388,7 @@ static int xz_decode(const unsigned char *in, size_t size, unsigned int flags,
 	 * liblzma says "corrupt" for a check that fails too: if the data
 	 * decodes without checking, it was the check.
 	 */
-	o->len = 0;
+	ob_start(o);
 	o->want_elf = want_elf;
 	again = lzma_run(in, size, false, dflags | LZMA_IGNORE_CHECK, o);
 	return again ? err : -TG_ERRNO__CHECKSUM;
@@ -550,7 +593,7 @@ static int lz4_legacy_decode(const unsigned char *in, size_t size,
 		err = ob_reserve(o, LZ4_LEGACY_BLOCK);
 		if (err)
 			return err;
-		room = ob_room(o);
+		room = ob_space(o);
 		n = LZ4_decompress_safe((const char *)in + pos + 4,
 					(char *)o->data + o->len, blk,
 					room > INT_MAX ? INT_MAX : room);
@@ -691,7 +734,7 @@ static int lzop_decode(const unsigned char *in, size_t size,
 		err = ob_reserve(o, dlen);
 		if (err)
 			return err;
-		if (ob_room(o) < dlen)
+		if (ob_space(o) < dlen)
 			return -TG_ERRNO__TOOBIG;
 		if (comp) {
 			out_len = dlen;
@@ -754,9 +797,19 @@ int tg_decompress(enum tg_format fmt, const void *data, size_t size,
 		  unsigned int flags, size_t max, void **outp,
 		  size_t *out_szp)
 {
+	return tg_decompress_peek(fmt, data, size, flags, max, NULL, outp,
+				  out_szp);
+}
+
+int tg_decompress_peek(enum tg_format fmt, const void *data, size_t size,
+		       unsigned int flags, size_t max,
+		       const struct tg_dz_peek *peek, void **outp,
+		       size_t *out_szp)
+{
 	struct outbuf o = {
 		.max = max < SIZE_MAX ? max : SIZE_MAX - 1,
 		.want_elf = flags & TG_DZ_ELF,
+		.peek = peek,
 	};
 	const unsigned char *in = data;
 	size_t first;
@@ -767,6 +820,7 @@ int tg_decompress(enum tg_format fmt, const void *data, size_t size,
 	if (tg_compression_detect(data, size) != fmt)
 		return -EINVAL;
 
+	ob_start(&o);
 	first = size_hint(fmt, in, size);
 	if (!first)
 		first = size > SIZE_MAX / GUESS_RATIO ? SIZE_MAX :

@@ -441,26 +441,42 @@ struct mapping {
 	size_t size;
 };
 
+/*
+ * The whole of the file @fd, @size bytes, read into anonymous memory: a
+ * mapping of the file itself would kill the process with SIGBUS if the
+ * file were truncated (replaced by cp) while read. -TG_ERRNO__TRUNC if it
+ * shrank meanwhile.
+ */
+static int read_mapping(int fd, size_t size, struct mapping *m)
+{
+	ssize_t n;
+
+	m->size = size;
+	m->addr = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m->addr == MAP_FAILED) {
+		m->addr = NULL;
+		return -ENOMEM;
+	}
+	n = tg_pread_full(fd, m->addr, size, 0);
+	if (n == (ssize_t)size)
+		return 0;
+	munmap(m->addr, size);
+	m->addr = NULL;
+	return n < 0 ? n : -TG_ERRNO__TRUNC;
+}
+
 static int map_file(const char *path, struct mapping *m)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), err = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), err;
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0)
 		err = -ENOENT;
-		goto out;
-	}
-	m->size = st.st_size;
-	/* Private and writable: libelf may fix things up in place. */
-	m->addr = mmap(NULL, m->size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
-		       fd, 0);
-	if (m->addr == MAP_FAILED) {
-		m->addr = NULL;
-		err = -errno;
-	}
-out:
+	else
+		err = read_mapping(fd, st.st_size, m);
 	close(fd);
 	return err;
 }
@@ -497,18 +513,25 @@ static bool debug_file_ok(const char *path, const unsigned char *id,
 			  size_t id_sz)
 {
 	unsigned char other[TG_BUILD_ID_MAX];
-	struct mapping m;
+	struct stat st;
 	bool ok = false;
 	Elf *elf;
+	int fd;
 
-	if (map_file(path, &m))
+	/* Only headers and notes are read (by pread, not a mapping). */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
 		return false;
-	elf = elf_memory(m.addr, m.size);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return false;
+	}
+	elf = elf_begin(fd, ELF_C_READ, NULL);
 	if (elf && elf_kind(elf) == ELF_K_ELF && has_dwarf(elf))
 		ok = !id_sz || (build_id_of(elf, other) == id_sz &&
 				!memcmp(other, id, id_sz));
 	elf_end(elf);
-	munmap(m.addr, m.size);
+	close(fd);
 	return ok;
 }
 
@@ -1605,7 +1628,7 @@ static int convert_debug_file(const char *path,
 
 	if (err)
 		return -TG_ERRNO__NODWARF;
-	err = convert_image(m.addr, m.size, true, a, path, 1, btfp, skipped);
+	err = convert_image(m.addr, m.size, false, a, path, 1, btfp, skipped);
 	munmap(m.addr, m.size);
 	return err;
 }
@@ -1704,18 +1727,16 @@ int tg_dwarf_to_btf(const void *image, size_t size,
 		return convert_image((void *)image, size, false, a, a->path, 0,
 				     btfp, skipped);
 	/*
-	 * A mapping of our own: its pages can be dropped once converted,
-	 * which a buffer (or libelf's mapping, which may be a buffer) cannot.
+	 * Read, not mapped (see read_mapping()): so the units' pages cannot
+	 * be dropped once converted, as a file mapping's could.
 	 */
 	if (fstat(a->fd, &st))
 		return -errno;
-	m.size = st.st_size;
-	m.addr = mmap(NULL, m.size, PROT_READ | PROT_WRITE, MAP_PRIVATE, a->fd,
-		      0);
-	if (m.addr == MAP_FAILED)
-		return convert_image((void *)image, size, false, a, a->path, 0,
-				     btfp, skipped);
-	err = convert_image(m.addr, m.size, true, a, a->path, 0, btfp, skipped);
+	err = read_mapping(a->fd, st.st_size, &m);
+	if (err)
+		return err;
+	err = convert_image(m.addr, m.size, false, a, a->path, 0, btfp,
+			    skipped);
 	munmap(m.addr, m.size);
 	return err;
 }

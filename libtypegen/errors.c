@@ -62,6 +62,30 @@ static const char *const tg_errno_msgs[] = {
 		"not a regular file (a FIFO, device or socket): not read",
 	[TG_ERRNO__OUTSIDE - __TG_ERRNO__START] =
 		"a symbolic link leads out of the sysroot",
+	[TG_ERRNO__OVERRUN - __TG_ERRNO__START] =
+		"decompressed data runs past the size its own header gives",
+	[TG_ERRNO__NOWRITER - __TG_ERRNO__START] =
+		"FIFO with no writer (nothing written to it within 5 s)",
+	[TG_ERRNO__NAME - __TG_ERRNO__START] =
+		"BTF name that is not a C identifier",
+	[TG_ERRNO__BATCHDIR - __TG_ERRNO__START] =
+		"output directory is the input directory or inside it",
+	[TG_ERRNO__OUTCLASH - __TG_ERRNO__START] =
+		"another input file of the batch has the same output",
+	[TG_ERRNO__BADTYPE - __TG_ERRNO__START] =
+		"BTF array or member of void or function type",
+	[TG_ERRNO__BITFIELD - __TG_ERRNO__START] =
+		"BTF bitfield on a type other than an integer or enum, or wider than it",
+	[TG_ERRNO__INTSIZE - __TG_ERRNO__START] =
+		"BTF integer with more bits than its size holds",
+	[TG_ERRNO__PARAM - __TG_ERRNO__START] =
+		"BTF function prototype with a void parameter or with '...' alone",
+	[TG_ERRNO__DUPNAME - __TG_ERRNO__START] =
+		"BTF struct or union with two members of the same name",
+	[TG_ERRNO__DEEP - __TG_ERRNO__START] =
+		"BTF type chain deeper than 256 types, or a loop no declaration breaks",
+	[TG_ERRNO__PADDING - __TG_ERRNO__START] =
+		"BTF struct or union with more than 64 KiB of padding",
 };
 
 /* Every code in enum tg_errno needs a message: fail the build otherwise. */

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
+#include <time.h>
+#include <sys/types.h>
 #include <linux/types.h>
 #include "typegen.h"
 
@@ -104,6 +106,44 @@ int tg_decompress(enum tg_format fmt, const void *data, size_t size,
 		  unsigned int flags, size_t max, void **outp,
 		  size_t *out_szp);
 
+/*
+ * Looks at the output as it is decoded, so that a bomb is stopped by what
+ * it decodes to rather than by the size limit alone. Called once the
+ * output holds *@next bytes (first TG_DZ_PEEK_SZ), with all of it; may set
+ * *@next to when it wants to look again (SIZE_MAX: never) and *@limit to
+ * the most the output may hold (past it: -TG_ERRNO__OVERRUN). Returns 0
+ * or the error that stops decoding.
+ */
+#define TG_DZ_PEEK_SZ 4096
+struct tg_dz_peek {
+	int (*fn)(void *arg, const void *data, size_t len, size_t max,
+		  size_t *limit, size_t *next);
+	void *arg;
+};
+
+/* tg_decompress() with @peek watching the output (NULL: none). */
+int tg_decompress_peek(enum tg_format fmt, const void *data, size_t size,
+		       unsigned int flags, size_t max,
+		       const struct tg_dz_peek *peek, void **outp,
+		       size_t *out_szp);
+
+/*
+ * The most memory a decoder may take besides its output (an xz or lzma
+ * dictionary): xz -9 needs 65 MiB; a stream asking for more is refused.
+ */
+#define TG_DZ_DECODER_MEM (128ULL << 20)
+
+/* load.c - reading files. */
+/* pread() until @len bytes or end of file: the count read, or -errno. */
+ssize_t tg_pread_full(int fd, void *buf, size_t len, off_t off);
+/*
+ * All of @path, at most @max bytes (-TG_ERRNO__TOOBIG), into a new
+ * malloc'ed buffer; a FIFO without writer does not hang. *@mtime (if not
+ * NULL) gets the file's modification time.
+ */
+int tg_read_file(const char *path, size_t max, void **bufp, size_t *sizep,
+		 struct timespec *mtime);
+
 /* archive.c - the regular files of a ustar or GNU tar archive. */
 struct tg_tar {
 	const unsigned char *data;
@@ -155,6 +195,15 @@ int tg_btf_check_refs(const struct btf *btf, __u32 first, bool starts);
  * Returns 0 or -EINVAL.
  */
 int tg_btf_check_standalone(const struct btf *btf, __u32 str_len);
+
+/*
+ * btf_check.c - the kernel's rules for the types from id @first on (1 if
+ * 0): names that are C identifiers, integers that fit, bitfields of
+ * integers, no void parameter, distinct member names, chains no deeper
+ * than the emitter follows. Returns 0, -ENOMEM or the -TG_ERRNO__* code
+ * of the first rule broken.
+ */
+int tg_btf_check_rules(const struct btf *btf, __u32 first);
 
 /* dwarf.c - types from DWARF debug info. */
 struct tg_dwarf_args {

@@ -48,7 +48,12 @@ static size_t kernel_name_len(const char *name)
 	return p + 4 - name;
 }
 
-/* Collect kernel files under @root/@rel, recursively. */
+/*
+ * Collect kernel files under @root/@rel, recursively. Symlinks to files
+ * are followed, symlinks to directories are not: a link to "." or to "/"
+ * would make the tree endless or the whole machine. A subdirectory that
+ * cannot be read is left out, not the batch.
+ */
 static int walk(const char *root, const char *rel, int depth, tg_tree_fn fn,
 		void *ctx)
 {
@@ -63,7 +68,7 @@ static int walk(const char *root, const char *rel, int depth, tg_tree_fn fn,
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
 	dir = opendir(path);
 	if (!dir)
-		return -errno;
+		return *rel ? 0 : -errno;
 	while (!err && (d = readdir(dir))) {
 		size_t n;
 
@@ -73,12 +78,14 @@ static int walk(const char *root, const char *rel, int depth, tg_tree_fn fn,
 				     *rel ? "/" : "", d->d_name) >= sizeof(sub))
 			continue;
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", root,
-				     sub) >= sizeof(path) || stat(path, &st))
+				     sub) >= sizeof(path) || lstat(path, &st))
 			continue;
 		if (S_ISDIR(st.st_mode)) {
 			err = walk(root, sub, depth + 1, fn, ctx);
 			continue;
 		}
+		if (S_ISLNK(st.st_mode) && stat(path, &st))
+			continue;
 		n = kernel_name_len(d->d_name);
 		if (S_ISREG(st.st_mode) && n)
 			err = fn(ctx, sub, strlen(sub) - strlen(d->d_name), n);

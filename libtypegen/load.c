@@ -14,6 +14,7 @@
 #include <gelf.h>
 #include <limits.h>
 #include <libelf.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -24,13 +25,16 @@
 #include <bpf/btf.h>
 #include "internal.h"
 
-/* Enough bytes to hold the largest ELF header (and the BTF header). */
-#define PREFIX_SZ sizeof(Elf64_Ehdr)
-
 /* The state of one load, through its layers. */
 struct load_ctx {
 	const struct tg_btf *base;	/* for split BTF, or NULL */
-	size_t max_size;		/* of a decompressed layer */
+	/*
+	 * What may still be decompressed, all layers and all of an
+	 * archive's candidates together; shared by the copies of this
+	 * context that try an archive's files.
+	 */
+	size_t *budget;
+	size_t budget_left;		/* the first context's */
 	enum tg_format layers[TG_MAX_LAYERS];
 	size_t layer_cnt;
 	unsigned char build_id[TG_BUILD_ID_MAX];
@@ -83,7 +87,7 @@ static bool is_elf(const void *data, size_t size)
 
 /*
  * Decide what the input is from its first @size bytes (all of it if it is
- * shorter than PREFIX_SZ). The boot image and tar tests look further in,
+ * shorter than TG_DZ_PEEK_SZ). The boot image and tar tests look further in,
  * so they only match inputs long enough to hold what they look for.
  */
 static int detect_format(const void *data, size_t size, enum tg_format *fmt)
@@ -140,6 +144,9 @@ static int check_raw_btf_header(const void *data, size_t size)
 		return -TG_ERRNO__TRUNC;
 	read_btf_header(data, &hdr);
 	if (hdr.hdr_len < sizeof(hdr))
+		return -TG_ERRNO__BTF;
+	/* The kernel's rule: types start 4-byte aligned (or reads are not). */
+	if ((hdr.hdr_len + hdr.type_off) % 4)
 		return -TG_ERRNO__BTF;
 	if (hdr.hdr_len > size)
 		return -TG_ERRNO__TRUNC;
@@ -394,6 +401,118 @@ static int check_elf_layout(const struct elf_layout *l, uint64_t file_sz)
 	return 0;
 }
 
+/* Where the section table ends, by the ELF header's word. */
+static uint64_t elf_table_end(const struct elf_layout *l)
+{
+	return l->shoff + (uint64_t)l->shentsize * (l->shnum ? l->shnum : 1);
+}
+
+/*
+ * The end of the last section's bytes in the section table at the end of
+ * @data (the table and the header are known to be in it): an ELF file
+ * holds nothing past its sections and its table.
+ */
+static uint64_t elf_extent(const unsigned char *data, const struct elf_layout *l)
+{
+	bool is64 = data[EI_CLASS] == ELFCLASS64;
+	bool swap = (data[EI_DATA] == ELFDATA2MSB) == host_is_little_endian();
+	uint64_t end = elf_table_end(l), off, size, i;
+	uint32_t type;
+
+	for (i = 0; i < (l->shnum ? l->shnum : 1u); i++) {
+		const unsigned char *sh = data + l->shoff + i * l->shentsize;
+
+		if (is64) {
+			Elf64_Shdr s64;
+
+			memcpy(&s64, sh, sizeof(s64));
+			type = swap ? bswap_32(s64.sh_type) : s64.sh_type;
+			off = elf64(s64.sh_offset, swap);
+			size = elf64(s64.sh_size, swap);
+		} else {
+			Elf32_Shdr s32;
+
+			memcpy(&s32, sh, sizeof(s32));
+			type = swap ? bswap_32(s32.sh_type) : s32.sh_type;
+			off = swap ? bswap_32(s32.sh_offset) : s32.sh_offset;
+			size = swap ? bswap_32(s32.sh_size) : s32.sh_size;
+		}
+		if (type != SHT_NOBITS && off + size >= off && off + size > end)
+			end = off + size;
+	}
+	return end;
+}
+
+/* The size an ELF stream's own headers give it, once @len bytes are in. */
+static int peek_elf(const unsigned char *data, size_t len, size_t max,
+		    size_t *limit, size_t *next)
+{
+	struct elf_layout l;
+	uint64_t end;
+	int err;
+
+	err = parse_elf_header(data, len, UINT64_MAX, &l);
+	if (err)
+		return err;
+	/* No section table: no .BTF, no DWARF. */
+	if (!l.shoff)
+		return -TG_ERRNO__NOBTF;
+	if (l.shentsize < (data[EI_CLASS] == ELFCLASS64 ?
+			   sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr)))
+		return -TG_ERRNO__ELF;
+	end = elf_table_end(&l);
+	/* A count past 0xff00 is in section 0: too rare to follow here. */
+	if (!l.shnum)
+		return 0;
+	if (end > len) {
+		if (end > max)
+			return -TG_ERRNO__TOOBIG;
+		*next = end;
+		return 0;
+	}
+	end = elf_extent(data, &l);
+	if (end > max)
+		return -TG_ERRNO__TOOBIG;
+	*limit = end;
+	return 0;
+}
+
+/*
+ * What a decompressed layer is, from its first kilobytes: something no
+ * layer can be (a bomb of zeros) is refused at once, and raw BTF or ELF
+ * may run no further than their own headers say.
+ */
+static int peek_layer(void *arg, const void *data, size_t len, size_t max,
+		      size_t *limit, size_t *next)
+{
+	struct btf_header hdr;
+	enum tg_format fmt;
+	uint64_t end;
+	int err;
+
+	(void)arg;
+	err = detect_format(data, len, &fmt);
+	if (err)
+		return err;
+	switch (fmt) {
+	case TG_FORMAT_RAW_BTF:
+		read_btf_header(data, &hdr);
+		end = (uint64_t)hdr.type_off + hdr.type_len;
+		if ((uint64_t)hdr.str_off + hdr.str_len > end)
+			end = (uint64_t)hdr.str_off + hdr.str_len;
+		end += hdr.hdr_len;
+		if (end > max)
+			return -TG_ERRNO__TOOBIG;
+		*limit = end;
+		return 0;
+	case TG_FORMAT_ELF:
+		return peek_elf(data, len, max, limit, next);
+	default:
+		/* Archives and compressed data: the next layer looks. */
+		return 0;
+	}
+}
+
 static Elf_Scn *find_section(Elf *elf, size_t shstrndx, const char *name,
 			     GElf_Shdr *shdr, int *err)
 {
@@ -532,16 +651,20 @@ static int btf_from_dwarf(struct load_ctx *ctx, Elf *elf, uint64_t file_sz,
 		.fd = ctx->fd,
 		.progress = ctx->progress,
 		.progress_ctx = ctx->progress_ctx,
-		.max_size = ctx->max_size,
+		.max_size = *ctx->budget ? *ctx->budget : 1,
 		.base = ctx->base ? ctx->base->btf : NULL,
 		.btf_features = ctx->btf_features,
 	};
-	size_t size;
-	char *image = elf_rawfile(elf, &size);
+	size_t size = 0;
+	char *image = NULL;
 	int err;
 
-	if (!image)
-		return -TG_ERRNO__ELF;
+	/* From a file, dwarf.c reads it itself: no second copy. */
+	if (ctx->fd < 0) {
+		image = elf_rawfile(elf, &size);
+		if (!image)
+			return -TG_ERRNO__ELF;
+	}
 	err = tg_dwarf_to_btf(image, size, &a, btfp, &ctx->dwarf_skipped);
 	if (err == -TG_ERRNO__NODWARF && !ctx->from_dwarf)
 		return -TG_ERRNO__NOBTF;
@@ -591,8 +714,19 @@ static int load_elf(struct load_ctx *ctx, const unsigned char *hdr,
 static int new_tg_btf(struct btf *btf, const char *name,
 		      const struct load_ctx *ctx, struct tg_btf **btfp)
 {
-	struct tg_btf *tb = calloc(1, sizeof(*tb));
+	const struct btf *base = btf__base_btf(btf);
+	struct tg_btf *tb;
+	int err;
 
+	/* Every load, whatever it came from, meets the kernel's rules. */
+	if (ctx) {
+		err = tg_btf_check_rules(btf, base ? btf__type_cnt(base) : 1);
+		if (err) {
+			btf__free(btf);
+			return err;
+		}
+	}
+	tb = calloc(1, sizeof(*tb));
 	if (!tb)
 		goto nomem;
 	if (name) {
@@ -640,9 +774,14 @@ static Elf *elf_from_mem(void *arg)
 	return elf_memory((char *)in->data, in->size);
 }
 
+/*
+ * Read, not mapped: libelf then reads the headers and the sections asked
+ * for with pread(), and a file truncated meanwhile is an error, not the
+ * SIGBUS a mapping would give.
+ */
 static Elf *elf_from_fd(void *arg)
 {
-	return elf_begin(*(int *)arg, ELF_C_READ_MMAP, NULL);
+	return elf_begin(*(int *)arg, ELF_C_READ, NULL);
 }
 
 static int load_layer(struct load_ctx *ctx, const void *data, size_t size,
@@ -659,13 +798,16 @@ static int push_layer(struct load_ctx *ctx, enum tg_format fmt)
 static int load_compressed(struct load_ctx *ctx, enum tg_format fmt,
 			   const void *data, size_t size, struct btf **btfp)
 {
+	struct tg_dz_peek peek = { .fn = peek_layer, .arg = ctx };
 	size_t len;
 	void *buf;
 	int err;
 
-	err = tg_decompress(fmt, data, size, 0, ctx->max_size, &buf, &len);
+	err = tg_decompress_peek(fmt, data, size, 0, *ctx->budget, &peek,
+				 &buf, &len);
 	if (err)
 		return err;
+	*ctx->budget -= len;
 	err = load_layer(ctx, buf, len, btfp);
 	free(buf);
 	return err;
@@ -679,9 +821,10 @@ static int load_bzimage(struct load_ctx *ctx, const void *data, size_t size,
 	void *elf;
 	int err;
 
-	err = tg_bzimage_extract(data, size, ctx->max_size, &elf, &len, &comp);
+	err = tg_bzimage_extract(data, size, *ctx->budget, &elf, &len, &comp);
 	if (err)
 		return err;
+	*ctx->budget -= len;
 	err = push_layer(ctx, comp);
 	if (!err)
 		err = load_layer(ctx, elf, len, btfp);
@@ -784,14 +927,15 @@ static int init_ctx(struct load_ctx *ctx, const struct tg_open_opts *opts)
 		return -EINVAL;
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->base = TG_OPTS_GET(opts, base, NULL);
-	ctx->max_size = TG_OPTS_GET(opts, max_size, 0);
+	ctx->budget_left = TG_OPTS_GET(opts, max_size, 0);
+	ctx->budget = &ctx->budget_left;
 	ctx->from_dwarf = TG_OPTS_GET(opts, from_dwarf, false);
 	ctx->progress = TG_OPTS_GET(opts, progress, NULL);
 	ctx->progress_ctx = TG_OPTS_GET(opts, progress_ctx, NULL);
 	ctx->btf_features = TG_OPTS_GET(opts, btf_features, NULL);
 	ctx->fd = -1;
-	if (!ctx->max_size)
-		ctx->max_size = TG_MAX_SIZE_DEFAULT;
+	if (!ctx->budget_left)
+		ctx->budget_left = TG_MAX_SIZE_DEFAULT;
 	/* Split BTF on split BTF is not supported. */
 	if (ctx->base && ctx->base->base)
 		return -EINVAL;
@@ -835,14 +979,19 @@ int tg_btf__open_mem(const void *data, size_t size, const char *name,
 	return from_mem(&ctx, data, size, name, btfp);
 }
 
-/* Read up to @len bytes, stopping early only at end of file. */
-static ssize_t read_full(int fd, void *buf, size_t len)
+/*
+ * Read up to @len bytes, stopping early only at end of file: from the
+ * file position if @off is negative, else with pread() at @off.
+ */
+static ssize_t io_full(int fd, void *buf, size_t len, off_t off)
 {
 	size_t done = 0;
 	ssize_t n;
 
 	while (done < len) {
-		n = read(fd, (char *)buf + done, len - done);
+		n = off < 0 ? read(fd, (char *)buf + done, len - done) :
+			      pread(fd, (char *)buf + done, len - done,
+				    off + done);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -855,31 +1004,50 @@ static ssize_t read_full(int fd, void *buf, size_t len)
 	return done;
 }
 
+static ssize_t read_full(int fd, void *buf, size_t len)
+{
+	return io_full(fd, buf, len, -1);
+}
+
+ssize_t tg_pread_full(int fd, void *buf, size_t len, off_t off)
+{
+	return io_full(fd, buf, len, off);
+}
+
 /*
- * Read the rest of @fd after the @have bytes already in @prefix. The size
- * is only a hint: sysfs files may claim 4096 bytes whatever they hold.
+ * Read the rest of @fd after the @have bytes already in @prefix, @max
+ * bytes at most in all (-TG_ERRNO__TOOBIG past it). The size is only a
+ * hint, believed up to @max: sysfs files may claim 4096 bytes whatever
+ * they hold, and a sparse file may claim terabytes.
  */
 static int read_rest(int fd, const void *prefix, size_t have, size_t size_hint,
-		     void **bufp, size_t *sizep)
+		     size_t max, void **bufp, size_t *sizep)
 {
 	size_t cap = size_hint > have ? size_hint + 1 : have + 65536;
 	size_t len = have;
 	char *buf, *tmp;
 	ssize_t n;
 
+	if (max < have)
+		return -TG_ERRNO__TOOBIG;
+	if (cap > max + 1)
+		cap = max + 1;
 	buf = malloc(cap);
 	if (!buf)
 		return -ENOMEM;
 	memcpy(buf, prefix, have);
 	for (;;) {
 		if (len == cap) {
-			if (cap > SIZE_MAX / 2)
-				goto nomem;
-			tmp = realloc(buf, cap * 2);
+			if (cap > max) {
+				free(buf);
+				return -TG_ERRNO__TOOBIG;
+			}
+			tmp = realloc(buf, cap > (max + 1) / 2 ? max + 1 :
+							       cap * 2);
 			if (!tmp)
 				goto nomem;
 			buf = tmp;
-			cap *= 2;
+			cap = cap > (max + 1) / 2 ? max + 1 : cap * 2;
 		}
 		n = read_full(fd, buf + len, cap - len);
 		if (n < 0) {
@@ -896,6 +1064,69 @@ static int read_rest(int fd, const void *prefix, size_t have, size_t size_hint,
 nomem:
 	free(buf);
 	return -ENOMEM;
+}
+
+/* How long a FIFO may wait for its writer's first bytes. */
+#define FIFO_WAIT_MS 5000
+
+/*
+ * Open @path for reading without hanging on a FIFO that has no writer
+ * (open() itself would wait for one): the FIFO is given FIFO_WAIT_MS to
+ * have something to read. Regular files, pipes, character devices and
+ * sockets are read; a directory is -EISDIR.
+ */
+static int open_input(const char *path, struct stat *st)
+{
+	struct pollfd pfd;
+	int fd, err, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, st)) {
+		err = -errno;
+		goto fail;
+	}
+	if (S_ISDIR(st->st_mode)) {
+		err = -EISDIR;
+		goto fail;
+	}
+	if (S_ISFIFO(st->st_mode)) {
+		pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+		do
+			ret = poll(&pfd, 1, FIFO_WAIT_MS);
+		while (ret < 0 && errno == EINTR);
+		if (ret <= 0) {
+			err = ret ? -errno : -TG_ERRNO__NOWRITER;
+			goto fail;
+		}
+	}
+	/* Reads may block again (a pipe whose writer is slow). */
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)) {
+		err = -errno;
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return err;
+}
+
+int tg_read_file(const char *path, size_t max, void **bufp, size_t *sizep,
+		 struct timespec *mtime)
+{
+	struct stat st;
+	int fd, err;
+
+	fd = open_input(path, &st);
+	if (fd < 0)
+		return fd;
+	err = read_rest(fd, NULL, 0, S_ISREG(st.st_mode) ? st.st_size : 0,
+			max, bufp, sizep);
+	close(fd);
+	if (!err && mtime)
+		*mtime = st.st_mtim;
+	return err;
 }
 
 #define SYSFS_MAGIC 0x62656572
@@ -926,34 +1157,31 @@ static int open_sysfs_mapped(struct load_ctx *ctx, int fd,
 	return err;
 }
 
-static int open_fd(struct load_ctx *ctx, int fd, const char *path,
-		   struct tg_btf **btfp)
+static int open_fd(struct load_ctx *ctx, int fd, const struct stat *st,
+		   const char *path, struct tg_btf **btfp)
 {
-	unsigned char prefix[PREFIX_SZ];
-	struct stat st;
+	/* Enough for every format's test (a boot image's is at 0x206). */
+	unsigned char prefix[TG_DZ_PEEK_SZ];
+	enum tg_format fmt;
 	struct btf *btf;
 	size_t size = 0;
 	ssize_t n;
 	void *buf = NULL;
 	int err;
 
-	if (fstat(fd, &st))
-		return -errno;
-	if (S_ISDIR(st.st_mode))
-		return -EISDIR;
 	n = read_full(fd, prefix, sizeof(prefix));
 	if (n < 0)
 		return n;
 
 	/*
 	 * A vmlinux with debug info can be hundreds of megabytes: let libelf
-	 * map it and touch only the headers and .BTF. Only regular files
-	 * are known to have a true size; anything else is read whole.
+	 * read only the headers and .BTF. Only regular files are known to
+	 * have a true size; anything else is read whole.
 	 */
-	if (S_ISREG(st.st_mode) && is_elf(prefix, n)) {
+	if (S_ISREG(st->st_mode) && is_elf(prefix, n)) {
 		push_layer(ctx, TG_FORMAT_ELF);
 		ctx->fd = fd;
-		err = load_elf(ctx, prefix, n, st.st_size, elf_from_fd, &fd,
+		err = load_elf(ctx, prefix, n, st->st_size, elf_from_fd, &fd,
 			       &btf);
 		if (err)
 			return err;
@@ -964,11 +1192,18 @@ static int open_fd(struct load_ctx *ctx, int fd, const char *path,
 		/* Already at end of file: no need to copy. */
 		return from_mem(ctx, prefix, n, path, btfp);
 	}
-	err = open_sysfs_mapped(ctx, fd, &st, path, btfp);
+	/*
+	 * The first bytes tell /dev/zero, /dev/urandom or a sparse file
+	 * from an input: nothing more is read of those.
+	 */
+	err = detect_format(prefix, n, &fmt);
+	if (err == -TG_ERRNO__FORMAT)
+		return err;
+	err = open_sysfs_mapped(ctx, fd, st, path, btfp);
 	if (err != -EOPNOTSUPP)
 		return err;
-	err = read_rest(fd, prefix, n, S_ISREG(st.st_mode) ? st.st_size : 0,
-			&buf, &size);
+	err = read_rest(fd, prefix, n, S_ISREG(st->st_mode) ? st->st_size : 0,
+			*ctx->budget, &buf, &size);
 	if (err)
 		return err;
 	err = from_mem(ctx, buf, size, path, btfp);
@@ -980,6 +1215,7 @@ int tg_btf__open(const char *path, const struct tg_open_opts *opts,
 		 struct tg_btf **btfp)
 {
 	struct load_ctx ctx;
+	struct stat st;
 	int fd, err;
 
 	if (!path || !btfp)
@@ -987,11 +1223,11 @@ int tg_btf__open(const char *path, const struct tg_open_opts *opts,
 	err = init_ctx(&ctx, opts);
 	if (err)
 		return err;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_input(path, &st);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	ctx.path = path;
-	err = open_fd(&ctx, fd, path, btfp);
+	err = open_fd(&ctx, fd, &st, path, btfp);
 	close(fd);
 	return err;
 }

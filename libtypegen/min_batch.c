@@ -64,6 +64,71 @@ static int cmp_kernel(const void *a, const void *b)
 		      ((const struct tg_min_kernel *)b)->input);
 }
 
+static int cmp_output(const void *a, const void *b)
+{
+	return strcmp((*(struct tg_min_kernel *const *)a)->output,
+		      (*(struct tg_min_kernel *const *)b)->output);
+}
+
+/*
+ * k.btf and k.btf.xz both give k.btf: neither is written, as which one
+ * was meant cannot be told.
+ */
+static int mark_clashes(struct tg_min_batch *b)
+{
+	struct tg_min_kernel **by_out = malloc(b->cnt * sizeof(*by_out));
+	size_t i, j;
+
+	if (!by_out && b->cnt)
+		return -ENOMEM;
+	for (i = 0; i < b->cnt; i++)
+		by_out[i] = &b->k[i];
+	if (b->cnt)
+		qsort(by_out, b->cnt, sizeof(*by_out), cmp_output);
+	for (i = 0; i < b->cnt; i = j) {
+		for (j = i + 1; j < b->cnt &&
+			    !strcmp(by_out[i]->output, by_out[j]->output); j++)
+			by_out[j]->err = -TG_ERRNO__OUTCLASH;
+		if (j > i + 1)
+			by_out[i]->err = -TG_ERRNO__OUTCLASH;
+	}
+	free(by_out);
+	return 0;
+}
+
+/*
+ * An output directory that is the input directory or under it would have
+ * the batch write over its own inputs (k.btf minimized into k.btf) or
+ * read its outputs as inputs next time. Compared by real path; an output
+ * directory yet to be made is judged by its nearest existing parent.
+ */
+static int check_out_dir(const char *in_dir, const char *out_dir)
+{
+	char in[PATH_MAX], out[PATH_MAX], probe[PATH_MAX], *slash;
+	size_t n;
+
+	if (!realpath(in_dir, in))
+		return -errno;
+	if (snprintf(probe, sizeof(probe), "%s", out_dir) >=
+	    (int)sizeof(probe))
+		return -ENAMETOOLONG;
+	while (!realpath(probe, out)) {
+		slash = strrchr(probe, '/');
+		if (errno != ENOENT || !slash)
+			return errno == ENOENT ? 0 : -errno;
+		if (slash == probe) {
+			strcpy(probe, "/");
+			continue;
+		}
+		*slash = '\0';
+	}
+	n = strlen(in);
+	if (!strncmp(in, out, n) &&
+	    (out[n] == '\0' || out[n] == '/' || !strcmp(in, "/")))
+		return -TG_ERRNO__BATCHDIR;
+	return 0;
+}
+
 static bool newer(const struct timespec *a, const struct timespec *b)
 {
 	return a->tv_sec > b->tv_sec ||
@@ -134,6 +199,8 @@ static void do_kernel(struct batch_run *br, struct tg_min_kernel *k)
 	char in[PATH_MAX], out[PATH_MAX];
 	struct stat si, so;
 
+	if (k->err)
+		return;
 	snprintf(in, sizeof(in), "%s/%s", br->in_dir, k->input);
 	snprintf(out, sizeof(out), "%s/%s", br->out_dir, k->output);
 	if (stat(in, &si)) {
@@ -175,11 +242,19 @@ int tg_min__batch(const struct tg_min *m, const char *in_dir,
 {
 	struct batch_run br = { .m = m, .in_dir = in_dir, .out_dir = out_dir,
 				.opts = opts };
+	struct stat st;
 	int err;
 
 	*bp = NULL;
 	if (!m || !in_dir || !out_dir || !TG_OPTS_VALID(opts, tg_min_batch_opts))
 		return -EINVAL;
+	if (stat(in_dir, &st))
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	err = check_out_dir(in_dir, out_dir);
+	if (err)
+		return err;
 	br.b = calloc(1, sizeof(*br.b));
 	if (!br.b)
 		return -ENOMEM;
@@ -187,6 +262,9 @@ int tg_min__batch(const struct tg_min *m, const char *in_dir,
 	if (err)
 		goto fail;
 	qsort(br.b->k, br.b->cnt, sizeof(*br.b->k), cmp_kernel);
+	err = mark_clashes(br.b);
+	if (err)
+		goto fail;
 	err = tg_run_jobs(br.b->cnt, TG_OPTS_GET(opts, jobs, 0), work, done,
 			  &br);
 	if (err)

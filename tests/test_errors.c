@@ -62,6 +62,22 @@ static void test_own_codes(void **state)
 		{ TG_ERRNO__NOTFILE, "not a regular file (a FIFO, device or "
 		  "socket): not read" },
 		{ TG_ERRNO__OUTSIDE, "a symbolic link leads out of the sysroot" },
+		{ TG_ERRNO__OVERRUN, "decompressed data runs past the size "
+		  "its own header gives" },
+		{ TG_ERRNO__NOWRITER, "FIFO with no writer (nothing written "
+		  "to it within 5 s)" },
+		{ TG_ERRNO__NAME, "BTF name that is not a C identifier" },
+		{ TG_ERRNO__BATCHDIR, "output directory is the input "
+		  "directory or inside it" },
+		{ TG_ERRNO__OUTCLASH, "another input file of the batch has "
+		  "the same output" },
+		{ TG_ERRNO__BADTYPE, "BTF array or member of void or function type" },
+		{ TG_ERRNO__BITFIELD, "BTF bitfield on a type other than an integer or enum, or wider than it" },
+		{ TG_ERRNO__INTSIZE, "BTF integer with more bits than its size holds" },
+		{ TG_ERRNO__PARAM, "BTF function prototype with a void parameter or with '...' alone" },
+		{ TG_ERRNO__DUPNAME, "BTF struct or union with two members of the same name" },
+		{ TG_ERRNO__DEEP, "BTF type chain deeper than 256 types, or a loop no declaration breaks" },
+		{ TG_ERRNO__PADDING, "BTF struct or union with more than 64 KiB of padding" },
 	};
 	size_t i;
 

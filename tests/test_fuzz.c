@@ -126,6 +126,8 @@ static void test_replay_split(void **state) { (void)state; replay("split"); }
 static void test_replay_dwarf(void **state) { (void)state; replay("dwarf"); }
 static void test_replay_min(void **state) { (void)state; replay("min"); }
 static void test_replay_emit(void **state) { (void)state; replay("emit"); }
+static void test_replay_btf_ext(void **state) { (void)state; replay("btf_ext"); }
+static void test_replay_names(void **state) { (void)state; replay("names"); }
 
 /*
  * The CLI command that reads a regression input of harness @h as a user
@@ -234,6 +236,8 @@ int main(void)
 		cmocka_unit_test(test_replay_dwarf),
 		cmocka_unit_test(test_replay_min),
 		cmocka_unit_test(test_replay_emit),
+		cmocka_unit_test(test_replay_btf_ext),
+		cmocka_unit_test(test_replay_names),
 		cmocka_unit_test(test_regressions_fail_cleanly),
 	};
 

@@ -703,6 +703,51 @@ static void test_cli_batch(void **state)
 	free(outd);
 }
 
+/*
+ * A tree that works against the batch: links to "." and to "/", one
+ * kernel as k.btf and k.btf.xz, and -o the input directory or inside it.
+ */
+static void test_cli_batch_hostile(void **state)
+{
+	char *in = fmt("%s/hostile", tmp), *outd = fmt("%s/hostile.min", tmp);
+	char *o = NULL, *e = NULL, *p;
+	int rc;
+
+	(void)state;
+	assert_int_equal(tg_test_runf(NULL, NULL,
+		"mkdir -p %s/a && cp %s %s/a/k.btf && xz -c %s > %s/a/k.btf.xz && "
+		"cp %s %s/one.btf && ln -s . %s/a/x && ln -s . %s/a/y && "
+		"ln -s / %s/root",
+		in, kernel, in, kernel, in, kernel, in, in, in, in), 0);
+
+	rc = tg_test_runf(&o, &e, "timeout 60 %s/typegen min %s --batch %s -o %s",
+		 tg_test_build_dir(), core_obj, in, outd);
+	assert_int_equal(rc, 1);	/* the two k.btf failed */
+	assert_non_null(strstr(o, "kernels: 1 done, 0 up to date, 2 failed"));
+	assert_non_null(strstr(o, "a/k.btf: failed: another input file of the batch has the same output"));
+	assert_non_null(strstr(o, "a/k.btf.xz: failed: another input file of the batch has the same output"));
+	p = fmt("%s/a/k.btf", outd);
+	assert_false(tg_test_file_exists(p));
+	free(p);
+	free(o);
+	free(e);
+
+	rc = tg_test_runf(&o, &e, "%s/typegen min %s --batch %s -o %s",
+		 tg_test_build_dir(), core_obj, in, in);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(e, "output directory is the input directory or inside it"));
+	free(o);
+	free(e);
+	rc = tg_test_runf(&o, &e, "%s/typegen min %s --batch %s -o %s/a/new/min",
+		 tg_test_build_dir(), core_obj, in, in);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(e, "output directory is the input directory or inside it"));
+	free(o);
+	free(e);
+	free(in);
+	free(outd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -713,6 +758,7 @@ int main(void)
 		cmocka_unit_test(test_bad_inputs),
 		cmocka_unit_test(test_cli_one),
 		cmocka_unit_test(test_cli_batch),
+		cmocka_unit_test(test_cli_batch_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

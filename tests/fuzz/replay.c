@@ -4,11 +4,13 @@
  * how the normal (and sanitized) test suite replays the inputs the fuzzers
  * found. Exits 0 if every input ran; a crash is the sanitizers' to report.
  * Prints "replayed N, accepted M": inputs the harness did not turn away
- * as another harness's format.
+ * as another harness's format. Each input is handed over ending right
+ * before an unmapped page, so that reading past it crashes here too.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include "fuzz.h"
+#include "guard.h"
 
 static void *read_whole(const char *path, size_t *size)
 {
@@ -45,6 +47,7 @@ fail:
 int main(int argc, char **argv)
 {
 	int i, accepted = 0;
+	struct guarded g;
 	size_t size;
 	void *data;
 
@@ -55,9 +58,15 @@ int main(int argc, char **argv)
 			perror(argv[i]);
 			return 1;
 		}
-		if (LLVMFuzzerTestOneInput(data, size) == 0)
-			accepted++;
+		/* Ending at a guard page: an over-read faults, sanitizer or not. */
+		if (guarded_copy(data, size, &g)) {
+			perror("mmap");
+			return 1;
+		}
 		free(data);
+		if (LLVMFuzzerTestOneInput(g.data, size) == 0)
+			accepted++;
+		guarded_free(&g);
 	}
 	printf("replayed %d, accepted %d\n", argc - 1, accepted);
 	return 0;

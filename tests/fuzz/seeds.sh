@@ -15,7 +15,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 rm -rf "$out"
-for h in raw_btf elf container split dwarf min emit; do
+for h in raw_btf elf container split dwarf min emit btf_ext names; do
 	mkdir -p "$out/$h"
 done
 
@@ -28,6 +28,10 @@ for obj in "$build"/fixtures/*.bpf.o; do
 	cp "$obj" "$out/elf/"
 done
 cp "$out"/raw_btf/* "$out/emit/"
+# Objects with CO-RE records; names, NUL-separated, as the harness splits.
+cp "$build"/fixtures/dwarf_cases.bpf.o "$out/btf_ext/"
+printf 'task_struct\0pid\0TASK_RUNNING\0pid_t\0rcu' > "$out/names/kernel"
+printf '\0\0A\0_t\0percpu' > "$out/names/anon"
 "$clang" -g -O2 -target bpfeb -c "$src/tests/fixtures/load_basic.c" \
 	-o "$out/elf/load_basic.bpfeb.o"
 
