@@ -167,6 +167,12 @@ $(O)/bench/%: bench/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $< $(PKG_LIBS) -o $@
 
+# _Static_asserts of every layout of an input, for its header (make test,
+# make check-kernels): reads its input through libtypegen.
+$(O)/bench/layout_asserts: bench/layout_asserts.c $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $< $(STATIC_LIB) $(PKG_LIBS) -o $@
+
 bench: all $(patsubst bench/%.c,$(O)/bench/%,$(wildcard bench/*.c)) fixtures
 	TG_BUILD=$(O) bench/run.sh
 	TG_BUILD=$(O) bench/vmlinuz.sh
