@@ -203,6 +203,12 @@ int main(int argc, char **argv)
 		}
 		if (tg_btf__arch(btf) == TG_ARCH_UNKNOWN)
 			err = tg_btf__set_arch(btf, a);
+		else if (tg_btf__arch(btf) != a) {
+			fprintf(stderr, "layout_asserts: %s: the types are %s's, not %s's\n",
+				input, tg_arch__str(tg_btf__arch(btf)), tg_arch__str(a));
+			tg_btf__free(btf);
+			return 1;
+		}
 	}
 	if (!err)
 		err = tg_c_dumper__new(btf, NULL, &d);
