@@ -312,8 +312,16 @@ static int try_layout(struct tg_c_dumper *d, const struct btf_type *t,
 		if (mi.off < nat)
 			return -EAGAIN;
 		if (mi.off > nat) {
-			__u32 p = lowbit(mi.off / 8);
+			__u32 p = a * 2;
 
+			/*
+			 * The smallest aligned(N) that puts it there: a larger
+			 * one would align the struct more than it was (i386's
+			 * __aligned_u64 after 4 bytes at 16 is aligned(8)).
+			 */
+			while (p < lowbit(mi.off / 8) &&
+			       roundup_bits(cur, (__u64)p * 8) != mi.off)
+				p *= 2;
 			if (!mi.bits && !o->packed && o->member_attrs &&
 			    !(mi.off % 8) && p > a &&
 			    roundup_bits(cur, (__u64)p * 8) == mi.off) {
