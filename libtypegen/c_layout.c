@@ -205,12 +205,39 @@ static int type_align(struct tg_c_dumper *d, __u32 id, __u32 *align)
 	}
 }
 
+/*
+ * What a scalar, or an array of them, of type @id would be aligned to
+ * were scalars aligned to their size (up to 16): on i386, 8 for a long
+ * long where the ABI gives 4. 0 for other types.
+ */
+static __u32 scalar_size_align(const struct tg_c_dumper *d, __u32 id)
+{
+	const struct btf_type *t;
+	int depth = 0;
+
+	while ((t = tg_c_type(d, tg_c_skip_mods_typedefs(d, id))) &&
+	       btf_is_array(t) && depth++ < TG_C_MAX_DEPTH)
+		id = btf_array(t)->type;
+	if (!t)
+		return 0;
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		return t->size & -t->size & 31;
+	default:
+		return 0;
+	}
+}
+
 /* Size and alignment of a member's type, and its bitfield width if any. */
 struct member_info {
 	__u64 off;	/* bits */
 	__u64 size;	/* bits occupied: the bitfield width or the type size */
 	__u32 type_size;	/* bytes */
 	__u32 align;	/* bytes */
+	__u32 size_align;	/* a scalar's (array's) size as alignment, else align */
 	__u32 bits;	/* bitfield width, 0 if not a bitfield */
 	bool int_bits;	/* the width and offset come from the int type */
 };
@@ -232,6 +259,9 @@ static int member_info(struct tg_c_dumper *d, const struct btf_type *t,
 	err = type_align(d, m->type, &mi->align);
 	if (err)
 		return err;
+	mi->size_align = scalar_size_align(d, m->type);
+	if (mi->size_align < mi->align)
+		mi->size_align = mi->align;
 
 	/* Old-style bitfields live in the int type's own bits/offset. */
 	mi->int_bits = false;
@@ -312,16 +342,18 @@ static int try_layout(struct tg_c_dumper *d, const struct btf_type *t,
 		if (mi.off < nat)
 			return -EAGAIN;
 		if (mi.off > nat) {
-			__u32 p = a * 2;
+			__u32 p = lowbit(mi.off / 8);
 
 			/*
-			 * The smallest aligned(N) that puts it there: a larger
-			 * one would align the struct more than it was (i386's
-			 * __aligned_u64 after 4 bytes at 16 is aligned(8)).
+			 * A scalar its ABI aligns less than its size (i386's
+			 * 8-byte ones) was most likely given its size's
+			 * alignment (the uapi's __aligned_u64): aligned(8)
+			 * rather than the largest that fits, which would
+			 * align the struct more than it was.
 			 */
-			while (p < lowbit(mi.off / 8) &&
-			       roundup_bits(cur, (__u64)p * 8) != mi.off)
-				p *= 2;
+			if (mi.size_align > a &&
+			    roundup_bits(cur, (__u64)mi.size_align * 8) == mi.off)
+				p = mi.size_align;
 			if (!mi.bits && !o->packed && o->member_attrs &&
 			    !(mi.off % 8) && p > a &&
 			    roundup_bits(cur, (__u64)p * 8) == mi.off) {
