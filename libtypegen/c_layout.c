@@ -604,7 +604,15 @@ int tg_c_int_name(const struct tg_c_dumper *d, const struct btf_type *t,
 			*name = is_signed ? "long" : "unsigned long";
 		return 0;
 	case 16:
-		*name = is_signed ? "__int128" : "unsigned __int128";
+		/*
+		 * 32-bit machines have no __int128; their one 16-byte scalar
+		 * is ppc's and riscv32's long double (pahole 1.24 writes it
+		 * as an int).
+		 */
+		if (d->ptr_size < 8)
+			*name = "long double";
+		else
+			*name = is_signed ? "__int128" : "unsigned __int128";
 		return 0;
 	default:
 		return -TG_ERRNO__BTF;
