@@ -26,8 +26,14 @@
 
 enum { LAYOUT_NONE, LAYOUT_BUSY, LAYOUT_DONE };
 
-/* Alignment attributes larger than a page are not C the kernel writes. */
+/*
+ * Alignment attributes larger than a page are not C the kernel writes:
+ * 4 KiB is guessed first, as most machines' page; up to 64 KiB where
+ * nothing smaller explains an offset (ppc64's and some arm64 kernels'
+ * pages: bpf_ringbuf's page-aligned members).
+ */
 #define MAX_ALIGN_ATTR 4096
+#define MAX_PAGE_ALIGN_ATTR 65536
 
 static __u64 roundup_bits(__u64 v, __u64 a)
 {
@@ -354,6 +360,11 @@ static int try_layout(struct tg_c_dumper *d, const struct btf_type *t,
 			if (mi.size_align > a &&
 			    roundup_bits(cur, (__u64)mi.size_align * 8) == mi.off)
 				p = mi.size_align;
+			/* a larger page's alignment, the smallest that will do */
+			while (p >= MAX_ALIGN_ATTR && p < MAX_PAGE_ALIGN_ATTR &&
+			       !(mi.off / 8 % (p * 2)) &&
+			       roundup_bits(cur, (__u64)p * 8) != mi.off)
+				p *= 2;
 			if (!mi.bits && !o->packed && o->member_attrs &&
 			    !(mi.off % 8) && p > a &&
 			    roundup_bits(cur, (__u64)p * 8) == mi.off) {
@@ -382,10 +393,10 @@ static int try_layout(struct tg_c_dumper *d, const struct btf_type *t,
 		__u32 p;
 
 		/* the smallest alignment that explains the size */
-		for (p = l->align * 2; p <= MAX_ALIGN_ATTR && p <= t->size; p *= 2)
+		for (p = l->align * 2; p <= MAX_PAGE_ALIGN_ATTR && p <= t->size; p *= 2)
 			if (roundup_bits(end, (__u64)p * 8) == size_bits)
 				break;
-		if (p <= MAX_ALIGN_ATTR && p <= t->size &&
+		if (p <= MAX_PAGE_ALIGN_ATTR && p <= t->size &&
 		    roundup_bits(end, (__u64)p * 8) == size_bits) {
 			l->align_attr = p;
 			l->align = p;

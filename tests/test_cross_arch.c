@@ -493,13 +493,19 @@ static struct btf *abi_btf(__u32 long_size)
 		add_struct(b, "wide_hole", 32, n_wide, t, o, 2);
 	}
 	{
+		/* ppc64's 64 KiB pages: bpf_ringbuf's page-aligned members */
+		const __u32 t[] = { l, l };
+		const __u32 o[] = { 0, 65536 };
+
+		add_struct(b, "page64k", 131072, n_wide, t, o, 2);
+	}
+	{
 		/* a union larger than its members, alignment 1 */
 		__u32 u = ok(btf__add_union(b, "odd6", 6));
 
 		assert_int_equal(btf__add_field(b, "c", arr3, 0, 0), 0);
 		(void)u;
 	}
-	(void)l;
 	return b;
 }
 
