@@ -84,6 +84,7 @@ enum {
 	OPT_WITH,
 	OPT_FROM_DWARF,
 	OPT_BTF_FEATURES,
+	OPT_INPUT_ARCH,
 };
 
 #define COMMON_SHORT_OPTS "hjpd"
@@ -101,6 +102,14 @@ enum {
 	{ "from-dwarf",	no_argument,		NULL, OPT_FROM_DWARF }, \
 	{ "btf-features", required_argument,	NULL, OPT_BTF_FEATURES }
 
+/*
+ * --arch for the commands that write C (dump): the machine the types are
+ * from, where the input cannot say (raw BTF). Handled by parse_common_opt()
+ * and applied by load_inputs().
+ */
+#define INPUT_ARCH_LONG_OPT					\
+	{ "arch",	required_argument,	NULL, OPT_INPUT_ARCH }
+
 /* What the locator options asked for. */
 struct locate_args {
 	const char *path;
@@ -108,6 +117,7 @@ struct locate_args {
 	const char *sysroot;
 	bool from_dwarf;	/* --from-dwarf: read an ELF file's DWARF */
 	const char *btf_features;	/* --btf-features: its conventions */
+	enum tg_arch arch;	/* --arch, TG_ARCH_UNKNOWN if not given */
 };
 
 /*
