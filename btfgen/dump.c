@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "main.h"
 
@@ -103,12 +105,14 @@ struct selection {
 	char **cflags;
 	size_t cflag_cnt;
 	enum tg_pointee pointee;
+	const char *output;	/* -o FILE, or NULL for standard output */
 };
 
 static void print_src_note(void *ctx, enum tg_src_note_kind kind,
 			   const char *src, const char *text)
 {
-	(void)ctx;
+	const struct selection *sel = ctx;
+
 	switch (kind) {
 	case TG_SRC_NOTE_UNKNOWN_TAG:
 		fprintf(stderr, "%s: %s: warning: %s is named but not in the kernel's types\n",
@@ -120,7 +124,29 @@ static void print_src_note(void *ctx, enum tg_src_note_kind kind,
 	case TG_SRC_NOTE_COMPILER:
 		fprintf(stderr, "%s\n", text);
 		break;
+	case TG_SRC_NOTE_NOT_KERNEL:
+		p_err(src, "%s", text);
+		break;
+	case TG_SRC_NOTE_SHADOW:
+		if (sel->output)
+			p_err(src, "includes %s, not the header written to %s: remove it, or write the header there",
+			      text, sel->output);
+		else
+			fprintf(stderr, "%s: %s: warning: includes %s, not this header\n",
+				prog_name, src, text);
+		break;
 	}
+}
+
+/* Where the header goes, as a file to compare a vmlinux.h with. */
+static const char *header_file(const char *output)
+{
+	struct stat st;
+
+	if (output)
+		return output;
+	return !fstat(STDOUT_FILENO, &st) && S_ISREG(st.st_mode) ?
+	       "/dev/stdout" : NULL;
 }
 
 static int select_types(struct tg_c_dumper *d, const struct selection *sel,
@@ -145,7 +171,9 @@ static int select_types(struct tg_c_dumper *d, const struct selection *sel,
 			.clang = getenv("CLANG"),
 			.cflags = (const char *const *)sel->cflags,
 			.cflag_cnt = sel->cflag_cnt,
-			.note = print_src_note);
+			.note = print_src_note,
+			.note_ctx = (void *)sel,
+			.header = header_file(sel->output));
 
 		err = tg_c_dumper__select_sources(d, sel->fors, sel->for_cnt,
 						  &sopts);
@@ -288,6 +316,7 @@ int do_dump(int argc, char **argv)
 		p_err_code(in.name, err);
 		goto out;
 	}
+	sel.output = output;
 	if (select_types(d, &sel, in.name))
 		goto out;
 	if (!write_output(d, output, in.name))

@@ -93,6 +93,9 @@ enum tg_errno {
 	TG_ERRNO__NODWARF,	/* an ELF file without DWARF, where it was asked for */
 	TG_ERRNO__DWARFVER,	/* a DWARF version other than 2 to 5 */
 	TG_ERRNO__DWARF,	/* DWARF debug info that does not parse */
+	TG_ERRNO__SHADOW,	/* a program includes another vmlinux.h than the one written */
+	TG_ERRNO__TIMEOUT,	/* the compiler did not finish in time */
+	TG_ERRNO__NOTREG,	/* a program's source is no regular file */
 	__TG_ERRNO__END,
 };
 
@@ -584,6 +587,14 @@ enum tg_src_note_kind {
 	TG_SRC_NOTE_UNKNOWN_NAME,
 	/* a line of the compiler's diagnostics, for an error not ours */
 	TG_SRC_NOTE_COMPILER,
+	/* what a compiler's error is when it is no kernel type's lack: @text */
+	TG_SRC_NOTE_NOT_KERNEL,
+	/*
+	 * the program includes the vmlinux.h at path @text instead of the
+	 * header (#include "vmlinux.h" looks beside the including file
+	 * first); an error if it is not tg_src_opts.header
+	 */
+	TG_SRC_NOTE_SHADOW,
 };
 
 typedef void (*tg_src_note_fn)(void *ctx, enum tg_src_note_kind kind,
@@ -606,9 +617,17 @@ struct tg_src_opts {
 	void *note_ctx;
 	/* Rounds of compiling before giving up (0: 16). */
 	unsigned int max_rounds;
+	/*
+	 * The file the header will be written to, or NULL if unknown. A
+	 * vmlinux.h the programs include in its place (one beside them) is
+	 * an error unless it is this file.
+	 */
+	const char *header;
+	/* Seconds a compiler run may take before it is killed (0: 60). */
+	unsigned int timeout;
 	size_t :0;
 };
-#define tg_src_opts__last_field max_rounds
+#define tg_src_opts__last_field timeout
 
 /*
  * tg_c_dumper__select_sources - select what BPF programs use.
@@ -616,18 +635,25 @@ struct tg_src_opts {
  *
  * Each program is preprocessed with its flags, so that macros (libbpf's
  * BPF_CORE_READ() and the like) count: every struct, union and enum it
- * names in its own code is selected, defined. Then it is compiled against
- * the selection (clang -fsyntax-only) and what the compiler misses is
- * added: typedefs and enumerators it does not know, kfuncs it calls,
- * definitions of types it reaches through pointers (task->mm->pgd), until
- * it compiles. A header holding the selection gives the same object
- * code, CO-RE relocations included, as the whole header.
+ * names in its own code is selected, defined, with the typedefs,
+ * enumerators and kfuncs it uses, and the targets of the pointer members
+ * it reaches by name (task->mm->pgd). Then it is compiled against the
+ * selection (clang -fsyntax-only), which proves it, and anything the
+ * compiler still misses is added until it compiles. A header holding the
+ * selection gives the same object code, CO-RE relocations included, as
+ * the whole header. Two compiler runs per program, usually; each is
+ * killed after @opts->timeout. No file is written: the header is shown to
+ * the compiler from memory, also in place of any vmlinux.h the program
+ * includes beside itself.
  *
  * Returns 0; -TG_ERRNO__UNKNOWN if a program names types or uses names
  * that the kernel's types do not have (each one told to @opts->note);
  * -TG_ERRNO__COMPILE if it does not compile for another reason (the
- * compiler's errors told to @opts->note); -ENOENT if a source is
- * missing; -TG_ERRNO__NOCLANG without the compiler; -ENOMEM...
+ * compiler's first error, and what it is, told to @opts->note);
+ * -TG_ERRNO__SHADOW if a program includes a vmlinux.h other than
+ * @opts->header; -TG_ERRNO__TIMEOUT; -ENOENT if a source is missing,
+ * -TG_ERRNO__NOTREG if it is no regular file; -TG_ERRNO__NOCLANG
+ * without the compiler; -ENOMEM...
  */
 TG_API int tg_c_dumper__select_sources(struct tg_c_dumper *d,
 				       const char *const *srcs, size_t cnt,

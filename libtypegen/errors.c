@@ -56,6 +56,11 @@ static const char *const tg_errno_msgs[] = {
 	[TG_ERRNO__DWARFVER - __TG_ERRNO__START] =
 		"unsupported DWARF version (DWARF 2 to 5 are read)",
 	[TG_ERRNO__DWARF - __TG_ERRNO__START] = "invalid DWARF debug info",
+	[TG_ERRNO__SHADOW - __TG_ERRNO__START] =
+		"includes another vmlinux.h than the header written",
+	[TG_ERRNO__TIMEOUT - __TG_ERRNO__START] =
+		"the compiler did not finish in time",
+	[TG_ERRNO__NOTREG - __TG_ERRNO__START] = "not a regular file",
 };
 
 /* Every code in enum tg_errno needs a message: fail the build otherwise. */

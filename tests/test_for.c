@@ -460,6 +460,7 @@ static void test_for_unknown_name_fails(void **state)
 {
 	char *src = write_prog("name.bpf.c",
 		"#include \"vmlinux.h\"\n"
+		"#include <bpf/bpf_helpers.h>\n"
 		"SEC(\"raw_tp\") int f(void *ctx)\n"
 		"{\n"
 		"	no_such_type_t x = 0;\n"
@@ -486,6 +487,7 @@ static void test_for_compile_error(void **state)
 {
 	char *src = write_prog("bad.bpf.c",
 		"#include \"vmlinux.h\"\n"
+		"#include <bpf/bpf_helpers.h>\n"
 		"SEC(\"raw_tp\") int f(struct task_struct *t)\n"
 		"{\n"
 		"	return t->no_such_member;\n"
@@ -494,7 +496,7 @@ static void test_for_compile_error(void **state)
 
 	(void)state;
 	assert_int_equal(run_for(src, "", NULL, &err), 1);
-	assert_non_null(strstr(err, "bad.bpf.c:4:12: error: no member named 'no_such_member' in 'struct task_struct'"));
+	assert_non_null(strstr(err, "bad.bpf.c:5:12: error: no member named 'no_such_member' in 'struct task_struct'"));
 	assert_non_null(strstr(err, "typegen: "));
 	assert_non_null(strstr(err, "bad.bpf.c: does not compile\n"));
 	free(err);
