@@ -9,6 +9,11 @@
 
 #include "main.h"
 
+enum {
+	OPT_NO_CACHE = 0x200,
+	OPT_TIMEOUT,
+};
+
 void help_dump(FILE *out)
 {
 	fprintf(out,
@@ -16,7 +21,8 @@ void help_dump(FILE *out)
 		"                    [-o FILE] [--unsorted]\n"
 		"       %s dump [-i PATH] [--base PATH] [--module PATH]... [--module-only] [-o FILE]\n"
 		"       %s dump [-i PATH] -t TYPE... [--pointee fwd|full] [-o FILE]\n"
-		"       %s dump [-i PATH] --for PROG.bpf.c... [-o FILE] [-- CFLAGS...]\n"
+		"       %s dump [-i PATH] --for PROG.bpf.c... [--no-cache] [--timeout S]\n"
+		"                    [-o FILE] [-- CFLAGS...]\n"
 		"\n"
 		"Write the kernel's types as a C header (vmlinux.h), to standard\n"
 		"output or to FILE. Without -i the types are found as typegen(1)\n"
@@ -55,6 +61,12 @@ void help_dump(FILE *out)
 		"                     (repeatable); it is compiled with clang\n"
 		"                     ($CLANG, else clang-19 or clang) and the\n"
 		"                     CFLAGS after --\n"
+		"      --no-cache     prove the --for selection again, even for a\n"
+		"                     program unchanged since the last time\n"
+		"                     (cache: $TYPEGEN_CACHE_DIR, else\n"
+		"                     $XDG_CACHE_HOME/typegen, ~/.cache/typegen)\n"
+		"      --timeout S    stop a compiler run of --for after S seconds\n"
+		"                     (default 60)\n"
 		"\n", prog_name, prog_name, prog_name, prog_name);
 	help_global_options(out);
 }
@@ -106,6 +118,8 @@ struct selection {
 	size_t cflag_cnt;
 	enum tg_pointee pointee;
 	const char *output;	/* -o FILE, or NULL for standard output */
+	bool no_cache;
+	unsigned int timeout;
 };
 
 static void print_src_note(void *ctx, enum tg_src_note_kind kind,
@@ -138,6 +152,27 @@ static void print_src_note(void *ctx, enum tg_src_note_kind kind,
 	}
 }
 
+/*
+ * Where proven selections are kept: $TYPEGEN_CACHE_DIR (empty: nowhere),
+ * else the XDG cache directory. The caller frees it.
+ */
+static char *cache_dir(void)
+{
+	const char *env = getenv("TYPEGEN_CACHE_DIR");
+	char *dir = NULL;
+
+	if (env)
+		return *env ? strdup(env) : NULL;
+	if ((env = getenv("XDG_CACHE_HOME")) && *env == '/') {
+		if (asprintf(&dir, "%s/typegen", env) < 0)
+			dir = NULL;
+	} else if ((env = getenv("HOME")) && *env == '/') {
+		if (asprintf(&dir, "%s/.cache/typegen", env) < 0)
+			dir = NULL;
+	}
+	return dir;
+}
+
 /* Where the header goes, as a file to compare a vmlinux.h with. */
 static const char *header_file(const char *output)
 {
@@ -167,16 +202,20 @@ static int select_types(struct tg_c_dumper *d, const struct selection *sel,
 		}
 	}
 	if (sel->for_cnt) {
+		char *cache = sel->no_cache ? NULL : cache_dir();
 		TG_OPTS(tg_src_opts, sopts,
 			.clang = getenv("CLANG"),
 			.cflags = (const char *const *)sel->cflags,
 			.cflag_cnt = sel->cflag_cnt,
 			.note = print_src_note,
 			.note_ctx = (void *)sel,
-			.header = header_file(sel->output));
+			.header = header_file(sel->output),
+			.cache_dir = cache,
+			.timeout = sel->timeout);
 
 		err = tg_c_dumper__select_sources(d, sel->fors, sel->for_cnt,
 						  &sopts);
+		free(cache);
 		if (err) {
 			p_err_code(sel->for_cnt == 1 ? sel->fors[0] : "--for",
 				   err);
@@ -210,6 +249,8 @@ int do_dump(int argc, char **argv)
 		{ "type",	required_argument,	NULL, 't' },
 		{ "pointee",	required_argument,	NULL, OPT_POINTEE },
 		{ "for",	required_argument,	NULL, OPT_FOR },
+		{ "no-cache",	no_argument,		NULL, OPT_NO_CACHE },
+		{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
 		{ 0 },
 	};
 	struct input_args args = { .merge = true };
@@ -264,6 +305,23 @@ int do_dump(int argc, char **argv)
 			if (check_nonempty("--for", "dump") == OPT_BAD)
 				goto out;
 			continue;
+		case OPT_NO_CACHE:
+			sel.no_cache = true;
+			continue;
+		case OPT_TIMEOUT: {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || !v || v > 86400) {
+				p_err(NULL, "option '--timeout' takes seconds, 1 to 86400, not '%s'; try '%s dump --help'",
+				      optarg, prog_name);
+				goto out;
+			}
+			sel.timeout = v;
+			continue;
+		}
 		case OPT_POINTEE:
 			if (parse_pointee(optarg, &sel.pointee)) {
 				p_err(NULL, "option '--pointee' takes fwd or full, not '%s'; try '%s dump --help'",

@@ -625,9 +625,16 @@ struct tg_src_opts {
 	const char *header;
 	/* Seconds a compiler run may take before it is killed (0: 60). */
 	unsigned int timeout;
+	/*
+	 * A directory for selections already proven (created if missing),
+	 * or NULL for none: when the kernel's types, the compiler, the
+	 * flags and the programs' preprocessed text are those of a proven
+	 * selection, it is taken again without compiling.
+	 */
+	const char *cache_dir;
 	size_t :0;
 };
-#define tg_src_opts__last_field timeout
+#define tg_src_opts__last_field cache_dir
 
 /*
  * tg_c_dumper__select_sources - select what BPF programs use.
@@ -641,8 +648,9 @@ struct tg_src_opts {
  * selection (clang -fsyntax-only), which proves it, and anything the
  * compiler still misses is added until it compiles. A header holding the
  * selection gives the same object code, CO-RE relocations included, as
- * the whole header. Two compiler runs per program, usually; each is
- * killed after @opts->timeout. No file is written: the header is shown to
+ * the whole header. Two compiler runs per program, usually, one with
+ * @opts->cache_dir for a program unchanged since; each is killed after
+ * @opts->timeout. No file is written: the header is shown to
  * the compiler from memory, also in place of any vmlinux.h the program
  * includes beside itself.
  *

@@ -91,6 +91,9 @@ struct sources {
 	struct src_run *runs;
 	size_t cnt;
 	struct name_set members;	/* used after -> and . */
+	char clang_id[PATH_MAX + 64];	/* its path, size and mtime */
+	char *cache;		/* the cache file for these programs, or NULL */
+	bool cached;		/* the selection came from it */
 	unsigned int timeout;
 	bool unknown;		/* a name the kernel lacks was told */
 	bool progress;		/* this round selected something new */
@@ -805,6 +808,167 @@ static int select_named_tags(struct sources *s, struct src_run *r,
 }
 
 /* ------------------------------------------------------------------------
+ * The cache: an unchanged program costs one preprocessing run
+ *
+ * The selection depends on the kernel's types, the compiler and its flags,
+ * and the programs' preprocessed text (which holds every header they
+ * include and every macro): with all of those the same, it is the one
+ * proven before. It is kept in @cache_dir under a hash of them all, as the
+ * decls and kfuncs selected, and read back only if every entry fits the
+ * dumper; a file that does not is ignored (and replaced).
+ */
+
+#define CACHE_MAGIC "typegen-for 1\n"
+
+struct hash128 {
+	__u64 a, b;
+};
+
+static __u64 mix64(__u64 h, __u64 v)
+{
+	h ^= v * 0x9e3779b97f4a7c15ull;
+	h = (h << 31 | h >> 33) * 0xc2b2ae3d27d4eb4full;
+	return h ^ (h >> 29);
+}
+
+static void hash_bytes(struct hash128 *h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	__u64 v;
+
+	h->a = mix64(h->a, len);
+	h->b = mix64(h->b, ~(__u64)len);
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&v, p, 8);
+		h->a = mix64(h->a, v);
+		h->b = mix64(h->b ^ 0x165667b19e3779f9ull, v);
+	}
+	v = 0;
+	memcpy(&v, p, len);
+	h->a = mix64(h->a, v);
+	h->b = mix64(h->b, v + 1);
+}
+
+static void hash_btf(struct hash128 *h, const struct btf *btf)
+{
+	const void *raw;
+	__u32 size;
+
+	for (; btf; btf = btf__base_btf(btf)) {
+		raw = btf__raw_data(btf, &size);
+		if (raw)
+			hash_bytes(h, raw, size);
+	}
+}
+
+/* The cache file for @texts, the programs' preprocessed text. */
+static int cache_path(struct sources *s, char **texts)
+{
+	const char *dir = TG_OPTS_GET(s->opts, cache_dir, NULL);
+	const char *const *f = TG_OPTS_GET(s->opts, cflags, NULL);
+	size_t i, n = TG_OPTS_GET(s->opts, cflag_cnt, 0);
+	struct hash128 h = { 1, 2 };
+
+	if (!dir || !*dir)
+		return 0;
+	hash_bytes(&h, CACHE_MAGIC, strlen(CACHE_MAGIC));
+	hash_btf(&h, s->d->btf);
+	hash_bytes(&h, s->clang_id, strlen(s->clang_id));
+	for (i = 0; f && i < n; i++)
+		hash_bytes(&h, f[i], strlen(f[i]) + 1);
+	hash_bytes(&h, &s->d->pointee_full, sizeof(s->d->pointee_full));
+	for (i = 0; i < s->cnt; i++)
+		hash_bytes(&h, texts[i], strlen(texts[i]));
+	if (asprintf(&s->cache, "%s/%016llx%016llx.for", dir,
+		     (unsigned long long)h.a, (unsigned long long)h.b) < 0) {
+		s->cache = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Add the cached selection, if there is one that fits; 1 if there was. */
+static int cache_load(struct sources *s)
+{
+	struct tg_c_dumper *d = s->d;
+	char *text, *p, *eol, kind;
+	unsigned long idx, want;
+	int fd, err = 0;
+
+	if (!s->cache)
+		return 0;
+	fd = open(s->cache, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	text = mem_read(fd);
+	close(fd);
+	if (!text || strncmp(text, CACHE_MAGIC, strlen(CACHE_MAGIC))) {
+		free(text);
+		return 0;
+	}
+	/* check it all before selecting anything */
+	for (int pass = 0; pass < 2 && !err; pass++) {
+		for (p = text + strlen(CACHE_MAGIC); *p && !err; p = eol + 1) {
+			eol = strchrnul(p, '\n');
+			if (!*eol || sscanf(p, "%c %lu %lu", &kind, &idx, &want) < 2 ||
+			    (kind == 'd' && (idx < 1 || idx > d->decl_cnt ||
+					     want < TG_C_WANT_DECLARE ||
+					     want > TG_C_WANT_DEF)) ||
+			    (kind == 'k' && idx >= d->kfunc_cnt) ||
+			    (kind != 'd' && kind != 'k')) {
+				err = 1;
+				break;
+			}
+			if (!pass)
+				continue;
+			err = kind == 'd' ?
+			      tg_c_select_id(d, d->decls[idx - 1], want) :
+			      tg_c_select_kfunc(d, idx);
+		}
+	}
+	free(text);
+	if (err > 0)
+		return 0;
+	return err ? err : 1;
+}
+
+static int write_selection(FILE *f, void *ctx)
+{
+	struct tg_c_dumper *d = ctx;
+	__u32 i;
+
+	fputs(CACHE_MAGIC, f);
+	for (i = 1; i <= d->decl_cnt; i++)
+		if (d->want[i])
+			fprintf(f, "d %u %u\n", i, d->want[i]);
+	for (i = 0; i < d->kfunc_cnt; i++)
+		if (d->kfunc_want[i])
+			fprintf(f, "k %u\n", i);
+	return 0;
+}
+
+/* Keep the proven selection; a cache that cannot be written is no error. */
+static void cache_store(struct sources *s)
+{
+	const char *dir = TG_OPTS_GET(s->opts, cache_dir, NULL);
+
+	if (!s->cache || s->cached)
+		return;
+	if (mkdir(dir, 0700) && errno == ENOENT) {
+		char *parent = strdup(dir), *slash;
+
+		/* one level up: $XDG_CACHE_HOME itself may not exist yet */
+		if (parent && (slash = strrchr(parent, '/')) && slash != parent) {
+			*slash = '\0';
+			mkdir(parent, 0700);
+			mkdir(dir, 0700);
+		}
+		free(parent);
+	}
+	tg_write_file_atomic(s->cache, write_selection, s->d);
+}
+
+/* ------------------------------------------------------------------------
  * Member chains, without the compiler
  */
 
@@ -1222,7 +1386,13 @@ static int first_round(struct sources *s, int *statuses)
 		for (i = 0; i < s->cnt && !err && !s->new_shadow; i++)
 			err = select_named_tags(s, &s->runs[i], &tags[i]);
 		if (!err && !s->new_shadow)
+			err = cache_path(s, texts);
+		if (!err && !s->new_shadow && (err = cache_load(s)) == 1) {
+			s->cached = true;
+			err = 0;
+		} else if (!err && !s->new_shadow) {
 			err = close_members(s);
+		}
 		for (i = 0; i < s->cnt; i++)
 			free(texts[i]);
 		free(texts);
@@ -1279,29 +1449,59 @@ static int compile_round(struct sources *s, int *statuses)
 	return s->unknown ? -TG_ERRNO__UNKNOWN : -TG_ERRNO__COMPILE;
 }
 
+/* Which compiler @buf is, for the cache: another one may select otherwise. */
+static void clang_identity(struct sources *s, const char *path)
+{
+	struct stat st;
+	char *real = realpath(path, NULL);
+
+	if (real && !stat(real, &st))
+		snprintf(s->clang_id, sizeof(s->clang_id), "%s %lld %lld.%09ld",
+			 real, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+			 st.st_mtim.tv_nsec);
+	else
+		snprintf(s->clang_id, sizeof(s->clang_id), "%s", path);
+	free(real);
+}
+
+/* @name in PATH (or as given, with a slash) into @buf; false if not. */
+static bool in_path(const char *name, char *buf, size_t size)
+{
+	const char *p = getenv("PATH") ?: "/usr/bin:/bin";
+
+	if (strchr(name, '/')) {
+		snprintf(buf, size, "%s", name);
+		return !access(buf, X_OK);
+	}
+	while (*p) {
+		size_t n = strcspn(p, ":");
+
+		if (snprintf(buf, size, "%.*s/%s", (int)n, p, name) <
+		    (int)size && !access(buf, X_OK))
+			return true;
+		p += n + (p[n] == ':');
+	}
+	return false;
+}
+
 static int find_clang(struct sources *s)
 {
 	static const char *const names[] = { "clang-19", "clang" };
-	const char *path = getenv("PATH") ?: "/usr/bin:/bin";
-	char buf[4096];
+	char buf[PATH_MAX];
 	size_t i;
 
 	s->clang = TG_OPTS_GET(s->opts, clang, NULL);
-	if (s->clang)
+	if (s->clang) {
+		/* not found: posix_spawnp() says so */
+		clang_identity(s, in_path(s->clang, buf, sizeof(buf)) ?
+				  buf : s->clang);
 		return 0;
+	}
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		const char *p = path;
-
-		while (*p) {
-			size_t n = strcspn(p, ":");
-
-			if (snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, p,
-				     names[i]) < (int)sizeof(buf) &&
-			    !access(buf, X_OK)) {
-				s->clang = names[i];
-				return 0;
-			}
-			p += n + (p[n] == ':');
+		if (in_path(names[i], buf, sizeof(buf))) {
+			s->clang = names[i];
+			clang_identity(s, buf);
+			return 0;
 		}
 	}
 	return -TG_ERRNO__NOCLANG;
@@ -1365,6 +1565,7 @@ static void cleanup(struct sources *s)
 		free(s->shadows[i].path);
 	free(s->shadows);
 	free(s->members.slots);
+	free(s->cache);
 	close_fd(s->hdr_fd);
 	close_fd(s->ov_fd);
 }
@@ -1389,14 +1590,16 @@ int tg_c_dumper__select_sources(struct tg_c_dumper *d,
 		err = -ENOMEM;
 	if (!err)
 		err = first_round(&s, statuses);
-	for (round = 0; !err && round < rounds; round++) {
+	for (round = 0; !err && !s.cached && round < rounds; round++) {
 		err = compile_round(&s, statuses);
 		if (err == 1) {
 			err = s.unknown ? -TG_ERRNO__UNKNOWN : 0;
+			if (!err)
+				cache_store(&s);
 			break;
 		}
 	}
-	if (!err && round == rounds)
+	if (!err && !s.cached && round == rounds)
 		err = -TG_ERRNO__COMPILE;
 	free(statuses);
 	cleanup(&s);
