@@ -34,11 +34,11 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -91,6 +91,7 @@ struct sources {
 	struct src_run *runs;
 	size_t cnt;
 	struct name_set members;	/* used after -> and . */
+	char clang_path[PATH_MAX];	/* found in PATH */
 	char clang_id[PATH_MAX + 64];	/* its path, size and mtime */
 	char *cache;		/* the cache file for these programs, or NULL */
 	bool cached;		/* the selection came from it */
@@ -327,8 +328,8 @@ static int spawn_clang(struct sources *s, struct src_run *r,
 {
 	const char *const *f = TG_OPTS_GET(s->opts, cflags, NULL);
 	size_t i, n = TG_OPTS_GET(s->opts, cflag_cnt, 0), k = 0;
-	posix_spawn_file_actions_t fa;
 	char ov[32];
+	pid_t parent;
 	const char **argv;
 	int err;
 
@@ -355,21 +356,32 @@ static int spawn_clang(struct sources *s, struct src_run *r,
 	argv[k++] = r->path;
 	argv[k] = NULL;
 
-	/* the memfds are above 9: no dup2() here overwrites another's source */
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, r->out_fd, 1);
-	posix_spawn_file_actions_adddup2(&fa, r->err_fd, 2);
-	posix_spawn_file_actions_adddup2(&fa, s->hdr_fd, CHILD_HDR_FD);
-	posix_spawn_file_actions_adddup2(&fa, s->ov_fd, CHILD_OV_FD);
-	err = posix_spawnp(&r->pid, s->clang, &fa, NULL, (char **)argv,
-			   environ);
-	posix_spawn_file_actions_destroy(&fa);
-	free(argv);
-	if (err) {
+	parent = getpid();
+	r->pid = fork();
+	if (r->pid < 0) {
+		err = -errno;
 		r->pid = 0;
-		return err == ENOENT ? -TG_ERRNO__NOCLANG : -err;
+		free(argv);
+		return err;
 	}
+	if (!r->pid) {
+		int null = open("/dev/null", O_RDONLY);
+
+		/*
+		 * Killed with typegen: a compiler blocked on a FIFO is
+		 * stopped by the timeout, or by this once typegen is gone.
+		 * The memfds are above 9: no dup2() overwrites another's.
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent ||
+		    null < 0 || dup2(null, 0) < 0 || dup2(r->out_fd, 1) < 0 ||
+		    dup2(r->err_fd, 2) < 0 ||
+		    dup2(s->hdr_fd, CHILD_HDR_FD) < 0 ||
+		    dup2(s->ov_fd, CHILD_OV_FD) < 0)
+			_exit(126);
+		execve(s->clang_path, (char **)argv, environ);
+		_exit(127);
+	}
+	free(argv);
 	r->pidfd = syscall(SYS_pidfd_open, r->pid, 0);
 	return 0;
 }
@@ -414,7 +426,7 @@ static int wait_run(struct src_run *r, const struct timespec *deadline,
 	r->pid = 0;
 	if (err)
 		return err;
-	/* posix_spawnp() reports exec failures as exit 127 */
+	/* the child reports exec failures as exit 127 */
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
 		return -TG_ERRNO__NOCLANG;
 	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
@@ -1491,20 +1503,14 @@ static int find_clang(struct sources *s)
 	size_t i;
 
 	s->clang = TG_OPTS_GET(s->opts, clang, NULL);
-	if (s->clang) {
-		/* not found: posix_spawnp() says so */
-		clang_identity(s, in_path(s->clang, buf, sizeof(buf)) ?
-				  buf : s->clang);
-		return 0;
-	}
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (in_path(names[i], buf, sizeof(buf))) {
+	for (i = 0; !s->clang && i < sizeof(names) / sizeof(names[0]); i++)
+		if (in_path(names[i], buf, sizeof(buf)))
 			s->clang = names[i];
-			clang_identity(s, buf);
-			return 0;
-		}
-	}
-	return -TG_ERRNO__NOCLANG;
+	if (!s->clang || !in_path(s->clang, buf, sizeof(buf)))
+		return -TG_ERRNO__NOCLANG;
+	snprintf(s->clang_path, sizeof(s->clang_path), "%s", buf);
+	clang_identity(s, buf);
+	return 0;
 }
 
 static int setup(struct sources *s, const char *const *srcs, size_t cnt)

@@ -677,8 +677,8 @@ static void test_for_leaves_nothing(void **state)
 	char *src = write_prog("blocked.bpf.c",
 		"#include \"vmlinux.h\"\n#include \"never.h\"\n");
 	char *flags = cflags(), *cmd, *ls = NULL;
+	int st, i, fd;
 	pid_t pid;
-	int st;
 
 	(void)state;
 	assert_int_equal(mkdir(tmp, 0700), 0);
@@ -698,6 +698,16 @@ static void test_for_leaves_nothing(void **state)
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_int_equal(tg_test_runf(&ls, NULL, "ls -A %s", tmp), 0);
 	assert_string_equal(ls, "");
+	/* and the compiler went with it: no reader is left on the FIFO */
+	for (i = 0; i < 50; i++) {
+		fd = open(fifo, O_WRONLY | O_NONBLOCK);
+		if (fd < 0)
+			break;
+		close(fd);	/* a reader still there: this lets it go */
+		usleep(100 * 1000);
+	}
+	assert_int_equal(i, 0);
+	assert_int_equal(errno, ENXIO);
 	free(ls);
 	free(cmd);
 	free(flags);
