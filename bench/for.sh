@@ -7,7 +7,11 @@
 #
 #   full   clang -O2 -g -target bpf against the whole vmlinux.h
 #   min    the same against the header typegen dump --for makes for it
-#   --for  typegen dump --for itself
+#   --for  typegen dump --for itself, on a program unchanged since its
+#          last run (its proven selection is in the cache: one
+#          preprocessing run)
+#   cold   typegen dump --for --no-cache (preprocessing and a proving
+#          compile)
 #
 # each timed by hyperfine (N runs, default 5, after one warm-up; the three
 # commands of a program in one hyperfine run). The programs are the test
@@ -21,8 +25,8 @@
 #
 # Reports per program and the distribution over programs (median, min,
 # max) of full/min (target: median >= 5x) and --for/full (target: median
-# <= 0.25), from wall time and, as the machine may be shared, from CPU
-# time (user+sys) too. The table is saved to $TG_BUILD/bench/for.txt;
+# <= 0.25; cold/full is reported beside it), from wall time and, as the
+# machine may be shared, from CPU time (user+sys) too. The table is saved to $TG_BUILD/bench/for.txt;
 # STRICT=1 fails on FAIL.
 set -euo pipefail
 export LC_ALL=C
@@ -66,6 +70,7 @@ fi
 
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
+export TYPEGEN_CACHE_DIR=$W/cache
 mkdir -p "$W/full" "$(dirname "$RESULTS")"
 "$TYPEGEN" dump -i "$FIXTURE" -o "$W/full/vmlinux.h"
 
@@ -80,6 +85,7 @@ for src in "${srcs[@]}"; do
 	full_cmd="$CLANG $CFLAGS -I$W/full -c $src -o $W/$n/full.o"
 	min_cmd="$CLANG $CFLAGS -I$W/$n -c $src -o $W/$n/min.o"
 	for_cmd="$TYPEGEN dump -i $FIXTURE --for $src -o $W/$n/vmlinux.h -- $CFLAGS"
+	cold_cmd="$TYPEGEN dump -i $FIXTURE --no-cache --for $src -o $W/$n/cold.h -- $CFLAGS"
 	if ! $full_cmd 2>"$W/$n/err"; then
 		skipped+=("$n: $(grep -m1 'error:' "$W/$n/err" || head -1 "$W/$n/err")")
 		continue
@@ -95,6 +101,7 @@ for src in "${srcs[@]}"; do
 	fi
 	hyperfine -N -w 1 -r "$N" --export-json "$W/$n.json" \
 		-n full "$full_cmd" -n min "$min_cmd" -n for "$for_cmd" \
+		-n cold "$cold_cmd" \
 		>/dev/null 2>&1 || die "$n: hyperfine failed"
 	rows+=("$n $(wc -l < "$W/$n/vmlinux.h") $W/$n.json")
 done
@@ -107,18 +114,18 @@ out, full_lines, what, ndiffer, rows = sys.argv[1], int(sys.argv[2]), sys.argv[3
 lines = []
 p = lambda s: (print(s), lines.append(s))
 p(f"programs: {what}; whole header {full_lines} lines")
-p(f"{'program':<22} {'lines':>6} {'full ms':>8} {'min ms':>7} {'--for ms':>8} {'full/min':>8} {'for/full':>8} {'cpu f/m':>8} {'cpu for/f':>9}")
-sp, co, csp, cco = [], [], [], []
+p(f"{'program':<22} {'lines':>6} {'full ms':>8} {'min ms':>7} {'--for ms':>8} {'cold ms':>8} {'full/min':>8} {'for/full':>8} {'cold/f':>6} {'cpu f/m':>8} {'cpu for/f':>9} {'cpu cold/f':>10}")
+sp, co, csp, cco, cold, ccold = [], [], [], [], [], []
 for r in rows:
     name, nlines, path = r.split(' ')
     res = {x['command']: x for x in json.load(open(path))['results']}
     med = {k: v['median'] * 1000 for k, v in res.items()}
     # hyperfine gives the mean user and system time of the runs
     cpu = {k: v['user'] + v['system'] for k, v in res.items()}
-    s, c = med['full'] / med['min'], med['for'] / med['full']
-    cs, cc = cpu['full'] / cpu['min'], cpu['for'] / cpu['full']
-    sp.append(s); co.append(c); csp.append(cs); cco.append(cc)
-    p(f"{name:<22} {nlines:>6} {med['full']:>8.1f} {med['min']:>7.1f} {med['for']:>8.1f} {s:>7.1f}x {c:>8.2f} {cs:>7.1f}x {cc:>9.2f}")
+    s, c, k = med['full'] / med['min'], med['for'] / med['full'], med['cold'] / med['full']
+    cs, cc, ck = cpu['full'] / cpu['min'], cpu['for'] / cpu['full'], cpu['cold'] / cpu['full']
+    sp.append(s); co.append(c); csp.append(cs); cco.append(cc); cold.append(k); ccold.append(ck)
+    p(f"{name:<22} {nlines:>6} {med['full']:>8.1f} {med['min']:>7.1f} {med['for']:>8.1f} {med['cold']:>8.1f} {s:>7.1f}x {c:>8.2f} {k:>6.2f} {cs:>7.1f}x {cc:>9.2f} {ck:>10.2f}")
 if not rows:
     sys.exit("bench: no program measured")
 def dist(v, fmt):
@@ -131,6 +138,8 @@ p(f"compile against the minimal header, wall: {dist(sp, x)}; target median >= 5x
 p(f"                                   cpu:  {dist(csp, x)}")
 p(f"--for / one compile against the whole header, wall: {dist(co, f2)}; target median <= 0.25: {'PASS' if mc <= 0.25 else 'FAIL'}")
 p(f"                                              cpu:  {dist(cco, f2)}")
+p(f"--for --no-cache / one compile against the whole header, wall: {dist(cold, f2)}")
+p(f"                                                         cpu:  {dist(ccold, f2)}")
 open(out, 'w').write('\n'.join(lines) + '\n')
 PY
 for s in "${skipped[@]}"; do
