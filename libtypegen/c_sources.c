@@ -922,6 +922,7 @@ static int cache_load(struct sources *s)
 	for (int pass = 0; pass < 2 && !err; pass++) {
 		for (p = text + strlen(CACHE_MAGIC); *p && !err; p = eol + 1) {
 			eol = strchrnul(p, '\n');
+			want = 0;
 			if (!*eol || sscanf(p, "%c %lu %lu", &kind, &idx, &want) < 2 ||
 			    (kind == 'd' && (idx < 1 || idx > d->decl_cnt ||
 					     want < TG_C_WANT_DECLARE ||

@@ -781,6 +781,16 @@ static void test_for_cache(void **state)
 	assert_non_null(strstr(out[0], "\nstruct files_struct {"));
 	assert_string_equal(out[0], out[1]);
 	assert_string_equal(out[0], out[2]);
+	free(out[1]);
+	/* a cache entry that does not fit this kernel is ignored, and redone */
+	assert_int_equal(tg_test_runf(NULL, NULL, "for f in %s/*.for; do printf 'typegen-for 1\\nd 4000000000 2\\n' > $f; done",
+				      cache_dir), 0);
+	assert_int_equal(tg_test_runf(&out[1], NULL, "CLANG=%s %s dump -i %s --for %s -- %s",
+				      wrapper, cli, kernel, src, flags), 0);
+	assert_string_equal(out[0], out[1]);
+	assert_int_equal(tg_test_runf(&runs, NULL, "wc -l < %s", log), 0);
+	assert_int_equal(atoi(runs), 7);
+	free(runs);
 	for (i = 0; i < 3; i++)
 		free(out[i]);
 	free(flags);
