@@ -57,6 +57,10 @@ static void test_own_codes(void **state)
 		{ TG_ERRNO__DWARFVER, "unsupported DWARF version (DWARF 2 to 5 "
 		  "are read)" },
 		{ TG_ERRNO__DWARF, "invalid DWARF debug info" },
+		{ TG_ERRNO__SHADOW, "includes another vmlinux.h than the "
+		  "header written" },
+		{ TG_ERRNO__TIMEOUT, "the compiler did not finish in time" },
+		{ TG_ERRNO__NOTREG, "not a regular file" },
 	};
 	size_t i;
 
