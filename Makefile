@@ -190,8 +190,10 @@ bench-vmlinuz: all fixtures
 bench-hostile: all fixtures
 	TG_BUILD=$(O) bench/hostile.sh
 
+# CORPUS=DIR: DIR/*.bpf.c instead of the test suite's programs (make one
+# with bench/corpus.sh from bcc's libbpf-tools; keep it out of the tree)
 bench-for: all fixtures
-	TG_BUILD=$(O) CLANG=$(CLANG) bench/for.sh
+	TG_BUILD=$(O) CLANG=$(CLANG) bench/for.sh $(CORPUS)
 
 # ---- install -----------------------------------------------------------
 

@@ -4,8 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "main.h"
+
+enum {
+	OPT_NO_CACHE = 0x200,
+	OPT_TIMEOUT,
+};
 
 void help_dump(FILE *out)
 {
@@ -14,7 +21,8 @@ void help_dump(FILE *out)
 		"                    [--arch ARCH] [-o FILE] [--unsorted]\n"
 		"       %s dump [-i PATH] [--base PATH] [--module PATH]... [--module-only] [-o FILE]\n"
 		"       %s dump [-i PATH] -t TYPE... [--pointee fwd|full] [-o FILE]\n"
-		"       %s dump [-i PATH] --for PROG.bpf.c... [-o FILE] [-- CFLAGS...]\n"
+		"       %s dump [-i PATH] --for PROG.bpf.c... [--no-cache] [--timeout S]\n"
+		"                    [-o FILE] [-- CFLAGS...]\n"
 		"\n"
 		"Write the kernel's types as a C header (vmlinux.h), to standard\n"
 		"output or to FILE. Without -i the types are found as typegen(1)\n"
@@ -59,6 +67,12 @@ void help_dump(FILE *out)
 		"                     (repeatable); it is compiled with clang\n"
 		"                     ($CLANG, else clang-19 or clang) and the\n"
 		"                     CFLAGS after --\n"
+		"      --no-cache     prove the --for selection again, even for a\n"
+		"                     program unchanged since the last time\n"
+		"                     (cache: $TYPEGEN_CACHE_DIR, else\n"
+		"                     $XDG_CACHE_HOME/typegen, ~/.cache/typegen)\n"
+		"      --timeout S    stop a compiler run of --for after S seconds\n"
+		"                     (default 60)\n"
 		"\n", prog_name, prog_name, prog_name, prog_name);
 	help_global_options(out);
 }
@@ -98,12 +112,16 @@ struct selection {
 	char **cflags;
 	size_t cflag_cnt;
 	enum tg_pointee pointee;
+	const char *output;	/* -o FILE, or NULL for standard output */
+	bool no_cache;
+	unsigned int timeout;
 };
 
 static void print_src_note(void *ctx, enum tg_src_note_kind kind,
 			   const char *src, const char *text)
 {
-	(void)ctx;
+	const struct selection *sel = ctx;
+
 	switch (kind) {
 	case TG_SRC_NOTE_UNKNOWN_TAG:
 		fprintf(stderr, "%s: %s: warning: %s is named but not in the kernel's types\n",
@@ -115,7 +133,50 @@ static void print_src_note(void *ctx, enum tg_src_note_kind kind,
 	case TG_SRC_NOTE_COMPILER:
 		fprintf(stderr, "%s\n", text);
 		break;
+	case TG_SRC_NOTE_NOT_KERNEL:
+		p_err(src, "%s", text);
+		break;
+	case TG_SRC_NOTE_SHADOW:
+		if (sel->output)
+			p_err(src, "includes %s, not the header written to %s: remove it, or write the header there",
+			      text, sel->output);
+		else
+			fprintf(stderr, "%s: %s: warning: includes %s, not this header\n",
+				prog_name, src, text);
+		break;
 	}
+}
+
+/*
+ * Where proven selections are kept: $TYPEGEN_CACHE_DIR (empty: nowhere),
+ * else the XDG cache directory. The caller frees it.
+ */
+static char *cache_dir(void)
+{
+	const char *env = getenv("TYPEGEN_CACHE_DIR");
+	char *dir = NULL;
+
+	if (env)
+		return *env ? strdup(env) : NULL;
+	if ((env = getenv("XDG_CACHE_HOME")) && *env == '/') {
+		if (asprintf(&dir, "%s/typegen", env) < 0)
+			dir = NULL;
+	} else if ((env = getenv("HOME")) && *env == '/') {
+		if (asprintf(&dir, "%s/.cache/typegen", env) < 0)
+			dir = NULL;
+	}
+	return dir;
+}
+
+/* Where the header goes, as a file to compare a vmlinux.h with. */
+static const char *header_file(const char *output)
+{
+	struct stat st;
+
+	if (output)
+		return output;
+	return !fstat(STDOUT_FILENO, &st) && S_ISREG(st.st_mode) ?
+	       "/dev/stdout" : NULL;
 }
 
 static int select_types(struct tg_c_dumper *d, const struct selection *sel,
@@ -136,14 +197,20 @@ static int select_types(struct tg_c_dumper *d, const struct selection *sel,
 		}
 	}
 	if (sel->for_cnt) {
+		char *cache = sel->no_cache ? NULL : cache_dir();
 		TG_OPTS(tg_src_opts, sopts,
 			.clang = getenv("CLANG"),
 			.cflags = (const char *const *)sel->cflags,
 			.cflag_cnt = sel->cflag_cnt,
-			.note = print_src_note);
+			.note = print_src_note,
+			.note_ctx = (void *)sel,
+			.header = header_file(sel->output),
+			.cache_dir = cache,
+			.timeout = sel->timeout);
 
 		err = tg_c_dumper__select_sources(d, sel->fors, sel->for_cnt,
 						  &sopts);
+		free(cache);
 		if (err) {
 			p_err_code(sel->for_cnt == 1 ? sel->fors[0] : "--for",
 				   err);
@@ -178,6 +245,8 @@ int do_dump(int argc, char **argv)
 		{ "type",	required_argument,	NULL, 't' },
 		{ "pointee",	required_argument,	NULL, OPT_POINTEE },
 		{ "for",	required_argument,	NULL, OPT_FOR },
+		{ "no-cache",	no_argument,		NULL, OPT_NO_CACHE },
+		{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
 		{ 0 },
 	};
 	struct input_args args = { .merge = true };
@@ -232,6 +301,23 @@ int do_dump(int argc, char **argv)
 			if (check_nonempty("--for", "dump") == OPT_BAD)
 				goto out;
 			continue;
+		case OPT_NO_CACHE:
+			sel.no_cache = true;
+			continue;
+		case OPT_TIMEOUT: {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || !v || v > 86400) {
+				p_err(NULL, "option '--timeout' takes seconds, 1 to 86400, not '%s'; try '%s dump --help'",
+				      optarg, prog_name);
+				goto out;
+			}
+			sel.timeout = v;
+			continue;
+		}
 		case OPT_POINTEE:
 			if (parse_pointee(optarg, &sel.pointee)) {
 				p_err(NULL, "option '--pointee' takes fwd or full, not '%s'; try '%s dump --help'",
@@ -286,6 +372,7 @@ int do_dump(int argc, char **argv)
 		p_err_code(in.name, err);
 		goto out;
 	}
+	sel.output = output;
 	if (select_types(d, &sel, in.name))
 		goto out;
 	if (!write_output(d, output, in.name))

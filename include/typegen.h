@@ -108,6 +108,9 @@ enum tg_errno {
 	TG_ERRNO__DUPNAME,	/* a struct or union with two members of one name */
 	TG_ERRNO__DEEP,	/* a chain of types deeper than 256, or a loop */
 	TG_ERRNO__PADDING,	/* a struct with more padding than C can say */
+	TG_ERRNO__SHADOW,	/* a program includes another vmlinux.h than the one written */
+	TG_ERRNO__TIMEOUT,	/* the compiler did not finish in time */
+	TG_ERRNO__NOTREG,	/* a program's source is no regular file */
 	__TG_ERRNO__END,
 };
 
@@ -744,6 +747,14 @@ enum tg_src_note_kind {
 	TG_SRC_NOTE_UNKNOWN_NAME,
 	/* a line of the compiler's diagnostics, for an error not ours */
 	TG_SRC_NOTE_COMPILER,
+	/* what a compiler's error is when it is no kernel type's lack: @text */
+	TG_SRC_NOTE_NOT_KERNEL,
+	/*
+	 * the program includes the vmlinux.h at path @text instead of the
+	 * header (#include "vmlinux.h" looks beside the including file
+	 * first); an error if it is not tg_src_opts.header
+	 */
+	TG_SRC_NOTE_SHADOW,
 };
 
 typedef void (*tg_src_note_fn)(void *ctx, enum tg_src_note_kind kind,
@@ -766,9 +777,24 @@ struct tg_src_opts {
 	void *note_ctx;
 	/* Rounds of compiling before giving up (0: 16). */
 	unsigned int max_rounds;
+	/*
+	 * The file the header will be written to, or NULL if unknown. A
+	 * vmlinux.h the programs include in its place (one beside them) is
+	 * an error unless it is this file.
+	 */
+	const char *header;
+	/* Seconds a compiler run may take before it is killed (0: 60). */
+	unsigned int timeout;
+	/*
+	 * A directory for selections already proven (created if missing),
+	 * or NULL for none: when the kernel's types, the compiler, the
+	 * flags and the programs' preprocessed text are those of a proven
+	 * selection, it is taken again without compiling.
+	 */
+	const char *cache_dir;
 	size_t :0;
 };
-#define tg_src_opts__last_field max_rounds
+#define tg_src_opts__last_field cache_dir
 
 /*
  * tg_c_dumper__select_sources - select what BPF programs use.
@@ -776,18 +802,26 @@ struct tg_src_opts {
  *
  * Each program is preprocessed with its flags, so that macros (libbpf's
  * BPF_CORE_READ() and the like) count: every struct, union and enum it
- * names in its own code is selected, defined. Then it is compiled against
- * the selection (clang -fsyntax-only) and what the compiler misses is
- * added: typedefs and enumerators it does not know, kfuncs it calls,
- * definitions of types it reaches through pointers (task->mm->pgd), until
- * it compiles. A header holding the selection gives the same object
- * code, CO-RE relocations included, as the whole header.
+ * names in its own code is selected, defined, with the typedefs,
+ * enumerators and kfuncs it uses, and the targets of the pointer members
+ * it reaches by name (task->mm->pgd). Then it is compiled against the
+ * selection (clang -fsyntax-only), which proves it, and anything the
+ * compiler still misses is added until it compiles. A header holding the
+ * selection gives the same object code, CO-RE relocations included, as
+ * the whole header. Two compiler runs per program, usually, one with
+ * @opts->cache_dir for a program unchanged since; each is killed after
+ * @opts->timeout. No file is written: the header is shown to
+ * the compiler from memory, also in place of any vmlinux.h the program
+ * includes beside itself.
  *
  * Returns 0; -TG_ERRNO__UNKNOWN if a program names types or uses names
  * that the kernel's types do not have (each one told to @opts->note);
  * -TG_ERRNO__COMPILE if it does not compile for another reason (the
- * compiler's errors told to @opts->note); -ENOENT if a source is
- * missing; -TG_ERRNO__NOCLANG without the compiler; -ENOMEM...
+ * compiler's first error, and what it is, told to @opts->note);
+ * -TG_ERRNO__SHADOW if a program includes a vmlinux.h other than
+ * @opts->header; -TG_ERRNO__TIMEOUT; -ENOENT if a source is missing,
+ * -TG_ERRNO__NOTREG if it is no regular file; -TG_ERRNO__NOCLANG
+ * without the compiler; -ENOMEM...
  */
 TG_API int tg_c_dumper__select_sources(struct tg_c_dumper *d,
 				       const char *const *srcs, size_t cnt,

@@ -4,46 +4,98 @@
  *
  * Reading the C source alone cannot tell which types a program needs:
  * BPF_CORE_READ(task, mm, pgd) names no struct mm_struct, yet needs its
- * definition. So the compiler decides. First the preprocessed source gives
- * the tags the program names (macros expanded, so libbpf's count); those
- * are selected. Then the program is compiled against the selection
- * (-fsyntax-only, cheap on a small header) and each error about a missing
- * type, typedef, enumerator or function the kernel has adds that, until
- * it compiles. A member chain takes a round per level; programs settle in
- * a few rounds.
+ * definition. Each compiler run costs a tenth of a second before it reads
+ * a line (clang loads and relocates libLLVM), so runs are what --for
+ * spends and it makes as few as it can:
+ *
+ *  1. The program is preprocessed (its own flags, so libbpf's macros
+ *     count) against an empty header. Its own lines give the tags it
+ *     names, the typedefs, enumerators and kfuncs it uses, and the member
+ *     names it reaches with -> and . (BPF_CORE_READ's chains included).
+ *  2. Those are selected, and then, with no compiler, every pointer member
+ *     of a defined struct whose name the program uses has its target
+ *     defined, until nothing changes: task->mm->exe_file defines mm_struct
+ *     and file. Extra definitions cost nothing but lines: a subset of the
+ *     whole header that compiles gives the same code.
+ *  3. The program is compiled against the selection (-fsyntax-only). That
+ *     proves it, and each error about a missing type, typedef, enumerator
+ *     or kfunc the kernel has adds it and compiles again (rarely needed).
+ *
+ * The header is never on disk: it is a memfd, and a clang VFS overlay
+ * shows it as vmlinux.h in a directory of its own (first in the include
+ * path) and in place of any other vmlinux.h the program would include
+ * (#include "vmlinux.h" looks beside the including file first, where the
+ * last run's output often is). So an interrupted run leaves nothing behind,
+ * and the header proven is the one the program sees.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <limits.h>
-#include <spawn.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/btf.h>
 #include "emit_c.h"
 
 #define DEFAULT_ROUNDS 16
+#define DEFAULT_TIMEOUT 60	/* seconds, per round */
+/* Where the include path finds the header: nothing on disk. */
+#define HDR_DIR "/.typegen-for"
+#define HDR_NAME "vmlinux.h"
+/* The child's descriptors for the header and the overlay. */
+#define CHILD_HDR_FD 3
+#define CHILD_OV_FD 4
+/* Preprocessing again for a vmlinux.h found late: at most this often. */
+#define MAX_SHADOW_PASSES 4
 
 extern char **environ;
 
 struct src_run {
 	const char *path;
-	char *log;		/* the compiler's output file */
+	int out_fd, err_fd;	/* memfds: the compiler's stdout and stderr */
 	pid_t pid;
+	int pidfd;		/* to wait with a timeout; -1 without */
 	bool ok;		/* compiled without errors, last round */
+};
+
+/* Names as (pointer, length) into a text, in a small hash set. */
+struct name_set {
+	struct { const char *p; size_t len; } *slots;
+	size_t cnt, mask;
+};
+
+/* A vmlinux.h the program would include instead of the header. */
+struct shadow {
+	char *path;		/* absolute */
+	const char *src;	/* the program that includes it, or NULL */
 };
 
 struct sources {
 	struct tg_c_dumper *d;
 	const struct tg_src_opts *opts;
 	const char *clang;
-	char dir[PATH_MAX];	/* the header's directory, temporary */
-	char hdr[PATH_MAX + 16];
+	int hdr_fd, ov_fd;	/* memfds: the header, the VFS overlay */
+	struct shadow *shadows;
+	size_t shadow_cnt;
+	bool new_shadow;	/* a vmlinux.h not yet overlaid was included */
 	struct src_run *runs;
 	size_t cnt;
+	struct name_set members;	/* used after -> and . */
+	char clang_path[PATH_MAX];	/* found in PATH */
+	char clang_id[PATH_MAX + 64];	/* its path, size and mtime */
+	char *cache;		/* the cache file for these programs, or NULL */
+	bool cached;		/* the selection came from it */
+	unsigned int timeout;
 	bool unknown;		/* a name the kernel lacks was told */
 	bool progress;		/* this round selected something new */
 };
@@ -61,6 +113,200 @@ static void note(struct sources *s, enum tg_src_note_kind kind,
 		fn(TG_OPTS_GET(s->opts, note_ctx, NULL), kind, src, text);
 }
 
+static void notef(struct sources *s, enum tg_src_note_kind kind,
+		  const char *src, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void notef(struct sources *s, enum tg_src_note_kind kind,
+		  const char *src, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	note(s, kind, src, buf);
+}
+
+/* ------------------------------------------------------------------------
+ * Names
+ */
+
+static __u32 hash_mem(const char *p, size_t len)
+{
+	__u32 h = 2166136261u;
+
+	while (len--)
+		h = (h ^ (unsigned char)*p++) * 16777619u;
+	return h;
+}
+
+static int set_add(struct name_set *set, const char *p, size_t len)
+{
+	size_t i;
+
+	if (set->cnt * 2 >= set->mask) {
+		struct name_set n = { .mask = set->mask ? set->mask * 2 + 1 : 255 };
+
+		n.slots = calloc(n.mask + 1, sizeof(*n.slots));
+		if (!n.slots)
+			return -ENOMEM;
+		for (i = 0; set->slots && i <= set->mask; i++)
+			if (set->slots[i].p && set_add(&n, set->slots[i].p,
+						       set->slots[i].len))
+				return -ENOMEM;
+		free(set->slots);
+		*set = n;
+	}
+	for (i = hash_mem(p, len) & set->mask; set->slots[i].p;
+	     i = (i + 1) & set->mask)
+		if (set->slots[i].len == len && !memcmp(set->slots[i].p, p, len))
+			return 0;
+	set->slots[i].p = p;
+	set->slots[i].len = len;
+	set->cnt++;
+	return 0;
+}
+
+static bool set_has(const struct name_set *set, const char *name)
+{
+	size_t len = strlen(name), i;
+
+	if (!set->cnt)
+		return false;
+	for (i = hash_mem(name, len) & set->mask; set->slots[i].p;
+	     i = (i + 1) & set->mask)
+		if (set->slots[i].len == len &&
+		    !memcmp(set->slots[i].p, name, len))
+			return true;
+	return false;
+}
+
+/* ------------------------------------------------------------------------
+ * Memory files
+ */
+
+/* A memfd at descriptor 10 or above: the child's 3 and 4 stay free. */
+static int mem_file(const char *name)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC), hi;
+
+	if (fd < 0)
+		return -errno;
+	hi = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+	close(fd);
+	return hi < 0 ? -errno : hi;
+}
+
+static int mem_reset(int fd)
+{
+	if (ftruncate(fd, 0) || lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	return 0;
+}
+
+/* What @fd holds, NUL-terminated (malloc'ed), or NULL with errno set. */
+static char *mem_read(int fd)
+{
+	struct stat st;
+	ssize_t n;
+	char *buf;
+
+	if (fstat(fd, &st))
+		return NULL;
+	buf = malloc(st.st_size + 1);
+	if (!buf)
+		return NULL;
+	n = pread(fd, buf, st.st_size, 0);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static int write_header(struct sources *s)
+{
+	FILE *f;
+	int err, fd;
+
+	if ((err = mem_reset(s->hdr_fd)))
+		return err;
+	fd = dup(s->hdr_fd);
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return -errno;
+	}
+	err = tg_c_dumper__dump(s->d, f);
+	if (fclose(f) && !err)
+		err = -EIO;
+	return err;
+}
+
+/* @str as a JSON string (the overlay is YAML, of which JSON is a part). */
+static void json_str(FILE *f, const char *str)
+{
+	fputc('"', f);
+	for (; *str; str++) {
+		if (*str == '"' || *str == '\\')
+			fputc('\\', f);
+		if ((unsigned char)*str < 0x20)
+			fprintf(f, "\\u%04x", *str);
+		else
+			fputc(*str, f);
+	}
+	fputc('"', f);
+}
+
+static void overlay_dir(FILE *f, const char *dir, size_t len, bool first)
+{
+	char *d = strndup(dir, len);
+
+	fputs(first ? "\n{\"type\":\"directory\",\"name\":" :
+		      ",\n{\"type\":\"directory\",\"name\":", f);
+	json_str(f, d ? d : "/");
+	fprintf(f, ",\"contents\":[{\"type\":\"file\",\"name\":\"" HDR_NAME
+		"\",\"external-contents\":\"/dev/fd/%d\"}]}", CHILD_HDR_FD);
+	free(d);
+}
+
+/*
+ * The overlay: the header as HDR_DIR/vmlinux.h and in place of every
+ * vmlinux.h found to shadow it. Names as looked up (not /dev/fd/3) so
+ * that line markers and diagnostics say which file was included.
+ */
+static int write_overlay(struct sources *s)
+{
+	FILE *f;
+	size_t i;
+	int err, fd;
+
+	if ((err = mem_reset(s->ov_fd)))
+		return err;
+	fd = dup(s->ov_fd);
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return -errno;
+	}
+	fputs("{\"version\":0,\"case-sensitive\":\"true\","
+	      "\"use-external-names\":false,\"roots\":[", f);
+	overlay_dir(f, HDR_DIR, strlen(HDR_DIR), true);
+	for (i = 0; i < s->shadow_cnt; i++)
+		overlay_dir(f, s->shadows[i].path,
+			    strrchr(s->shadows[i].path, '/') - s->shadows[i].path,
+			    false);
+	fputs("]}\n", f);
+	return fclose(f) ? -EIO : 0;
+}
+
 /* ------------------------------------------------------------------------
  * Running the compiler
  */
@@ -76,27 +322,33 @@ static bool has_target(const struct tg_src_opts *opts)
 	return false;
 }
 
-/* clang -target bpf -I DIR FLAGS... @mode... SRC, output to @log. */
+/* clang -target bpf -ivfsoverlay OV -I HDR_DIR FLAGS... @mode... SRC */
 static int spawn_clang(struct sources *s, struct src_run *r,
 		       const char *const *mode, size_t mode_cnt)
 {
 	const char *const *f = TG_OPTS_GET(s->opts, cflags, NULL);
 	size_t i, n = TG_OPTS_GET(s->opts, cflag_cnt, 0), k = 0;
-	posix_spawn_file_actions_t fa;
+	char ov[32];
+	pid_t parent;
 	const char **argv;
 	int err;
 
-	argv = calloc(n + mode_cnt + 8, sizeof(*argv));
+	if ((err = mem_reset(r->out_fd)) || (err = mem_reset(r->err_fd)))
+		return err;
+	argv = calloc(n + mode_cnt + 10, sizeof(*argv));
 	if (!argv)
 		return -ENOMEM;
+	snprintf(ov, sizeof(ov), "/dev/fd/%d", CHILD_OV_FD);
 	argv[k++] = s->clang;
 	if (!has_target(s->opts)) {
 		argv[k++] = "-target";
 		argv[k++] = "bpf";
 	}
+	argv[k++] = "-ivfsoverlay";
+	argv[k++] = ov;
 	/* before the caller's -I: the selection, not a whole vmlinux.h */
 	argv[k++] = "-I";
-	argv[k++] = s->dir;
+	argv[k++] = HDR_DIR;
 	for (i = 0; f && i < n; i++)
 		argv[k++] = f[i];
 	for (i = 0; i < mode_cnt; i++)
@@ -104,41 +356,80 @@ static int spawn_clang(struct sources *s, struct src_run *r,
 	argv[k++] = r->path;
 	argv[k] = NULL;
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, r->log,
-					 O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	err = posix_spawnp(&r->pid, s->clang, &fa, NULL, (char **)argv,
-			   environ);
-	posix_spawn_file_actions_destroy(&fa);
-	free(argv);
-	if (err) {
+	parent = getpid();
+	r->pid = fork();
+	if (r->pid < 0) {
+		err = -errno;
 		r->pid = 0;
-		return err == ENOENT ? -TG_ERRNO__NOCLANG : -err;
+		free(argv);
+		return err;
 	}
+	if (!r->pid) {
+		int null = open("/dev/null", O_RDONLY);
+
+		/*
+		 * Killed with typegen: a compiler blocked on a FIFO is
+		 * stopped by the timeout, or by this once typegen is gone.
+		 * The memfds are above 9: no dup2() overwrites another's.
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent ||
+		    null < 0 || dup2(null, 0) < 0 || dup2(r->out_fd, 1) < 0 ||
+		    dup2(r->err_fd, 2) < 0 ||
+		    dup2(s->hdr_fd, CHILD_HDR_FD) < 0 ||
+		    dup2(s->ov_fd, CHILD_OV_FD) < 0)
+			_exit(126);
+		execve(s->clang_path, (char **)argv, environ);
+		_exit(127);
+	}
+	free(argv);
+	r->pidfd = syscall(SYS_pidfd_open, r->pid, 0);
 	return 0;
 }
 
-/* Wait for every run started; 0, or the first failure to start or run. */
-static int wait_all(struct sources *s, int *statuses)
+static long ms_until(const struct timespec *deadline)
 {
-	size_t i;
-	int st;
+	struct timespec now;
 
-	for (i = 0; i < s->cnt; i++) {
-		statuses[i] = -1;
-		if (!s->runs[i].pid)
-			continue;
-		while (waitpid(s->runs[i].pid, &st, 0) < 0)
-			if (errno != EINTR)
-				return -errno;
-		s->runs[i].pid = 0;
-		/* posix_spawnp() reports exec failures as exit 127 */
-		if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
-			return -TG_ERRNO__NOCLANG;
-		statuses[i] = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (deadline->tv_sec - now.tv_sec) * 1000 +
+	       (deadline->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/*
+ * Wait for @r until @deadline; a compiler still running then is killed
+ * (a FIFO or a device among the files it reads blocks it for ever).
+ */
+static int wait_run(struct src_run *r, const struct timespec *deadline,
+		    int *status)
+{
+	int err = 0, st;
+
+	if (r->pidfd >= 0) {
+		struct pollfd p = { .fd = r->pidfd, .events = POLLIN };
+		long ms;
+		int n;
+
+		do {
+			ms = ms_until(deadline);
+			n = poll(&p, 1, ms > 0 ? (ms > INT_MAX ? INT_MAX : ms) : 0);
+		} while (n < 0 && errno == EINTR);
+		if (n == 0) {
+			kill(r->pid, SIGKILL);
+			err = -TG_ERRNO__TIMEOUT;
+		}
+		close(r->pidfd);
+		r->pidfd = -1;
 	}
+	while (waitpid(r->pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	r->pid = 0;
+	if (err)
+		return err;
+	/* the child reports exec failures as exit 127 */
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		return -TG_ERRNO__NOCLANG;
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 	return 0;
 }
 
@@ -146,41 +437,31 @@ static int wait_all(struct sources *s, int *statuses)
 static int run_all(struct sources *s, const char *const *mode,
 		   size_t mode_cnt, int *statuses)
 {
-	size_t i;
+	struct timespec deadline;
 	int err = 0, werr;
+	size_t i;
 
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += s->timeout;
 	for (i = 0; i < s->cnt && !err; i++)
 		err = spawn_clang(s, &s->runs[i], mode, mode_cnt);
-	werr = wait_all(s, statuses);
-	return err ? err : werr;
-}
-
-static char *read_all(const char *path)
-{
-	struct stat st;
-	char *buf;
-	int fd;
-	ssize_t n;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) || !(buf = malloc(st.st_size + 1))) {
-		close(fd);
-		return NULL;
+	for (i = 0; i < s->cnt; i++) {
+		statuses[i] = -1;
+		if (!s->runs[i].pid)
+			continue;
+		werr = wait_run(&s->runs[i], &deadline, &statuses[i]);
+		if (werr == -TG_ERRNO__TIMEOUT)
+			notef(s, TG_SRC_NOTE_NOT_KERNEL, s->runs[i].path,
+			      "the compiler was stopped after %u s (does the program include a FIFO or a device?)",
+			      s->timeout);
+		if (!err)
+			err = werr;
 	}
-	n = read(fd, buf, st.st_size);
-	close(fd);
-	if (n != st.st_size) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	return buf;
+	return err;
 }
 
 /* ------------------------------------------------------------------------
- * The tags a preprocessed program names
+ * What a preprocessed program names
  */
 
 static bool ident_start(char c)
@@ -193,10 +474,24 @@ static bool ident_char(char c)
 	return ident_start(c) || (c >= '0' && c <= '9');
 }
 
+/* The file name of a line marker (# LINE "FILE" FLAGS), into @buf. */
+static bool marker_file(const char *p, const char *eol, char *buf,
+			size_t size)
+{
+	const char *q = memchr(p, '"', eol - p), *e;
+
+	if (!q || !(e = memchr(q + 1, '"', eol - q - 1)) ||
+	    (size_t)(e - q - 1) >= size)
+		return false;
+	memcpy(buf, q + 1, e - q - 1);
+	buf[e - q - 1] = '\0';
+	return true;
+}
+
 /*
- * A line marker: # LINE "FILE" FLAGS. Flag 3 marks a system header: what
- * libbpf's headers declare for themselves is not the program's use (their
- * macros are, and expand in the program's own lines).
+ * Flag 3 of a line marker marks a system header: what libbpf's headers
+ * declare for themselves is not the program's use (their macros are, and
+ * expand in the program's own lines).
  */
 static bool marker_is_system(const char *p, const char *eol)
 {
@@ -210,10 +505,123 @@ static bool marker_is_system(const char *p, const char *eol)
 	return false;
 }
 
+/* Add @path (absolute) to the shadows, told as included by @src. */
+static int add_shadow(struct sources *s, char *path, const char *src)
+{
+	struct shadow *n;
+	size_t i;
+
+	for (i = 0; i < s->shadow_cnt; i++) {
+		if (!strcmp(s->shadows[i].path, path)) {
+			if (src && !s->shadows[i].src)
+				s->shadows[i].src = src;
+			free(path);
+			return 0;
+		}
+	}
+	n = realloc(s->shadows, (s->shadow_cnt + 1) * sizeof(*n));
+	if (!n) {
+		free(path);
+		return -ENOMEM;
+	}
+	s->shadows = n;
+	n[s->shadow_cnt].path = path;
+	n[s->shadow_cnt++].src = src;
+	return 0;
+}
+
+/* "DIR/vmlinux.h" with DIR made absolute, or NULL. */
+static char *abs_header(const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	char *dir, *real, *out = NULL;
+
+	dir = slash ? strndup(file, slash - file + (slash == file)) :
+		      strdup(".");
+	if (!dir)
+		return NULL;
+	real = realpath(dir, NULL);
+	if (real && asprintf(&out, "%s/" HDR_NAME,
+			     strcmp(real, "/") ? real : "") < 0)
+		out = NULL;
+	free(real);
+	free(dir);
+	return out;
+}
+
+/*
+ * A line marker: the vmlinux.h included, if it is not the header. What
+ * follows is in a vmlinux.h (@in_hdr) or not: another one's types are not
+ * the program's use.
+ */
+static int check_marker(struct sources *s, struct src_run *r, const char *p,
+			const char *eol, bool *in_hdr)
+{
+	char file[PATH_MAX], *abs;
+	const char *base;
+	size_t i, n;
+
+	*in_hdr = false;
+	if (!marker_file(p, eol, file, sizeof(file)))
+		return 0;
+	base = strrchr(file, '/');
+	base = base ? base + 1 : file;
+	if (strcmp(base, HDR_NAME))
+		return 0;
+	*in_hdr = true;
+	if (!strcmp(file, HDR_DIR "/" HDR_NAME))
+		return 0;
+	abs = abs_header(file);
+	if (!abs)
+		return 0;
+	n = s->shadow_cnt;
+	for (i = 0; i < n; i++)
+		if (!strcmp(s->shadows[i].path, abs))
+			break;
+	if (i == n)
+		s->new_shadow = true;
+	return add_shadow(s, abs, r->path);
+}
+
+static int select_typedef(struct sources *s, const char *name, size_t len)
+{
+	struct tg_c_ident v;
+	char buf[256];
+	int err;
+
+	if (len >= sizeof(buf))
+		return 0;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	err = tg_c_lookup(s->d, TG_C_NS_IDENT, buf, &v);
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	if (v.kfunc || !btf_is_typedef(tg_c_type(s->d, v.id)))
+		return 0;
+	return tg_c_select_id(s->d, v.id, TG_C_WANT_DEF);
+}
+
+static int fix_ident(struct sources *s, const char *src, const char *name,
+		     bool tell);
+
+/* An identifier of the program's own lines: a typedef, enumerator, kfunc? */
+static int select_ident(struct sources *s, const char *src, const char *name,
+			size_t len)
+{
+	char buf[256];
+
+	if (len >= sizeof(buf))
+		return 0;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	return fix_ident(s, src, buf, false);
+}
+
 struct tag_ref {
 	const char *name;	/* in the preprocessed text */
 	size_t len;
 	bool defined;		/* the program defines it: struct foo { */
+	bool declared;		/* or declares it: struct foo; */
 };
 
 struct tag_list {
@@ -222,13 +630,15 @@ struct tag_list {
 };
 
 static int add_tag(struct tag_list *l, const char *name, size_t len,
-		   bool defined)
+		   char next)
 {
+	bool defined = next == '{', declared = next == ';';
 	size_t i;
 
 	for (i = 0; i < l->cnt; i++) {
 		if (l->refs[i].len == len && !memcmp(l->refs[i].name, name, len)) {
 			l->refs[i].defined |= defined;
+			l->refs[i].declared |= declared;
 			return 0;
 		}
 	}
@@ -244,6 +654,7 @@ static int add_tag(struct tag_list *l, const char *name, size_t len,
 	l->refs[l->cnt].name = name;
 	l->refs[l->cnt].len = len;
 	l->refs[l->cnt].defined = defined;
+	l->refs[l->cnt].declared = declared;
 	l->cnt++;
 	return 0;
 }
@@ -267,51 +678,55 @@ static const char *skip_literal(const char *p)
 	return *p == q ? p + 1 : p;
 }
 
-static int select_typedef(struct sources *s, const char *name, size_t len)
-{
-	struct tg_c_ident v;
-	char buf[256];
-	int err;
+enum prev_tok {
+	PREV_OTHER,
+	PREV_TAG_KW,	/* struct, union, enum */
+	PREV_MEMBER_OP,	/* -> or . */
+};
 
-	if (len >= sizeof(buf))
-		return 0;
-	memcpy(buf, name, len);
-	buf[len] = '\0';
-	err = tg_c_lookup(s->d, TG_C_NS_IDENT, buf, &v);
-	if (err)
-		return err == -ENOENT ? 0 : err;
-	if (v.kfunc || !btf_is_typedef(tg_c_type(s->d, v.id)))
-		return 0;
-	return tg_c_select_id(s->d, v.id, TG_C_WANT_DEF);
+static enum prev_tok keyword(const char *p, size_t len)
+{
+	if ((len == 6 && !memcmp(p, "struct", 6)) ||
+	    (len == 5 && !memcmp(p, "union", 5)) ||
+	    (len == 4 && !memcmp(p, "enum", 4)))
+		return PREV_TAG_KW;
+	return PREV_OTHER;
 }
 
 /*
- * "struct NAME", "union NAME", "enum NAME" in the program's own lines,
- * into @l; and every typedef of the kernel's named anywhere, selected. A
- * typedef clang does not know makes it misparse a declaration (libbpf's
- * "static __wsum (* const bpf_csum_diff)(...)" becomes a function
- * returning a function) rather than say which name it missed.
+ * Go through @r's preprocessed text @text: "struct NAME", "union NAME",
+ * "enum NAME" of the program's own lines into @l; member names after ->
+ * and . into s->members; other identifiers of its lines selected if the
+ * kernel has them (typedefs, enumerators, kfuncs); and every typedef of
+ * the kernel's named anywhere, selected: a typedef clang does not know
+ * makes it misparse a declaration (libbpf's "static __wsum (* const
+ * bpf_csum_diff)(...)" becomes a function returning a function) rather
+ * than say which name it missed. Line markers tell which vmlinux.h each
+ * program includes.
  */
-static int scan_tokens(struct sources *s, const char *text,
-		       struct tag_list *l)
+static int scan_tokens(struct sources *s, struct src_run *r,
+		       const char *text, struct tag_list *l)
 {
-	const char *p = text, *kw = NULL;
-	bool sys = false, bol = true;
+	enum prev_tok prev = PREV_OTHER;
+	const char *p = text;
+	bool sys = false, bol = true, in_hdr = false;
 	int err;
 
 	while (*p) {
 		if (bol && *p == '#') {
-			const char *eol = strchr(p, '\n') ?: p + strlen(p);
+			const char *eol = strchrnul(p, '\n');
 
 			sys = marker_is_system(p, eol);
+			if ((err = check_marker(s, r, p, eol, &in_hdr)))
+				return err;
 			p = eol;
-			kw = NULL;
+			prev = PREV_OTHER;
 			continue;
 		}
 		bol = *p == '\n';
 		if (*p == '"' || *p == '\'') {
 			p = skip_literal(p);
-			kw = NULL;
+			prev = PREV_OTHER;
 		} else if (ident_start(*p)) {
 			const char *start = p;
 			size_t len;
@@ -319,28 +734,36 @@ static int scan_tokens(struct sources *s, const char *text,
 			while (ident_char(*p))
 				p++;
 			len = p - start;
-			if (!kw && (err = select_typedef(s, start, len)))
-				return err;
-			if (kw && !sys) {
-				char next = *skip_space(p);
-				/* struct foo { ... } or struct foo; */
-				bool def = next == '{' || next == ';';
-
-				if ((err = add_tag(l, start, len, def)))
-					return err;
+			if (in_hdr) {
+				err = 0;
+			} else if (sys) {
+				err = prev == PREV_OTHER ?
+				      select_typedef(s, start, len) : 0;
+			} else if (prev == PREV_TAG_KW) {
+				err = add_tag(l, start, len, *skip_space(p));
+			} else if (prev == PREV_MEMBER_OP) {
+				err = set_add(&s->members, start, len);
+			} else if (keyword(start, len) == PREV_OTHER) {
+				err = select_ident(s, r->path, start, len);
+			} else {
+				err = 0;
 			}
-			kw = NULL;
-			if ((len == 6 && !memcmp(start, "struct", 6)) ||
-			    (len == 5 && !memcmp(start, "union", 5)) ||
-			    (len == 4 && !memcmp(start, "enum", 4)))
-				kw = start;
+			if (err)
+				return err;
+			prev = keyword(start, len);
 		} else if (ident_char(*p)) {
 			while (ident_char(*p) || *p == '.')
 				p++;	/* a number */
-			kw = NULL;
+			prev = PREV_OTHER;
+		} else if (*p == '-' && p[1] == '>') {
+			prev = PREV_MEMBER_OP;
+			p += 2;
+		} else if (*p == '.' && p[1] != '.') {
+			prev = PREV_MEMBER_OP;
+			p++;
 		} else {
 			if (*p != ' ' && *p != '\t' && *p != '\n')
-				kw = NULL;
+				prev = PREV_OTHER;
 			p++;
 		}
 	}
@@ -373,28 +796,295 @@ static int select_tag(struct sources *s, const char *src, const char *name,
 	return tg_c_select_id(s->d, v.id, TG_C_WANT_DEF);
 }
 
-/* Select every tag @r's program names and does not define itself. */
-static int select_named_tags(struct sources *s, struct src_run *r)
+/* Select every tag @l names that its program does not define itself. */
+static int select_named_tags(struct sources *s, struct src_run *r,
+			     const struct tag_list *l)
 {
-	struct tag_list l = {};
-	char *text, name[256];
+	char name[256];
 	size_t i;
+	int err = 0;
+
+	for (i = 0; i < l->cnt && !err; i++) {
+		if (l->refs[i].defined || l->refs[i].len >= sizeof(name))
+			continue;
+		memcpy(name, l->refs[i].name, l->refs[i].len);
+		name[l->refs[i].len] = '\0';
+		/*
+		 * "struct foo;" declares what the header may define (libbpf's
+		 * headers do, for their prototypes), or a tag of the
+		 * program's own: missing, it is not worth a word
+		 */
+		err = select_tag(s, r->path, name, !l->refs[i].declared);
+	}
+	return err;
+}
+
+/* ------------------------------------------------------------------------
+ * The cache: an unchanged program costs one preprocessing run
+ *
+ * The selection depends on the kernel's types, the compiler and its flags,
+ * and the programs' preprocessed text (which holds every header they
+ * include and every macro): with all of those the same, it is the one
+ * proven before. It is kept in @cache_dir under a hash of them all, as the
+ * decls and kfuncs selected, and read back only if every entry fits the
+ * dumper; a file that does not is ignored (and replaced).
+ */
+
+#define CACHE_MAGIC "typegen-for 1\n"
+
+struct hash128 {
+	__u64 a, b;
+};
+
+static __u64 mix64(__u64 h, __u64 v)
+{
+	h ^= v * 0x9e3779b97f4a7c15ull;
+	h = (h << 31 | h >> 33) * 0xc2b2ae3d27d4eb4full;
+	return h ^ (h >> 29);
+}
+
+static void hash_bytes(struct hash128 *h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	__u64 v;
+
+	h->a = mix64(h->a, len);
+	h->b = mix64(h->b, ~(__u64)len);
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&v, p, 8);
+		h->a = mix64(h->a, v);
+		h->b = mix64(h->b ^ 0x165667b19e3779f9ull, v);
+	}
+	v = 0;
+	memcpy(&v, p, len);
+	h->a = mix64(h->a, v);
+	h->b = mix64(h->b, v + 1);
+}
+
+static void hash_btf(struct hash128 *h, const struct btf *btf)
+{
+	const void *raw;
+	__u32 size;
+
+	for (; btf; btf = btf__base_btf(btf)) {
+		raw = btf__raw_data(btf, &size);
+		if (raw)
+			hash_bytes(h, raw, size);
+	}
+}
+
+/* The cache file for @texts, the programs' preprocessed text. */
+static int cache_path(struct sources *s, char **texts)
+{
+	const char *dir = TG_OPTS_GET(s->opts, cache_dir, NULL);
+	const char *const *f = TG_OPTS_GET(s->opts, cflags, NULL);
+	size_t i, n = TG_OPTS_GET(s->opts, cflag_cnt, 0);
+	struct hash128 h = { 1, 2 };
+
+	if (!dir || !*dir)
+		return 0;
+	hash_bytes(&h, CACHE_MAGIC, strlen(CACHE_MAGIC));
+	hash_btf(&h, s->d->btf);
+	hash_bytes(&h, s->clang_id, strlen(s->clang_id));
+	for (i = 0; f && i < n; i++)
+		hash_bytes(&h, f[i], strlen(f[i]) + 1);
+	hash_bytes(&h, &s->d->pointee_full, sizeof(s->d->pointee_full));
+	for (i = 0; i < s->cnt; i++)
+		hash_bytes(&h, texts[i], strlen(texts[i]));
+	if (asprintf(&s->cache, "%s/%016llx%016llx.for", dir,
+		     (unsigned long long)h.a, (unsigned long long)h.b) < 0) {
+		s->cache = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Add the cached selection, if there is one that fits; 1 if there was. */
+static int cache_load(struct sources *s)
+{
+	struct tg_c_dumper *d = s->d;
+	char *text, *p, *eol, kind;
+	unsigned long idx, want;
+	int fd, err = 0;
+
+	if (!s->cache)
+		return 0;
+	fd = open(s->cache, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	text = mem_read(fd);
+	close(fd);
+	if (!text || strncmp(text, CACHE_MAGIC, strlen(CACHE_MAGIC))) {
+		free(text);
+		return 0;
+	}
+	/* check it all before selecting anything */
+	for (int pass = 0; pass < 2 && !err; pass++) {
+		for (p = text + strlen(CACHE_MAGIC); *p && !err; p = eol + 1) {
+			eol = strchrnul(p, '\n');
+			want = 0;
+			if (!*eol || sscanf(p, "%c %lu %lu", &kind, &idx, &want) < 2 ||
+			    (kind == 'd' && (idx < 1 || idx > d->decl_cnt ||
+					     want < TG_C_WANT_DECLARE ||
+					     want > TG_C_WANT_DEF)) ||
+			    (kind == 'k' && idx >= d->kfunc_cnt) ||
+			    (kind != 'd' && kind != 'k')) {
+				err = 1;
+				break;
+			}
+			if (!pass)
+				continue;
+			err = kind == 'd' ?
+			      tg_c_select_id(d, d->decls[idx - 1], want) :
+			      tg_c_select_kfunc(d, idx);
+		}
+	}
+	free(text);
+	if (err > 0)
+		return 0;
+	return err ? err : 1;
+}
+
+static int write_selection(FILE *f, void *ctx)
+{
+	struct tg_c_dumper *d = ctx;
+	__u32 i;
+
+	fputs(CACHE_MAGIC, f);
+	for (i = 1; i <= d->decl_cnt; i++)
+		if (d->want[i])
+			fprintf(f, "d %u %u\n", i, d->want[i]);
+	for (i = 0; i < d->kfunc_cnt; i++)
+		if (d->kfunc_want[i])
+			fprintf(f, "k %u\n", i);
+	return 0;
+}
+
+/* Keep the proven selection; a cache that cannot be written is no error. */
+static void cache_store(struct sources *s)
+{
+	const char *dir = TG_OPTS_GET(s->opts, cache_dir, NULL);
+
+	if (!s->cache || s->cached)
+		return;
+	if (mkdir(dir, 0700) && errno == ENOENT) {
+		char *parent = strdup(dir), *slash;
+
+		/* one level up: $XDG_CACHE_HOME itself may not exist yet */
+		if (parent && (slash = strrchr(parent, '/')) && slash != parent) {
+			*slash = '\0';
+			mkdir(parent, 0700);
+			mkdir(dir, 0700);
+		}
+		free(parent);
+	}
+	tg_write_file_atomic(s->cache, write_selection, s->d);
+}
+
+/* ------------------------------------------------------------------------
+ * Member chains, without the compiler
+ */
+
+/* The struct or union @id points to (through arrays and pointers), or 0. */
+static __u32 pointee_composite(struct tg_c_dumper *d, __u32 id)
+{
+	const struct btf_type *t;
+	bool ptr = false;
+	int depth;
+
+	for (depth = 0; depth < TG_C_MAX_DEPTH; depth++) {
+		id = tg_c_skip_mods_typedefs(d, id);
+		t = tg_c_type(d, id);
+		if (!t)
+			return 0;
+		if (btf_is_ptr(t)) {
+			ptr = true;
+			id = t->type;
+		} else if (btf_is_array(t)) {
+			id = btf_array(t)->type;
+		} else {
+			break;
+		}
+	}
+	if (!ptr || !t)
+		return 0;
+	if (btf_is_fwd(t))
+		id = tg_c_fwd_alias(d, id);
+	t = tg_c_type(d, id);
+	return t && btf_is_composite(t) && tg_c_decl(d, id) ? id : 0;
+}
+
+/*
+ * Define what the pointer members of @id that the program names point to;
+ * anonymous members are written inline, so theirs too.
+ */
+static int follow_members(struct sources *s, __u32 id, int depth)
+{
+	struct tg_c_dumper *d = s->d;
+	const struct btf_type *t = tg_c_type(d, id);
+	const struct btf_member *m;
+	__u32 i, target;
 	int err;
 
-	text = read_all(r->log);
-	if (!text)
-		return -errno ?: -EIO;
-	err = scan_tokens(s, text, &l);
-	for (i = 0; i < l.cnt && !err; i++) {
-		if (l.refs[i].defined || l.refs[i].len >= sizeof(name))
+	if (!t || !btf_is_composite(t) || depth > TG_C_MAX_DEPTH)
+		return 0;
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++) {
+		const char *name = tg_c_str(d, m[i].name_off);
+
+		if (!name || !*name) {
+			__u32 in = tg_c_skip_mods_typedefs(d, m[i].type);
+			const struct btf_type *it = tg_c_type(d, in);
+
+			if (it && btf_is_composite(it) && !*tg_c_name(d, it) &&
+			    (err = follow_members(s, in, depth + 1)))
+				return err;
 			continue;
-		memcpy(name, l.refs[i].name, l.refs[i].len);
-		name[l.refs[i].len] = '\0';
-		err = select_tag(s, r->path, name, true);
+		}
+		if (!set_has(&s->members, name))
+			continue;
+		target = pointee_composite(d, m[i].type);
+		if (!target || d->want[tg_c_decl(d, target)] >= TG_C_WANT_DEF)
+			continue;
+		if ((err = tg_c_select_id(d, target, TG_C_WANT_DEF)))
+			return err;
+		s->progress = true;
 	}
-	free(l.refs);
-	free(text);
-	return err;
+	return 0;
+}
+
+/* Follow the named members of every defined struct until nothing is new. */
+static int close_members(struct sources *s)
+{
+	struct tg_c_dumper *d = s->d;
+	unsigned int pass;
+	__u32 i;
+	int err;
+
+	for (pass = 0; pass < TG_C_MAX_DEPTH; pass++) {
+		if ((err = tg_c_plan_steps(d)))
+			return err;
+		s->progress = false;
+		for (i = 0; i < d->step_cnt; i++) {
+			__u32 id = d->steps[i].id;
+			const struct btf_type *t = tg_c_type(d, id);
+
+			if (d->steps[i].fwd)
+				continue;
+			/* typedef struct { ... } foo_t: its body is inline */
+			if (btf_is_typedef(t)) {
+				id = tg_c_skip_mods_typedefs(d, id);
+				t = tg_c_type(d, id);
+				if (!t || *tg_c_name(d, t))
+					continue;
+			}
+			if ((err = follow_members(s, id, 0)))
+				return err;
+		}
+		if (!s->progress)
+			return 0;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -458,112 +1148,276 @@ static int fix_ident(struct sources *s, const char *src, const char *name,
 	}
 	if (err)
 		return err;
-	s->progress = true;
-	if (v.kfunc)
+	if (v.kfunc) {
+		if (s->d->kfunc_want[v.kfunc - 1])
+			return 0;
+		s->progress = true;
 		return tg_c_select_kfunc(s->d, v.kfunc - 1);
+	}
+	if (s->d->want[tg_c_decl(s->d, v.id)] >= TG_C_WANT_DEF)
+		return 0;
+	s->progress = true;
 	return tg_c_select_id(s->d, v.id, TG_C_WANT_DEF);
 }
 
-static const char *const ident_errors[] = {
-	"unknown type name '",
-	"use of undeclared identifier '",
-	"call to undeclared function '",
-	"implicit declaration of function '",
+enum miss_kind {
+	MISS_NONE,	/* an error not about a missing name */
+	MISS_NAME,	/* a type, typedef or value */
+	MISS_CALL,	/* a function called but not declared */
+	MISS_TAG,	/* an incomplete struct, union or enum */
 };
 
-/*
- * One line of diagnostics: select what an error misses. Returns 1 for an
- * error that is not about the header (the program is wrong whatever the
- * types), 0 for any other line, or a negative error.
- */
-static int fix_error(struct sources *s, const char *src, const char *line,
-		     const char *eol, bool tell)
+static const struct {
+	const char *text;
+	enum miss_kind kind;
+} ident_errors[] = {
+	{ "unknown type name '", MISS_NAME },
+	{ "use of undeclared identifier '", MISS_NAME },
+	{ "call to undeclared function '", MISS_CALL },
+	{ "implicit declaration of function '", MISS_CALL },
+};
+
+/* What the error on @line misses, its name into @name. */
+static enum miss_kind error_kind(const char *line, const char *eol,
+				 const char **msg, char *name, size_t size)
 {
-	const char *msg = memmem(line, eol - line, "error: ", 7);
-	char name[256];
-	size_t i;
+	size_t i, n;
 
-	if (!msg)
-		return 0;
-	msg += 7;
-	if (memmem(msg, eol - msg, "incomplete", 10))
-		return fix_incomplete(s, src, msg, eol, tell);
+	*msg = memmem(line, eol - line, "error: ", 7);
+	if (!*msg)
+		return MISS_NONE;
+	*msg += 7;
+	if (memmem(*msg, eol - *msg, "incomplete", 10))
+		return MISS_TAG;
 	for (i = 0; i < sizeof(ident_errors) / sizeof(ident_errors[0]); i++) {
-		size_t n = strlen(ident_errors[i]);
-
-		if ((size_t)(eol - msg) > n && !memcmp(msg, ident_errors[i], n) &&
-		    quoted(msg, eol, name, sizeof(name)))
-			return fix_ident(s, src, name, tell);
+		n = strlen(ident_errors[i].text);
+		if ((size_t)(eol - *msg) > n &&
+		    !memcmp(*msg, ident_errors[i].text, n) &&
+		    quoted(*msg, eol, name, size))
+			return ident_errors[i].kind;
 	}
-	return 1;
+	return MISS_NONE;
 }
 
-/*
- * Go through @r's diagnostics selecting what the errors miss; when @tell,
- * also tell the names the kernel lacks and the errors not about types.
- */
-static int scan_errors(struct sources *s, struct src_run *r, bool tell)
+/* Go through @r's diagnostics selecting what the errors miss. */
+static int fix_errors(struct sources *s, struct src_run *r)
 {
-	char *text = read_all(r->log), *p, *eol;
+	char *text = mem_read(r->err_fd), *p, *eol, name[256];
+	const char *msg;
 	int err = 0;
 
 	if (!text)
 		return -errno ?: -EIO;
-	for (p = text; *p && err >= 0; p = *eol ? eol + 1 : eol) {
+	for (p = text; *p && !err; p = *eol ? eol + 1 : eol) {
 		eol = strchrnul(p, '\n');
-		err = fix_error(s, r->path, p, eol, tell);
-		if (err > 0 && tell) {
-			char *line = strndup(p, eol - p);
-
-			if (!line) {
-				err = -ENOMEM;
-				break;
-			}
-			note(s, TG_SRC_NOTE_COMPILER, r->path, line);
-			free(line);
+		switch (error_kind(p, eol, &msg, name, sizeof(name))) {
+		case MISS_TAG:
+			err = fix_incomplete(s, r->path, msg, eol, false);
+			break;
+		case MISS_NAME:
+		case MISS_CALL:
+			err = fix_ident(s, r->path, name, false);
+			break;
+		case MISS_NONE:
+			break;
 		}
 	}
 	free(text);
-	return err < 0 ? err : 0;
+	return err;
+}
+
+static bool is_libbpf_name(const char *name)
+{
+	return !strncmp(name, "bpf_", 4) || !strncmp(name, "BPF_", 4);
+}
+
+/*
+ * @r does not compile and nothing more can be added: tell why. The
+ * compiler's first error is shown; when it is about names the kernel
+ * lacks, each is told, but when it is not (a macro the installed libbpf
+ * headers lack leaves a parse error first, and its parameters then look
+ * undeclared) the kernel's types are not blamed.
+ */
+static int explain_failure(struct sources *s, struct src_run *r)
+{
+	char *text = mem_read(r->err_fd), *p, *eol, *first = NULL, name[256];
+	enum miss_kind first_kind = MISS_NONE, k;
+	const char *msg;
+	int err = -TG_ERRNO__COMPILE;
+
+	if (!text)
+		return -errno ?: -EIO;
+	for (p = text; *p; p = *eol ? eol + 1 : eol) {
+		eol = strchrnul(p, '\n');
+		k = error_kind(p, eol, &msg, name, sizeof(name));
+		if (!msg)
+			continue;
+		if (!first) {
+			first = strndup(p, eol - p);
+			if (!first) {
+				free(text);
+				return -ENOMEM;
+			}
+			note(s, TG_SRC_NOTE_COMPILER, r->path, first);
+			first_kind = k;
+			if (k == MISS_CALL || (k == MISS_NAME && is_libbpf_name(name))) {
+				notef(s, TG_SRC_NOTE_NOT_KERNEL, r->path,
+				      "'%s' is neither in the kernel's types nor declared by the headers the program includes%s",
+				      name, is_libbpf_name(name) ?
+				      ": a libbpf name, are the installed libbpf headers (<bpf/*.h>) older than the program needs?" :
+				      " (a function, or a macro, that no header defines)");
+				break;
+			}
+			if (k == MISS_NONE || k == MISS_TAG) {
+				note(s, TG_SRC_NOTE_NOT_KERNEL, r->path,
+				     "the compiler's first error is not about a kernel type: the program does not compile whatever the header (a macro or declaration the included headers lack?)");
+				break;
+			}
+		}
+		/* the first error misses a name: tell each name missed */
+		if (k == MISS_NAME)
+			fix_ident(s, r->path, name, true);
+	}
+	if (first_kind == MISS_NAME && s->unknown)
+		err = -TG_ERRNO__UNKNOWN;
+	free(first);
+	free(text);
+	return err;
 }
 
 /* ------------------------------------------------------------------------
  * The rounds
  */
 
-static int write_header(struct sources *s)
+/* Is the vmlinux.h at @path the file the header is written to? */
+static bool is_output(const char *path, const char *output)
 {
-	FILE *f = fopen(s->hdr, "we");
-	int err;
+	struct stat a, b;
+	char *o;
+	bool same;
 
-	if (!f)
-		return -errno;
-	err = tg_c_dumper__dump(s->d, f);
-	if (fclose(f) && !err)
-		err = -EIO;
+	if (!stat(path, &a) && !stat(output, &b))
+		return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	/* not written yet: the same name in the same directory */
+	o = abs_header(output);
+	same = o && !strcmp(strrchr(output, '/') ? strrchr(output, '/') + 1 :
+			    output, HDR_NAME) && !strcmp(o, path);
+	free(o);
+	return same;
+}
+
+/*
+ * A vmlinux.h the program includes beside itself (or beside a header of
+ * its own) hides the one in the include path. The rounds see the selection
+ * there anyway (the overlay); the real build sees the file, so it had
+ * better be the one written.
+ */
+static int check_shadows(struct sources *s)
+{
+	const char *output = TG_OPTS_GET(s->opts, header, NULL);
+	int err = 0;
+	size_t i;
+
+	for (i = 0; i < s->shadow_cnt; i++) {
+		if (!s->shadows[i].src ||
+		    (output && is_output(s->shadows[i].path, output)))
+			continue;
+		note(s, TG_SRC_NOTE_SHADOW, s->shadows[i].src,
+		     s->shadows[i].path);
+		if (output)
+			err = -TG_ERRNO__SHADOW;
+	}
 	return err;
 }
 
-/* Preprocess every program against an empty header; select its tags. */
+/* A vmlinux.h beside a program: overlaid before the first run. */
+static int find_siblings(struct sources *s)
+{
+	struct stat st;
+	size_t i;
+	char *h;
+	int err;
+
+	for (i = 0; i < s->cnt; i++) {
+		h = abs_header(s->runs[i].path);
+		if (!h)
+			return -ENOMEM;
+		if (stat(h, &st)) {
+			free(h);
+			continue;
+		}
+		if ((err = add_shadow(s, h, NULL)))
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * Preprocess every program against an empty header and select what it
+ * names; again if it turns out to include a vmlinux.h not yet overlaid.
+ */
 static int first_round(struct sources *s, int *statuses)
 {
 	static const char *const mode[] = { "-E", "-o", "-" };
+	unsigned int pass;
+	struct tag_list *tags;
 	size_t i;
 	int err;
 
+	tags = calloc(s->cnt, sizeof(*tags));
+	if (!tags)
+		return -ENOMEM;
 	err = write_header(s);
-	if (!err)
-		err = run_all(s, mode, 3, statuses);
-	for (i = 0; i < s->cnt && !err; i++) {
-		if (statuses[i]) {
-			/* the compiler's errors are the user's to see */
-			err = scan_errors(s, &s->runs[i], true);
-			if (!err)
-				err = -TG_ERRNO__COMPILE;
+	for (pass = 0; !err && pass < MAX_SHADOW_PASSES; pass++) {
+		char **texts = calloc(s->cnt, sizeof(*texts));
+
+		if (!texts) {
+			err = -ENOMEM;
 			break;
 		}
-		err = select_named_tags(s, &s->runs[i]);
+		s->new_shadow = false;
+		err = write_overlay(s);
+		if (!err)
+			err = run_all(s, mode, 3, statuses);
+		for (i = 0; i < s->cnt && !err; i++) {
+			if (statuses[i]) {
+				err = explain_failure(s, &s->runs[i]);
+				break;
+			}
+			free(tags[i].refs);
+			tags[i] = (struct tag_list){};
+			texts[i] = mem_read(s->runs[i].out_fd);
+			if (!texts[i])
+				err = -errno ?: -EIO;
+			else
+				err = scan_tokens(s, &s->runs[i], texts[i],
+						  &tags[i]);
+		}
+		/* the tags point into the texts: select before freeing */
+		if (!err && !s->new_shadow)
+			err = check_shadows(s);
+		for (i = 0; i < s->cnt && !err && !s->new_shadow; i++)
+			err = select_named_tags(s, &s->runs[i], &tags[i]);
+		if (!err && !s->new_shadow)
+			err = cache_path(s, texts);
+		if (!err && !s->new_shadow && (err = cache_load(s)) == 1) {
+			s->cached = true;
+			err = 0;
+		} else if (!err && !s->new_shadow) {
+			err = close_members(s);
+		}
+		for (i = 0; i < s->cnt; i++)
+			free(texts[i]);
+		free(texts);
+		/* member names pointed into the texts too */
+		free(s->members.slots);
+		s->members = (struct name_set){};
+		if (!s->new_shadow)
+			break;
 	}
+	for (i = 0; i < s->cnt; i++)
+		free(tags[i].refs);
+	free(tags);
 	return err;
 }
 
@@ -590,7 +1444,7 @@ static int compile_round(struct sources *s, int *statuses)
 		if (s->runs[i].ok)
 			continue;
 		all_ok = false;
-		if ((err = scan_errors(s, &s->runs[i], false)))
+		if ((err = fix_errors(s, &s->runs[i])))
 			return err;
 	}
 	if (all_ok)
@@ -598,94 +1452,136 @@ static int compile_round(struct sources *s, int *statuses)
 	if (s->progress)
 		return 0;
 	/* nothing left to add: the errors are the program's */
-	for (i = 0; i < s->cnt; i++)
-		if (!s->runs[i].ok && (err = scan_errors(s, &s->runs[i], true)))
+	for (i = 0; i < s->cnt; i++) {
+		if (s->runs[i].ok)
+			continue;
+		err = explain_failure(s, &s->runs[i]);
+		if (err != -TG_ERRNO__COMPILE && err != -TG_ERRNO__UNKNOWN)
 			return err;
+	}
 	return s->unknown ? -TG_ERRNO__UNKNOWN : -TG_ERRNO__COMPILE;
+}
+
+/* Which compiler @buf is, for the cache: another one may select otherwise. */
+static void clang_identity(struct sources *s, const char *path)
+{
+	struct stat st;
+	char *real = realpath(path, NULL);
+
+	if (real && !stat(real, &st))
+		snprintf(s->clang_id, sizeof(s->clang_id), "%s %lld %lld.%09ld",
+			 real, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+			 st.st_mtim.tv_nsec);
+	else
+		snprintf(s->clang_id, sizeof(s->clang_id), "%s", path);
+	free(real);
+}
+
+/* @name in PATH (or as given, with a slash) into @buf; false if not. */
+static bool in_path(const char *name, char *buf, size_t size)
+{
+	const char *p = getenv("PATH") ?: "/usr/bin:/bin";
+
+	if (strchr(name, '/')) {
+		snprintf(buf, size, "%s", name);
+		return !access(buf, X_OK);
+	}
+	while (*p) {
+		size_t n = strcspn(p, ":");
+
+		if (snprintf(buf, size, "%.*s/%s", (int)n, p, name) <
+		    (int)size && !access(buf, X_OK))
+			return true;
+		p += n + (p[n] == ':');
+	}
+	return false;
 }
 
 static int find_clang(struct sources *s)
 {
 	static const char *const names[] = { "clang-19", "clang" };
-	const char *path = getenv("PATH") ?: "/usr/bin:/bin";
-	char buf[4096];
+	char buf[PATH_MAX];
 	size_t i;
 
 	s->clang = TG_OPTS_GET(s->opts, clang, NULL);
-	if (s->clang)
-		return 0;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		const char *p = path;
-
-		while (*p) {
-			size_t n = strcspn(p, ":");
-
-			if (snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, p,
-				     names[i]) < (int)sizeof(buf) &&
-			    !access(buf, X_OK)) {
-				s->clang = names[i];
-				return 0;
-			}
-			p += n + (p[n] == ':');
-		}
-	}
-	return -TG_ERRNO__NOCLANG;
+	for (i = 0; !s->clang && i < sizeof(names) / sizeof(names[0]); i++)
+		if (in_path(names[i], buf, sizeof(buf)))
+			s->clang = names[i];
+	if (!s->clang || !in_path(s->clang, buf, sizeof(buf)))
+		return -TG_ERRNO__NOCLANG;
+	snprintf(s->clang_path, sizeof(s->clang_path), "%s", buf);
+	clang_identity(s, buf);
+	return 0;
 }
 
 static int setup(struct sources *s, const char *const *srcs, size_t cnt)
 {
+	struct stat st;
 	size_t i;
 	int err;
 
-	for (i = 0; i < cnt; i++)
-		if (access(srcs[i], R_OK))
+	for (i = 0; i < cnt; i++) {
+		if (stat(srcs[i], &st) || access(srcs[i], R_OK))
 			return -errno;
+		/* a FIFO would block the compiler before it says a word */
+		if (S_ISDIR(st.st_mode))
+			return -EISDIR;
+		if (!S_ISREG(st.st_mode))
+			return -TG_ERRNO__NOTREG;
+	}
 	if ((err = find_clang(s)))
 		return err;
-	/* what the program sees as vmlinux.h, where temporary files go */
-	if (snprintf(s->dir, sizeof(s->dir), "%s/typegen-for.XXXXXX",
-		     getenv("TMPDIR") ?: "/tmp") >= (int)sizeof(s->dir))
-		return -ENAMETOOLONG;
-	if (!mkdtemp(s->dir)) {
-		s->dir[0] = '\0';
-		return -errno;
-	}
-	snprintf(s->hdr, sizeof(s->hdr), "%s/vmlinux.h", s->dir);
+	s->timeout = TG_OPTS_GET(s->opts, timeout, 0) ?: DEFAULT_TIMEOUT;
+	s->hdr_fd = mem_file("typegen-for-vmlinux.h");
+	s->ov_fd = mem_file("typegen-for-overlay");
+	if (s->hdr_fd < 0 || s->ov_fd < 0)
+		return s->hdr_fd < 0 ? s->hdr_fd : s->ov_fd;
 	s->runs = calloc(cnt, sizeof(*s->runs));
 	if (!s->runs)
 		return -ENOMEM;
 	s->cnt = cnt;
 	for (i = 0; i < cnt; i++) {
 		s->runs[i].path = srcs[i];
-		if (asprintf(&s->runs[i].log, "%s/%zu.log", s->dir, i) < 0) {
-			s->runs[i].log = NULL;
-			return -ENOMEM;
-		}
+		s->runs[i].pidfd = -1;
+		s->runs[i].out_fd = mem_file("typegen-for-out");
+		s->runs[i].err_fd = mem_file("typegen-for-err");
+		if (s->runs[i].out_fd < 0)
+			return s->runs[i].out_fd;
+		if (s->runs[i].err_fd < 0)
+			return s->runs[i].err_fd;
 	}
-	return 0;
+	return find_siblings(s);
+}
+
+static void close_fd(int fd)
+{
+	if (fd >= 0)
+		close(fd);
 }
 
 static void cleanup(struct sources *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->cnt; i++) {
-		if (s->runs[i].log)
-			unlink(s->runs[i].log);
-		free(s->runs[i].log);
+	for (i = 0; s->runs && i < s->cnt; i++) {
+		close_fd(s->runs[i].out_fd);
+		close_fd(s->runs[i].err_fd);
 	}
 	free(s->runs);
-	if (s->dir[0]) {
-		unlink(s->hdr);
-		rmdir(s->dir);
-	}
+	for (i = 0; i < s->shadow_cnt; i++)
+		free(s->shadows[i].path);
+	free(s->shadows);
+	free(s->members.slots);
+	free(s->cache);
+	close_fd(s->hdr_fd);
+	close_fd(s->ov_fd);
 }
 
 int tg_c_dumper__select_sources(struct tg_c_dumper *d,
 				const char *const *srcs, size_t cnt,
 				const struct tg_src_opts *opts)
 {
-	struct sources s = { .d = d, .opts = opts };
+	struct sources s = { .d = d, .opts = opts, .hdr_fd = -1, .ov_fd = -1 };
 	unsigned int round, rounds;
 	int *statuses = NULL;
 	int err;
@@ -701,14 +1597,16 @@ int tg_c_dumper__select_sources(struct tg_c_dumper *d,
 		err = -ENOMEM;
 	if (!err)
 		err = first_round(&s, statuses);
-	for (round = 0; !err && round < rounds; round++) {
+	for (round = 0; !err && !s.cached && round < rounds; round++) {
 		err = compile_round(&s, statuses);
 		if (err == 1) {
 			err = s.unknown ? -TG_ERRNO__UNKNOWN : 0;
+			if (!err)
+				cache_store(&s);
 			break;
 		}
 	}
-	if (!err && round == rounds)
+	if (!err && !s.cached && round == rounds)
 		err = -TG_ERRNO__COMPILE;
 	free(statuses);
 	cleanup(&s);

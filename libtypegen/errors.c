@@ -86,6 +86,11 @@ static const char *const tg_errno_msgs[] = {
 		"BTF type chain deeper than 256 types, or a loop no declaration breaks",
 	[TG_ERRNO__PADDING - __TG_ERRNO__START] =
 		"BTF struct or union with more than 64 KiB of padding",
+	[TG_ERRNO__SHADOW - __TG_ERRNO__START] =
+		"includes another vmlinux.h than the header written",
+	[TG_ERRNO__TIMEOUT - __TG_ERRNO__START] =
+		"the compiler did not finish in time",
+	[TG_ERRNO__NOTREG - __TG_ERRNO__START] = "not a regular file",
 };
 
 /* Every code in enum tg_errno needs a message: fail the build otherwise. */

@@ -78,6 +78,10 @@ static void test_own_codes(void **state)
 		{ TG_ERRNO__DUPNAME, "BTF struct or union with two members of the same name" },
 		{ TG_ERRNO__DEEP, "BTF type chain deeper than 256 types, or a loop no declaration breaks" },
 		{ TG_ERRNO__PADDING, "BTF struct or union with more than 64 KiB of padding" },
+		{ TG_ERRNO__SHADOW, "includes another vmlinux.h than the "
+		  "header written" },
+		{ TG_ERRNO__TIMEOUT, "the compiler did not finish in time" },
+		{ TG_ERRNO__NOTREG, "not a regular file" },
 	};
 	size_t i;
 

@@ -20,7 +20,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -31,6 +35,7 @@ static char *tmpdir;
 static char *full_dir;	/* holds the whole header, as vmlinux.h */
 static char *kernel;	/* the committed kernel's BTF */
 static char *cli;	/* the typegen program */
+static char *cache_dir;	/* TYPEGEN_CACHE_DIR */
 
 static const char *bpf_arch(void)
 {
@@ -51,6 +56,16 @@ static char *cflags(void)
 			    bpf_arch(), tg_test_src_dir());
 }
 
+static void abs_path(char **path)
+{
+	char *real = realpath(*path, NULL);
+
+	if (real) {
+		free(*path);
+		*path = real;
+	}
+}
+
 static int setup(void **state)
 {
 	char *cmd, *err = NULL;
@@ -59,7 +74,14 @@ static int setup(void **state)
 	(void)state;
 	tmpdir = tg_test_mkdtemp();
 	cli = tg_test_cli();
+	/* absolute: some tests run typegen from the program's directory */
+	abs_path(&tmpdir);
+	abs_path(&cli);
+	/* proven selections are kept here, not in the user's cache */
+	cache_dir = tg_test_path("%s/cache", tmpdir);
+	setenv("TYPEGEN_CACHE_DIR", cache_dir, 1);
 	kernel = tg_test_fixture("vmlinux-6.18.44.btf");
+	abs_path(&kernel);
 	full_dir = tg_test_path("%s/full", tmpdir);
 	cmd = tg_test_path("mkdir -p %s && %s dump -i %s -o %s/vmlinux.h",
 			   full_dir, cli, kernel, full_dir);
@@ -79,6 +101,7 @@ static int teardown(void **state)
 	free(full_dir);
 	free(kernel);
 	free(cli);
+	free(cache_dir);
 	return 0;
 }
 
@@ -460,6 +483,7 @@ static void test_for_unknown_name_fails(void **state)
 {
 	char *src = write_prog("name.bpf.c",
 		"#include \"vmlinux.h\"\n"
+		"#include <bpf/bpf_helpers.h>\n"
 		"SEC(\"raw_tp\") int f(void *ctx)\n"
 		"{\n"
 		"	no_such_type_t x = 0;\n"
@@ -486,6 +510,7 @@ static void test_for_compile_error(void **state)
 {
 	char *src = write_prog("bad.bpf.c",
 		"#include \"vmlinux.h\"\n"
+		"#include <bpf/bpf_helpers.h>\n"
 		"SEC(\"raw_tp\") int f(struct task_struct *t)\n"
 		"{\n"
 		"	return t->no_such_member;\n"
@@ -494,7 +519,7 @@ static void test_for_compile_error(void **state)
 
 	(void)state;
 	assert_int_equal(run_for(src, "", NULL, &err), 1);
-	assert_non_null(strstr(err, "bad.bpf.c:4:12: error: no member named 'no_such_member' in 'struct task_struct'"));
+	assert_non_null(strstr(err, "bad.bpf.c:5:12: error: no member named 'no_such_member' in 'struct task_struct'"));
 	assert_non_null(strstr(err, "typegen: "));
 	assert_non_null(strstr(err, "bad.bpf.c: does not compile\n"));
 	free(err);
@@ -511,6 +536,270 @@ static void test_for_missing_source(void **state)
 	free(err);
 }
 
+/* ------------------------------------------------------------------------
+ * What the program sees, and what typegen leaves behind
+ */
+
+/* A program in a directory of its own, with a vmlinux.h beside it or not. */
+static char *prog_dir(const char *name, const char *stale)
+{
+	char *dir = tg_test_path("%s/%s", tmpdir, name);
+	char *hdr = tg_test_path("%s/vmlinux.h", dir);
+	char *src = tg_test_path("%s/prog.bpf.c", dir);
+	const char *text =
+		"#include \"vmlinux.h\"\n"
+		"#include <bpf/bpf_helpers.h>\n"
+		"#include <bpf/bpf_core_read.h>\n"
+		"SEC(\"raw_tp\") int f(void *ctx)\n"
+		"{\n"
+		"	struct task_struct *t = (void *)bpf_get_current_task();\n"
+		"	return BPF_CORE_READ(t, mm, exe_file, f_inode, i_ino);\n"
+		"}\n";
+
+	tg_test_mkdir_parents(src);
+	assert_int_equal(tg_test_write_file(src, text, strlen(text)), 0);
+	if (stale)
+		assert_int_equal(tg_test_write_file(hdr, stale, strlen(stale)), 0);
+	free(hdr);
+	free(src);
+	return dir;
+}
+
+/* An old header the program cannot compile against, where -o writes. */
+static const char stale_header[] =
+	"#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n"
+	"struct task_struct { int old_field; };\n"
+	"typedef unsigned long long __u64;\n#endif\n";
+
+/*
+ * README's way: the header written beside the program, over the last
+ * one. The selection is proven as the program sees it (#include
+ * "vmlinux.h" finds the file beside it before any -I), then compiles.
+ */
+static void test_for_stale_header_beside(void **state)
+{
+	char *dir = prog_dir("beside", stale_header), *flags = cflags();
+	char *out = NULL, *err = NULL, *hdr;
+	size_t len;
+
+	(void)state;
+	if (tg_test_runf(&out, &err, "cd %s && %s dump -i %s --for prog.bpf.c -o vmlinux.h -- %s",
+			 dir, cli, kernel, flags))
+		fail_msg("%s", err ? err : "");
+	assert_string_equal(err, "");
+	hdr = tg_test_path("%s/vmlinux.h", dir);
+	free(out);
+	out = tg_test_read_file(hdr, &len);
+	assert_non_null(strstr(out, "\nstruct mm_struct {"));
+	assert_non_null(strstr(out, "\nstruct inode {"));
+	assert_null(strstr(out, "old_field"));
+	free(out);
+	free(err);
+	/* the program builds against what was written, with no -I for it */
+	assert_int_equal(tg_test_runf(NULL, &err, "cd %s && %s %s -c prog.bpf.c -o prog.o",
+				      dir, tg_test_clang(), flags), 0);
+	free(err);
+	free(hdr);
+	free(flags);
+	free(dir);
+}
+
+/* The header written elsewhere, but the program sees the one beside it. */
+static void test_for_stale_header_conflict(void **state)
+{
+	char *dir = prog_dir("conflict", stale_header), *flags = cflags();
+	char *err = NULL, *outf = tg_test_path("%s/conflict-out/vmlinux.h", tmpdir);
+	char *expect;
+
+	(void)state;
+	tg_test_mkdir_parents(outf);
+	assert_int_equal(tg_test_runf(NULL, &err, "%s dump -i %s --for %s/prog.bpf.c -o %s -- %s",
+				      cli, kernel, dir, outf, flags), 1);
+	expect = tg_test_path("typegen: %s/prog.bpf.c: includes %s/vmlinux.h, not the header written to %s",
+			      dir, dir, outf);
+	if (!strstr(err, expect))
+		fail_msg("expected '%s' in:\n%s", expect, err);
+	assert_false(tg_test_file_exists(outf));
+	free(expect);
+	free(err);
+	free(outf);
+	free(flags);
+	free(dir);
+}
+
+/*
+ * Macros of a libbpf newer than the installed headers: the first error is
+ * the compiler's, said to be no kernel type's; the macro's parameters are
+ * not called missing kernel types.
+ */
+static void test_for_missing_libbpf_macro(void **state)
+{
+	char *macro = write_prog("macro.bpf.c",
+		"#include \"vmlinux.h\"\n"
+		"#include <bpf/bpf_helpers.h>\n"
+		"SEC(\"uprobe\") int BPF_TYPEGEN_NO_SUCH_UPROBE(handle, struct pt_regs *regs, int len)\n"
+		"{\n"
+		"	return len + (int)ctx;\n"
+		"}\n");
+	char *call = write_prog("call.bpf.c",
+		"#include \"vmlinux.h\"\n"
+		"#include <bpf/bpf_helpers.h>\n"
+		"extern int no_such_ksym __ksym __weak;\n"
+		"SEC(\"raw_tp\") int f(void *ctx)\n"
+		"{\n"
+		"	return bpf_typegen_no_such_ksym_exists(no_such_ksym);\n"
+		"}\n");
+	char *err = NULL;
+
+	(void)state;
+	assert_int_equal(run_for(macro, "", NULL, &err), 1);
+	assert_non_null(strstr(err, "macro.bpf.c:3:"));
+	assert_non_null(strstr(err, ": error: "));
+	assert_non_null(strstr(err, "macro.bpf.c: the compiler's first error is not about a kernel type"));
+	assert_null(strstr(err, "is not in the kernel's types"));
+	assert_non_null(strstr(err, "macro.bpf.c: does not compile\n"));
+	free(err);
+	err = NULL;
+	assert_int_equal(run_for(call, "", NULL, &err), 1);
+	assert_non_null(strstr(err, "call.bpf.c:6:9: error: call to undeclared function 'bpf_typegen_no_such_ksym_exists'"));
+	assert_non_null(strstr(err, "'bpf_typegen_no_such_ksym_exists' is neither in the kernel's types nor declared by the headers the program includes: a libbpf name"));
+	assert_null(strstr(err, "is not in the kernel's types"));
+	free(err);
+	free(macro);
+	free(call);
+}
+
+/* Nothing in TMPDIR during or after a run, even one killed by SIGTERM. */
+static void test_for_leaves_nothing(void **state)
+{
+	char *tmp = tg_test_path("%s/tmp-for", tmpdir);
+	char *fifo = tg_test_path("%s/never.h", tmpdir);
+	char *src = write_prog("blocked.bpf.c",
+		"#include \"vmlinux.h\"\n#include \"never.h\"\n");
+	char *flags = cflags(), *cmd, *ls = NULL;
+	int st, i, fd;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	cmd = tg_test_path("exec %s dump -i %s --for %s -- %s >/dev/null 2>&1",
+			   cli, kernel, src, flags);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		setenv("TMPDIR", tmp, 1);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	/* the compiler blocks on the FIFO: typegen is mid-run */
+	usleep(1500 * 1000);
+	kill(pid, SIGTERM);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_int_equal(tg_test_runf(&ls, NULL, "ls -A %s", tmp), 0);
+	assert_string_equal(ls, "");
+	/* and the compiler went with it: no reader is left on the FIFO */
+	for (i = 0; i < 50; i++) {
+		fd = open(fifo, O_WRONLY | O_NONBLOCK);
+		if (fd < 0)
+			break;
+		close(fd);	/* a reader still there: this lets it go */
+		usleep(100 * 1000);
+	}
+	assert_int_equal(i, 0);
+	assert_int_equal(errno, ENXIO);
+	free(ls);
+	free(cmd);
+	free(flags);
+	free(src);
+	free(fifo);
+	free(tmp);
+}
+
+/* A FIFO among the files read: the compiler is stopped, not waited for. */
+static void test_for_fifo_bounded(void **state)
+{
+	char *fifo = tg_test_path("%s/never.h", tmpdir);
+	char *src = write_prog("fifo.bpf.c",
+		"#include \"vmlinux.h\"\n#include \"never.h\"\n");
+	char *err = NULL;
+	struct timespec a, b;
+
+	(void)state;
+	if (!tg_test_file_exists(fifo))
+		assert_int_equal(mkfifo(fifo, 0600), 0);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	assert_int_equal(run_for(src, "--timeout 2", NULL, &err), 1);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	assert_true(b.tv_sec - a.tv_sec < 30);
+	assert_non_null(strstr(err, "fifo.bpf.c: the compiler was stopped after 2 s"));
+	assert_non_null(strstr(err, "fifo.bpf.c: the compiler did not finish in time\n"));
+	free(err);
+	err = NULL;
+	/* the source itself a FIFO: refused before any compiler runs */
+	assert_int_equal(run_for(fifo, "", NULL, &err), 1);
+	assert_non_null(strstr(err, "never.h: not a regular file\n"));
+	free(err);
+	free(src);
+	free(fifo);
+}
+
+/*
+ * A program unchanged since it was proven: the same header, from one
+ * preprocessing run (the compiler's runs counted by a wrapper).
+ */
+static void test_for_cache(void **state)
+{
+	char *log = tg_test_path("%s/clang-runs", tmpdir);
+	char *wrapper = tg_test_path("%s/clang-wrapper", tmpdir);
+	char *script = tg_test_path("#!/bin/sh\necho run >> %s\nexec %s \"$@\"\n",
+				    log, tg_test_clang());
+	char *src = write_prog("cached.bpf.c",
+		"#include \"vmlinux.h\"\n"
+		"#include <bpf/bpf_helpers.h>\n"
+		"#include <bpf/bpf_core_read.h>\n"
+		"SEC(\"raw_tp\") int f(void *ctx)\n"
+		"{\n"
+		"	struct task_struct *t = (void *)bpf_get_current_task();\n"
+		"	return BPF_CORE_READ(t, real_parent, files, fdt, max_fds);\n"
+		"}\n");
+	char *flags = cflags(), *out[3] = {}, *runs = NULL;
+	int i;
+
+	(void)state;
+	assert_int_equal(tg_test_write_file(wrapper, script, strlen(script)), 0);
+	assert_int_equal(chmod(wrapper, 0755), 0);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(tg_test_runf(&out[i], NULL, "CLANG=%s %s dump -i %s --for %s %s -- %s",
+					      wrapper, cli, kernel, src,
+					      i == 2 ? "--no-cache" : "", flags), 0);
+		assert_int_equal(tg_test_runf(&runs, NULL, "wc -l < %s", log), 0);
+		/* preprocess and prove; then preprocess only; then both */
+		assert_int_equal(atoi(runs), i == 0 ? 2 : i == 1 ? 3 : 5);
+		free(runs);
+	}
+	assert_non_null(strstr(out[0], "\nstruct files_struct {"));
+	assert_string_equal(out[0], out[1]);
+	assert_string_equal(out[0], out[2]);
+	free(out[1]);
+	/* a cache entry that does not fit this kernel is ignored, and redone */
+	assert_int_equal(tg_test_runf(NULL, NULL, "for f in %s/*.for; do printf 'typegen-for 1\\nd 4000000000 2\\n' > $f; done",
+				      cache_dir), 0);
+	assert_int_equal(tg_test_runf(&out[1], NULL, "CLANG=%s %s dump -i %s --for %s -- %s",
+				      wrapper, cli, kernel, src, flags), 0);
+	assert_string_equal(out[0], out[1]);
+	assert_int_equal(tg_test_runf(&runs, NULL, "wc -l < %s", log), 0);
+	assert_int_equal(atoi(runs), 7);
+	free(runs);
+	for (i = 0; i < 3; i++)
+		free(out[i]);
+	free(flags);
+	free(src);
+	free(script);
+	free(wrapper);
+	free(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -522,6 +811,12 @@ int main(void)
 		cmocka_unit_test(test_for_unknown_name_fails),
 		cmocka_unit_test(test_for_compile_error),
 		cmocka_unit_test(test_for_missing_source),
+		cmocka_unit_test(test_for_stale_header_beside),
+		cmocka_unit_test(test_for_stale_header_conflict),
+		cmocka_unit_test(test_for_missing_libbpf_macro),
+		cmocka_unit_test(test_for_leaves_nothing),
+		cmocka_unit_test(test_for_fifo_bounded),
+		cmocka_unit_test(test_for_cache),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
