@@ -110,7 +110,6 @@ enum tg_errno {
 	TG_ERRNO__PADDING,	/* a struct with more padding than C can say */
 	TG_ERRNO__SHADOW,	/* a program includes another vmlinux.h than the one written */
 	TG_ERRNO__TIMEOUT,	/* the compiler did not finish in time */
-	TG_ERRNO__NOTREG,	/* a program's source is no regular file */
 	__TG_ERRNO__END,
 };
 
@@ -820,7 +819,7 @@ struct tg_src_opts {
  * compiler's first error, and what it is, told to @opts->note);
  * -TG_ERRNO__SHADOW if a program includes a vmlinux.h other than
  * @opts->header; -TG_ERRNO__TIMEOUT; -ENOENT if a source is missing,
- * -TG_ERRNO__NOTREG if it is no regular file; -TG_ERRNO__NOCLANG
+ * -TG_ERRNO__NOTFILE if it is no regular file; -TG_ERRNO__NOCLANG
  * without the compiler; -ENOMEM...
  */
 TG_API int tg_c_dumper__select_sources(struct tg_c_dumper *d,

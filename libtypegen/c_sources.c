@@ -1527,7 +1527,7 @@ static int setup(struct sources *s, const char *const *srcs, size_t cnt)
 		if (S_ISDIR(st.st_mode))
 			return -EISDIR;
 		if (!S_ISREG(st.st_mode))
-			return -TG_ERRNO__NOTREG;
+			return -TG_ERRNO__NOTFILE;
 	}
 	if ((err = find_clang(s)))
 		return err;

@@ -90,7 +90,6 @@ static const char *const tg_errno_msgs[] = {
 		"includes another vmlinux.h than the header written",
 	[TG_ERRNO__TIMEOUT - __TG_ERRNO__START] =
 		"the compiler did not finish in time",
-	[TG_ERRNO__NOTREG - __TG_ERRNO__START] = "not a regular file",
 };
 
 /* Every code in enum tg_errno needs a message: fail the build otherwise. */
