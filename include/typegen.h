@@ -93,6 +93,8 @@ enum tg_errno {
 	TG_ERRNO__NODWARF,	/* an ELF file without DWARF, where it was asked for */
 	TG_ERRNO__DWARFVER,	/* a DWARF version other than 2 to 5 */
 	TG_ERRNO__DWARF,	/* DWARF debug info that does not parse */
+	TG_ERRNO__IMGNOBTF,	/* a kernel built without BTF */
+	TG_ERRNO__IMGARCH,	/* an image whose header the BTF contradicts */
 	__TG_ERRNO__END,
 };
 
@@ -134,6 +136,11 @@ enum tg_format {
 	TG_FORMAT_LZO,		/* lzop (.lzo) */
 	TG_FORMAT_TAR,		/* a ustar or GNU tar archive */
 	TG_FORMAT_BZIMAGE,	/* an x86 boot image (vmlinuz, bzImage) */
+	TG_FORMAT_KIMAGE,	/* a kernel as it runs: arm64, riscv, loongarch
+				 * Image, or the kernel inside the next three */
+	TG_FORMAT_ZBOOT,	/* an EFI zboot image (vmlinuz.efi) */
+	TG_FORMAT_ZIMAGE,	/* an arm zImage */
+	TG_FORMAT_S390,		/* an s390 boot image */
 };
 
 /* The deepest nesting of layers followed (-TG_ERRNO__DEPTH beyond it). */
@@ -328,6 +335,22 @@ TG_API const char *tg_arch__target(enum tg_arch arch);
  * or 0 when unknown.
  */
 TG_API unsigned int tg_arch__ptr_size(enum tg_arch arch);
+
+/*
+ * tg_arch__triple - clang's target triple for Linux on @arch
+ * ("aarch64-linux-gnu", "s390x-linux-gnu"...; the byte order Debian uses
+ * where the machine has both: powerpc64le, mips64el), or NULL when
+ * unknown.
+ */
+TG_API const char *tg_arch__triple(enum tg_arch arch);
+
+/*
+ * tg_arch__byte_order - __ORDER_BIG_ENDIAN__ or __ORDER_LITTLE_ENDIAN__
+ * for a machine that has only that byte order (s390x, sparc64; x86,
+ * riscv, loongarch), 0 for one that has both (arm, arm64, ppc, mips) or
+ * an unknown one: then the BTF's own order (btf__endianness()) says.
+ */
+TG_API int tg_arch__byte_order(enum tg_arch arch);
 
 /* tg_btf__free - release @btf and everything it owns. NULL is a no-op. */
 TG_API void tg_btf__free(struct tg_btf *btf);

@@ -50,11 +50,15 @@ static bool is_elf(const void *data, size_t size)
 }
 
 /*
- * Find where compressed data decodes to ELF. A wrong guess costs little:
- * decoding stops at the first bytes that are not ELF.
+ * Find where compressed data decodes to what @accept takes. A wrong guess
+ * costs little: with TG_DZ_ELF, decoding stops at the first bytes that
+ * are not ELF; otherwise at the first that do not decode.
  */
-static int scan(const unsigned char *p, size_t size, size_t max,
-		void **elfp, size_t *elf_szp, enum tg_format *comp)
+int tg_kimage_scan(const unsigned char *p, size_t size, size_t max,
+		   unsigned int flags,
+		   bool (*accept)(const void *data, size_t size, void *arg),
+		   void *arg, void **outp, size_t *out_szp,
+		   enum tg_format *comp)
 {
 	enum tg_format fmt;
 	size_t i;
@@ -71,17 +75,33 @@ static int scan(const unsigned char *p, size_t size, size_t max,
 		fmt = tg_compression_detect(p + i, size - i);
 		if (fmt == TG_FORMAT_UNKNOWN)
 			continue;
-		err = tg_decompress(fmt, p + i, size - i,
-				    TG_DZ_SINGLE | TG_DZ_ELF, max, elfp,
-				    elf_szp);
-		if (!err) {
+		err = tg_decompress(fmt, p + i, size - i, TG_DZ_SINGLE | flags,
+				    max, outp, out_szp);
+		if (!err && accept(*outp, *out_szp, arg)) {
 			*comp = fmt;
 			return 0;
+		}
+		if (!err) {
+			free(*outp);
+			*outp = NULL;
 		}
 		if (err == -ENOMEM)
 			return err;
 	}
 	return -TG_ERRNO__KIMAGE;
+}
+
+static bool accept_elf(const void *data, size_t size, void *arg)
+{
+	(void)arg;
+	return is_elf(data, size);
+}
+
+static int scan(const unsigned char *p, size_t size, size_t max,
+		void **elfp, size_t *elf_szp, enum tg_format *comp)
+{
+	return tg_kimage_scan(p, size, max, TG_DZ_ELF, accept_elf, NULL, elfp,
+			      elf_szp, comp);
 }
 
 int tg_bzimage_extract(const void *data, size_t size, size_t max,
