@@ -1108,8 +1108,22 @@ TG_API const char *tg_method__str(enum tg_method method);
 /* tg_selection__release - the kernel release the paths were made with. */
 TG_API const char *tg_selection__release(const struct tg_selection *sel);
 
-/* tg_selection__arch - the kernel's name of the target architecture. */
+/*
+ * tg_selection__arch - the kernel's name of the target architecture:
+ * tg_select_opts.arch's if given, else that of the vmlinux method's types
+ * when their file says (an ELF file, a kernel image: "arm64" for an arm64
+ * Image read on x86-64), else this machine's.
+ */
 TG_API const char *tg_selection__arch(const struct tg_selection *sel);
+
+/*
+ * tg_selection__byte_order - __ORDER_BIG_ENDIAN__ or
+ * __ORDER_LITTLE_ENDIAN__: the vmlinux method's types', else this
+ * machine's. Where it is not this machine's, the flags say so
+ * (-mbig-endian or -mlittle-endian: clang's -target bpf is this
+ * machine's order, bpfeb or bpfel with them).
+ */
+TG_API int tg_selection__byte_order(const struct tg_selection *sel);
 
 /* tg_selection__btf_path - the vmlinux method's BTF file, else NULL. */
 TG_API const char *tg_selection__btf_path(const struct tg_selection *sel);

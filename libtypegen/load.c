@@ -552,6 +552,17 @@ static int btf_from_dwarf(struct load_ctx *ctx, Elf *elf, uint64_t file_sz,
 	return 0;
 }
 
+/* A kernel (vmlinux), not any ELF file: it exports symbols. */
+static bool is_kernel(Elf *elf)
+{
+	size_t shstrndx;
+	GElf_Shdr shdr;
+	int err;
+
+	return !elf_getshdrstrndx(elf, &shstrndx) &&
+	       find_section(elf, shstrndx, "__ksymtab", &shdr, &err);
+}
+
 /*
  * @hdr holds the first @hdr_sz bytes of an ELF file of @file_sz bytes;
  * @open_elf gives libelf's view of the same file.
@@ -583,6 +594,9 @@ static int load_elf(struct load_ctx *ctx, const unsigned char *hdr,
 		err = btf_from_elf(ctx, elf, file_sz, btfp);
 		if (err == -TG_ERRNO__NOBTF && elf_kind(elf) == ELF_K_ELF)
 			err = btf_from_dwarf(ctx, elf, file_sz, btfp);
+		/* Say where such a kernel's types are instead. */
+		if (err == -TG_ERRNO__NOBTF && is_kernel(elf))
+			err = -TG_ERRNO__IMGNOBTF;
 	}
 	elf_end(elf);
 	return err;
