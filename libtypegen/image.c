@@ -236,7 +236,8 @@ static enum candidate btf_candidate(const unsigned char *p, size_t avail,
 
 /*
  * The largest standalone BTF in @size bytes at @data that parses and
- * checks, in *@btfp; -TG_ERRNO__IMGNOBTF if there is none, -ENOMEM.
+ * checks, in *@btfp; -TG_ERRNO__IMGNOBTF if there is none, -TG_ERRNO__BTF
+ * if a header that held up had types that do not check, -ENOMEM.
  * *@partial is set if a BTF header was found whose sections run past the
  * end of the data: the image was cut, not built without BTF.
  */
@@ -249,6 +250,7 @@ static int find_btf(const unsigned char *data, size_t size,
 	struct btf *best = NULL, *btf;
 	size_t best_len = 0, len, i;
 	const unsigned char *p;
+	bool bad = false;
 	int err;
 
 	*partial = false;
@@ -271,6 +273,7 @@ static int find_btf(const unsigned char *data, size_t size,
 				return err;
 			}
 			if (err) {
+				bad = true;
 				p++;
 				continue;
 			}
@@ -285,7 +288,7 @@ static int find_btf(const unsigned char *data, size_t size,
 		}
 	}
 	if (!best)
-		return -TG_ERRNO__IMGNOBTF;
+		return bad ? -TG_ERRNO__BTF : -TG_ERRNO__IMGNOBTF;
 	*btfp = best;
 	return 0;
 }
