@@ -157,7 +157,7 @@ $(O)/tests/fuzz/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(ST
 
 # Every test binary runs even if an earlier one fails; the summary line
 # counts the binaries and the exit status says whether all passed.
-test: all $(TEST_BINS) $(REPLAY_BINS) fixtures examples
+test: all $(TEST_BINS) $(REPLAY_BINS) fixtures examples $(O)/bench/layout_asserts
 	@TG_BUILD=$(O) TG_SRCDIR=$(CURDIR) CLANG=$(CLANG) \
 		scripts/run-tests.sh $(TEST_BINS)
 
@@ -166,6 +166,12 @@ test: all $(TEST_BINS) $(REPLAY_BINS) fixtures examples
 $(O)/bench/%: bench/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $< $(PKG_LIBS) -o $@
+
+# _Static_asserts of every layout of an input, for its header (make test,
+# make check-kernels): reads its input through libtypegen.
+$(O)/bench/layout_asserts: bench/layout_asserts.c $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $< $(STATIC_LIB) $(PKG_LIBS) -o $@
 
 bench: all $(patsubst bench/%.c,$(O)/bench/%,$(wildcard bench/*.c)) fixtures
 	TG_BUILD=$(O) bench/run.sh

@@ -130,6 +130,13 @@ enum opt_result parse_common_opt(int c, char **argv, const char *cmd_name,
 	case OPT_FROM_DWARF:
 		loc->from_dwarf = true;
 		return OPT_HANDLED;
+	case OPT_INPUT_ARCH:
+		if (tg_arch__from_str(optarg, &loc->arch)) {
+			p_err(NULL, "option '--arch' takes an architecture such as x86_64, i386, arm64, arm, ppc64, s390x or riscv64, not '%s'; try '%s %s --help'",
+			      optarg, prog_name, cmd_name);
+			return OPT_BAD;
+		}
+		return OPT_HANDLED;
 	}
 	return OPT_UNKNOWN;
 }
@@ -312,6 +319,34 @@ static int load_modules(const struct input_args *a, struct inputs *in,
 	return EXIT_OK;
 }
 
+/*
+ * --arch: say which machine the types are from where the input could not;
+ * where it could, it must be the same machine, or the header's layouts
+ * would be another machine's.
+ */
+static int apply_arch(const struct input_args *a, struct inputs *in)
+{
+	struct tg_btf *const btfs[] = { in->merged, in->input, in->base };
+	size_t i;
+
+	if (a->loc.arch == TG_ARCH_UNKNOWN)
+		return EXIT_OK;
+	for (i = 0; i < sizeof(btfs) / sizeof(*btfs); i++) {
+		enum tg_arch own;
+
+		if (!btfs[i])
+			continue;
+		own = tg_btf__arch(btfs[i]);
+		if (own != TG_ARCH_UNKNOWN && own != a->loc.arch) {
+			p_err(in->name, "the types are %s's, not %s's (--arch)",
+			      tg_arch__str(own), tg_arch__str(a->loc.arch));
+			return EXIT_ERR;
+		}
+		tg_btf__set_arch(btfs[i], a->loc.arch);
+	}
+	return EXIT_OK;
+}
+
 int load_inputs(const struct input_args *a, struct inputs *in)
 {
 	TG_OPTS(tg_merge_opts, mopts, .module_only = a->module_only);
@@ -342,7 +377,7 @@ int load_inputs(const struct input_args *a, struct inputs *in)
 	}
 	in->result = in->input ?: kernel;
 	if (!a->merge)
-		return EXIT_OK;
+		return apply_arch(a, in);
 
 	if (load_modules(a, in, kernel))
 		return EXIT_ERR;
@@ -351,7 +386,7 @@ int load_inputs(const struct input_args *a, struct inputs *in)
 			p_err(in->name, "not a kernel module's BTF, and no --module given: --module-only needs a module");
 			return EXIT_ERR;
 		}
-		return EXIT_OK;
+		return apply_arch(a, in);
 	}
 	err = tg_btf__merge(kernel, in->mods, in->mod_cnt, &mopts,
 			    &in->merged);
@@ -360,7 +395,7 @@ int load_inputs(const struct input_args *a, struct inputs *in)
 		return EXIT_ERR;
 	}
 	in->result = in->merged;
-	return EXIT_OK;
+	return apply_arch(a, in);
 }
 
 void free_inputs(struct inputs *in)

@@ -11,7 +11,7 @@ void help_dump(FILE *out)
 {
 	fprintf(out,
 		"Usage: %s dump [-i PATH] [--release R] [--sysroot DIR] [--from-dwarf]\n"
-		"                    [-o FILE] [--unsorted]\n"
+		"                    [--arch ARCH] [-o FILE] [--unsorted]\n"
 		"       %s dump [-i PATH] [--base PATH] [--module PATH]... [--module-only] [-o FILE]\n"
 		"       %s dump [-i PATH] -t TYPE... [--pointee fwd|full] [-o FILE]\n"
 		"       %s dump [-i PATH] --for PROG.bpf.c... [-o FILE] [-- CFLAGS...]\n"
@@ -32,6 +32,10 @@ void help_dump(FILE *out)
 		"                     file); overrides REDBPF_VMLINUX\n"
 		"      --from-dwarf   read an ELF file's DWARF even if it has .BTF\n"
 		"                     (without: DWARF only when there is no .BTF)\n"
+		"      --arch ARCH    the machine the types are from, where the input\n"
+		"                     cannot say (raw BTF): x86_64, i386, arm64, arm,\n"
+		"                     ppc64, s390x, riscv64...; the header's layouts\n"
+		"                     follow that machine's C ABI\n"
 		"      --base PATH    the kernel's types, for a module's -i or --module\n"
 		"                     (default: found as without -i)\n"
 		"      --module PATH  also a kernel module's types (repeatable)\n"
@@ -174,6 +178,7 @@ int do_dump(int argc, char **argv)
 	static const struct option opts[] = {
 		COMMON_LONG_OPTS,
 		LOCATE_LONG_OPTS,
+		INPUT_ARCH_LONG_OPT,
 		{ "output",	required_argument,	NULL, 'o' },
 		{ "unsorted",	no_argument,		NULL, OPT_UNSORTED },
 		{ "base",	required_argument,	NULL, OPT_BASE },

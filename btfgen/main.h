@@ -81,6 +81,7 @@ enum {
 	OPT_KIND,
 	OPT_WITH,
 	OPT_FROM_DWARF,
+	OPT_INPUT_ARCH,
 };
 
 #define COMMON_SHORT_OPTS "hjpd"
@@ -97,12 +98,21 @@ enum {
 	{ "sysroot",	required_argument,	NULL, OPT_SYSROOT }, \
 	{ "from-dwarf",	no_argument,		NULL, OPT_FROM_DWARF }
 
+/*
+ * --arch for the commands that write C (dump): the machine the types are
+ * from, where the input cannot say (raw BTF). Handled by parse_common_opt()
+ * and applied by load_inputs().
+ */
+#define INPUT_ARCH_LONG_OPT					\
+	{ "arch",	required_argument,	NULL, OPT_INPUT_ARCH }
+
 /* What the locator options asked for. */
 struct locate_args {
 	const char *path;
 	const char *release;
 	const char *sysroot;
 	bool from_dwarf;	/* --from-dwarf: read an ELF file's DWARF */
+	enum tg_arch arch;	/* --arch, TG_ARCH_UNKNOWN if not given */
 };
 
 /*

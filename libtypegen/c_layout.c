@@ -62,14 +62,12 @@ static int struct_layout(struct tg_c_dumper *d, __u32 id,
 			 const struct tg_c_layout **lp);
 
 /*
- * The pointer size of the machine the types are from, which the layouts
- * are planned for: a header for a 32-bit kernel, compiled for that
- * machine, must lay structs out as its BTF says. Raw BTF does not store
- * it; a "long" tells, as the kernel's C has one. An ELF file's class does
- * (the loader set it). Lacking both, 8: the BPF target's, which compiles
- * most headers. libbpf's own guess would fall back to the host's.
+ * Pointer size of types from an unknown machine (raw BTF): a "long" tells,
+ * as the kernel's C has one; an ELF file's class does. Lacking both, 8:
+ * the BPF target's, which compiles most headers. libbpf's own guess would
+ * fall back to the host's.
  */
-__u32 tg_c_input_ptr_size(const struct tg_btf *tgb)
+static __u32 guess_ptr_size(const struct tg_btf *tgb)
 {
 	const struct btf *btf = tgb->btf;
 	__u32 id, n = btf__type_cnt(btf);
@@ -92,6 +90,49 @@ __u32 tg_c_input_ptr_size(const struct tg_btf *tgb)
 		if (tgb->layers[i] == TG_FORMAT_ELF)
 			return btf__pointer_size(btf);
 	return 8;
+}
+
+/*
+ * The C ABI the layouts are planned for: that of the machine the types
+ * are from, so that the header, compiled for that machine, lays every
+ * struct out as its BTF says. Where the ABIs Linux runs on differ:
+ *  - long and pointers: 4 bytes on every 32-bit ABI, 8 on every 64-bit one;
+ *  - scalars wider than 4 bytes as members: i386 (System V) aligns long
+ *    long and double to 4, s390x aligns __int128 and long double to 8,
+ *    the others (x86-64, arm EABI, arm64, ppc, riscv, loongarch, mips)
+ *    align each to its size;
+ *  - unnamed bitfields (our padding) count for the alignment of their
+ *    struct on arm and arm64 (AAPCS), and nowhere else;
+ *  - __int128 exists on 64-bit ABIs only.
+ * An unknown machine gets natural alignment, and its long's size.
+ */
+void tg_c_abi_plan(struct tg_c_dumper *d)
+{
+	d->arch = tg_btf__arch(d->tgb);
+	d->ptr_size = tg_arch__ptr_size(d->arch);
+	if (!d->ptr_size)
+		d->ptr_size = guess_ptr_size(d->tgb);
+	switch (d->arch) {
+	case TG_ARCH_I386:
+		d->max_align = 4;
+		break;
+	case TG_ARCH_S390X:
+		d->max_align = 8;
+		break;
+	default:
+		d->max_align = 16;
+		break;
+	}
+	d->pad_aligns = d->arch == TG_ARCH_ARM || d->arch == TG_ARCH_ARM64;
+}
+
+/* Alignment of an integer, float or enum of @size bytes as a member. */
+__u32 tg_c_scalar_align(const struct tg_c_dumper *d, __u32 size)
+{
+	/* sizes that are no power of two: i386's 12-byte long double */
+	__u32 a = size ? size & -size : 1;
+
+	return a > d->max_align ? d->max_align : a;
 }
 
 /* Size of a value of type @id in bytes (btf__resolve_size, minus calls). */
@@ -141,10 +182,7 @@ static int type_align(struct tg_c_dumper *d, __u32 id, __u32 *align)
 	case BTF_KIND_FLOAT:
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64:
-		*align = t->size ? t->size : 1;
-		/* sizes that are no power of two only come from broken BTF */
-		if (*align & (*align - 1))
-			*align = 1;
+		*align = tg_c_scalar_align(d, t->size);
 		return 0;
 	case BTF_KIND_PTR:
 		*align = d->ptr_size;
@@ -167,12 +205,39 @@ static int type_align(struct tg_c_dumper *d, __u32 id, __u32 *align)
 	}
 }
 
+/*
+ * What a scalar, or an array of them, of type @id would be aligned to
+ * were scalars aligned to their size (up to 16): on i386, 8 for a long
+ * long where the ABI gives 4. 0 for other types.
+ */
+static __u32 scalar_size_align(const struct tg_c_dumper *d, __u32 id)
+{
+	const struct btf_type *t;
+	int depth = 0;
+
+	while ((t = tg_c_type(d, tg_c_skip_mods_typedefs(d, id))) &&
+	       btf_is_array(t) && depth++ < TG_C_MAX_DEPTH)
+		id = btf_array(t)->type;
+	if (!t)
+		return 0;
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		return t->size & -t->size & 31;
+	default:
+		return 0;
+	}
+}
+
 /* Size and alignment of a member's type, and its bitfield width if any. */
 struct member_info {
 	__u64 off;	/* bits */
 	__u64 size;	/* bits occupied: the bitfield width or the type size */
 	__u32 type_size;	/* bytes */
 	__u32 align;	/* bytes */
+	__u32 size_align;	/* a scalar's (array's) size as alignment, else align */
 	__u32 bits;	/* bitfield width, 0 if not a bitfield */
 	bool int_bits;	/* the width and offset come from the int type */
 };
@@ -194,6 +259,9 @@ static int member_info(struct tg_c_dumper *d, const struct btf_type *t,
 	err = type_align(d, m->type, &mi->align);
 	if (err)
 		return err;
+	mi->size_align = scalar_size_align(d, m->type);
+	if (mi->size_align < mi->align)
+		mi->size_align = mi->align;
 
 	/* Old-style bitfields live in the int type's own bits/offset. */
 	mi->int_bits = false;
@@ -276,6 +344,16 @@ static int try_layout(struct tg_c_dumper *d, const struct btf_type *t,
 		if (mi.off > nat) {
 			__u32 p = lowbit(mi.off / 8);
 
+			/*
+			 * A scalar its ABI aligns less than its size (i386's
+			 * 8-byte ones) was most likely given its size's
+			 * alignment (the uapi's __aligned_u64): aligned(8)
+			 * rather than the largest that fits, which would
+			 * align the struct more than it was.
+			 */
+			if (mi.size_align > a &&
+			    roundup_bits(cur, (__u64)mi.size_align * 8) == mi.off)
+				p = mi.size_align;
 			if (!mi.bits && !o->packed && o->member_attrs &&
 			    !(mi.off % 8) && p > a &&
 			    roundup_bits(cur, (__u64)p * 8) == mi.off) {
@@ -494,8 +572,8 @@ static bool is_c_int_name(const char *name)
  * names ("ssizetype") that are no C: those are written as the standard type
  * of the same size and signedness.
  */
-int tg_c_int_name(const struct btf_type *t, const char *btf_name,
-		  const char **name)
+int tg_c_int_name(const struct tg_c_dumper *d, const struct btf_type *t,
+		  const char *btf_name, const char **name)
 {
 	__u8 enc = btf_int_encoding(t);
 	bool is_signed = enc & BTF_INT_SIGNED;
@@ -520,7 +598,10 @@ int tg_c_int_name(const struct btf_type *t, const char *btf_name,
 		*name = is_signed ? "int" : "unsigned int";
 		return 0;
 	case 8:
-		*name = is_signed ? "long" : "unsigned long";
+		if (d->ptr_size < 8)
+			*name = is_signed ? "long long" : "unsigned long long";
+		else
+			*name = is_signed ? "long" : "unsigned long";
 		return 0;
 	case 16:
 		*name = is_signed ? "__int128" : "unsigned __int128";

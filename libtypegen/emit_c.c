@@ -835,34 +835,61 @@ static void print_enum(struct tg_c_dumper *d, struct out *o, __u32 id, int lvl)
 		out_str(o, " __attribute__((packed))");
 }
 
-/* Unnamed bitfields from bit @cur to bit @target of a struct. */
-static void print_padding(struct out *o, __u64 cur, __u64 target, int lvl)
+/*
+ * The widest unnamed bitfield padding of a struct or union laid out as @l
+ * may use, in bits: no wider than the target's long; and where padding
+ * counts for alignment (arm), no more aligned than the type already is.
+ */
+static __u32 pad_unit_bits(const struct tg_c_dumper *d,
+			   const struct tg_c_layout *l)
 {
-	static const struct { __u32 bits; const char *type; } units[] = {
-		{ 64, "long" }, { 32, "int" }, { 16, "short" }, { 8, "char" },
-	};
-	size_t i;
+	__u32 unit = d->ptr_size;
 
+	if (d->pad_aligns && !l->packed && l->align < unit)
+		unit = l->align;
+	return unit * 8;
+}
+
+/* The integer type of @bits bits the target has, or NULL. */
+static const char *pad_type(const struct tg_c_dumper *d, __u32 bits)
+{
+	switch (bits) {
+	case 8:
+		return "char";
+	case 16:
+		return "short";
+	case 32:
+		return "int";
+	case 64:
+		return d->ptr_size < 8 ? "long long" : "long";
+	case 128:
+		return d->ptr_size < 8 ? NULL : "__int128";
+	default:
+		return NULL;
+	}
+}
+
+/* Unnamed bitfields from bit @cur to bit @target of a struct. */
+static void print_padding(const struct tg_c_dumper *d, struct out *o,
+			  __u64 cur, __u64 target, __u32 unit, int lvl)
+{
 	while (cur < target) {
 		__u64 w = 0;
-		const char *type = "char";
+		__u32 bits;
 
 		if (cur % 8 || target - cur < 8) {
 			w = 8 - cur % 8;
 			if (w > target - cur)
 				w = target - cur;
+			bits = 8;
 		} else {
-			for (i = 0; i < sizeof(units) / sizeof(*units); i++) {
-				if (cur % units[i].bits == 0 &&
-				    cur + units[i].bits <= target) {
-					w = units[i].bits;
-					type = units[i].type;
+			for (bits = unit; bits > 8; bits /= 2)
+				if (cur % bits == 0 && cur + bits <= target)
 					break;
-				}
-			}
+			w = bits;
 		}
 		out_indent(o, lvl);
-		out_str(o, type);
+		out_str(o, pad_type(d, bits));
 		out_str(o, ": ");
 		out_u64(o, w);
 		out_str(o, ";\n");
@@ -872,22 +899,31 @@ static void print_padding(struct out *o, __u64 cur, __u64 target, int lvl)
 
 /*
  * A union's padding: one unnamed bitfield as wide as the union, or, past
- * the widest bitfield C has, an anonymous struct of them. That struct is a
- * member clang records in BTF, but without it the size cannot be right.
+ * the widest bitfield the target allows, an anonymous struct of them. That
+ * struct is a member clang records in BTF, but without it the size cannot
+ * be right.
  */
-static void print_union_padding(struct out *o, __u64 bits, int lvl)
+static void print_union_padding(const struct tg_c_dumper *d, struct out *o,
+				const struct tg_c_layout *l, __u64 bits,
+				int lvl)
 {
-	if (bits > 128) {
+	__u32 unit = pad_unit_bits(d, l), w = 8;
+
+	/* where padding does not count for alignment, the widest type will do */
+	if (!d->pad_aligns)
+		unit = pad_type(d, 128) ? 128 : 64;
+	if (bits > unit) {
 		out_indent(o, lvl);
 		out_str(o, "struct {\n");
-		print_padding(o, 0, bits, lvl + 1);
+		print_padding(d, o, 0, bits, pad_unit_bits(d, l), lvl + 1);
 		out_indent(o, lvl);
 		out_str(o, "};\n");
 		return;
 	}
+	while (w < bits)
+		w *= 2;
 	out_indent(o, lvl);
-	out_str(o, bits <= 8 ? "char" : bits <= 16 ? "short" :
-		   bits <= 32 ? "int" : bits <= 64 ? "long" : "__int128");
+	out_str(o, pad_type(d, w));
 	out_str(o, ": ");
 	out_u64(o, bits);
 	out_str(o, ";\n");
@@ -975,7 +1011,8 @@ static int print_composite(struct tg_c_dumper *d, struct out *o, __u32 id,
 
 		member_pos(d, t, l, i, &off, &bits);
 		if (ml && ml->pad_bits)
-			print_padding(o, off - ml->pad_bits, off, lvl + 1);
+			print_padding(d, o, off - ml->pad_bits, off,
+				      pad_unit_bits(d, l), lvl + 1);
 		out_indent(o, lvl + 1);
 		err = print_decl(d, o, m[i].type, name ? name : "", lvl + 1);
 		if (err)
@@ -996,10 +1033,10 @@ static int print_composite(struct tg_c_dumper *d, struct out *o, __u32 id,
 
 		/* padding always runs to the end of the type */
 		if (is_union)
-			print_union_padding(o, size_bits, lvl + 1);
+			print_union_padding(d, o, l, size_bits, lvl + 1);
 		else
-			print_padding(o, size_bits - l->tail_pad_bits,
-				      size_bits, lvl + 1);
+			print_padding(d, o, size_bits - l->tail_pad_bits,
+				      size_bits, pad_unit_bits(d, l), lvl + 1);
 	}
 	if (btf_vlen(t) || l->tail_pad_bits)
 		out_indent(o, lvl);
@@ -1009,7 +1046,8 @@ static int print_composite(struct tg_c_dumper *d, struct out *o, __u32 id,
 }
 
 /* Integer of the same size as an enum we cannot write inline again. */
-static const char *enum_int_name(const struct btf_type *t)
+static const char *enum_int_name(const struct tg_c_dumper *d,
+				 const struct btf_type *t)
 {
 	bool s = btf_kflag(t);
 
@@ -1019,6 +1057,8 @@ static const char *enum_int_name(const struct btf_type *t)
 	case 2:
 		return s ? "short" : "unsigned short";
 	case 8:
+		if (d->ptr_size < 8)
+			return s ? "long long" : "unsigned long long";
 		return s ? "long" : "unsigned long";
 	default:
 		return s ? "int" : "unsigned int";
@@ -1060,7 +1100,7 @@ static int print_base(struct tg_c_dumper *d, struct out *o, __u32 id, int lvl)
 	t = type_of(d, id);
 	switch (btf_kind(t)) {
 	case BTF_KIND_INT:
-		err = tg_c_int_name(t, tg_c_name(d, t), &name);
+		err = tg_c_int_name(d, t, tg_c_name(d, t), &name);
 		if (err)
 			return err;
 		out_word(o, name);
@@ -1087,7 +1127,7 @@ static int print_base(struct tg_c_dumper *d, struct out *o, __u32 id, int lvl)
 			return 0;
 		}
 		if (enum_is_standalone(d, id)) {
-			out_word(o, enum_int_name(t));
+			out_word(o, enum_int_name(d, t));
 			return 0;
 		}
 		print_enum(d, o, id, lvl);
@@ -1137,11 +1177,26 @@ static void push_link(struct tg_c_dumper *d, __u32 *chain, int *n, __u32 id)
 	chain[(*n)++] = id;
 }
 
+/* The first link below @id that is no qualifier or type tag (0: none). */
+static __u32 skip_quals(struct tg_c_dumper *d, __u32 id)
+{
+	const struct btf_type *t;
+	int depth = 0;
+
+	while ((t = type_of(d, id)) && (is_qualifier(t) || btf_is_type_tag(t)) &&
+	       depth++ < TG_C_MAX_DEPTH)
+		id = t->type;
+	return id;
+}
+
 /*
  * The chain from a declared name to its base type, outermost first:
  * "int *(*fp[4])(void)" is ARRAY, PTR, FUNC_PROTO, PTR on base int.
  * C has no qualified arrays: a qualifier on an array qualifies its
- * elements, so it is moved past the arrays below it.
+ * elements, so it is moved past the arrays below it. Nor has it qualified
+ * functions: gcc writes a noreturn function pointer as a pointer to a
+ * volatile function, which is dropped (kept, it would turn the pointer
+ * into a function returning a volatile pointer).
  */
 static int collect_chain(struct tg_c_dumper *d, __u32 id, __u32 *chain,
 			 int *cnt, __u32 *base)
@@ -1160,7 +1215,12 @@ static int collect_chain(struct tg_c_dumper *d, __u32 id, __u32 *chain,
 			return -TG_ERRNO__CYCLE;
 		if (is_qualifier(t)) {
 			const struct btf_type *nt = type_of(d, t->type);
+			const struct btf_type *ft = type_of(d, skip_quals(d, t->type));
 
+			if (ft && btf_is_func_proto(ft)) {
+				id = t->type;
+				continue;
+			}
 			if (nt && btf_is_array(nt)) {
 				pending[np++] = id;
 				id = t->type;
@@ -1259,15 +1319,21 @@ static int print_params(struct tg_c_dumper *d, struct out *o,
 	return 0;
 }
 
+/*
+ * Does the pointer at @i need "(*...)": does it point to an array or a
+ * function, through any qualifiers and type tags?
+ */
 static bool needs_parens(struct tg_c_dumper *d, const __u32 *chain, int i,
 			 int cnt)
 {
 	const struct btf_type *inner;
 
-	if (i + 1 >= cnt)
-		return false;
-	inner = type_of(d, chain[i + 1]);
-	return btf_is_array(inner) || btf_is_func_proto(inner);
+	while (++i < cnt) {
+		inner = type_of(d, chain[i]);
+		if (!is_qualifier(inner) && !btf_is_type_tag(inner))
+			return btf_is_array(inner) || btf_is_func_proto(inner);
+	}
+	return false;
 }
 
 /* Write "type name" for a value of type @id called @name (may be ""). */
@@ -1752,7 +1818,7 @@ int tg_c_dumper__new(const struct tg_btf *btf, const struct tg_c_opts *opts,
 	d->btf = btf->btf;
 	d->nr_types = btf__type_cnt(d->btf);
 	d->sorted = !TG_OPTS_GET(opts, unsorted, false);
-	d->ptr_size = tg_c_input_ptr_size(btf);
+	tg_c_abi_plan(d);
 
 	d->pointee_full = TG_OPTS_GET(opts, pointee, TG_POINTEE_FWD) ==
 			  TG_POINTEE_FULL;
@@ -2013,6 +2079,23 @@ static int write_kfuncs(struct tg_c_dumper *d, FILE *f)
 }
 
 /* Does the header declare any struct or union? */
+/*
+ * Which machine's C ABI the layouts are those of: the header reproduces
+ * them only compiled for that machine (or, for 64-bit ones, for BPF).
+ */
+static int write_machine(const struct tg_c_dumper *d, FILE *f)
+{
+	int n;
+
+	if (d->arch != TG_ARCH_UNKNOWN)
+		n = fprintf(f, "/* Machine: %s (%s-bit); sizes and offsets are its C ABI's. */\n\n",
+			    tg_arch__str(d->arch), d->ptr_size == 8 ? "64" : "32");
+	else
+		n = fprintf(f, "/* Machine: unknown (%s-bit, natural alignment); typegen dump --arch names it. */\n\n",
+			    d->ptr_size == 8 ? "64" : "32");
+	return n < 0 ? -EIO : 0;
+}
+
 static bool has_records(const struct tg_c_dumper *d)
 {
 	__u32 i;
@@ -2042,7 +2125,9 @@ int tg_c_dumper__dump(struct tg_c_dumper *d, FILE *f)
 	if (err)
 		goto out;
 	records = has_records(d);
-	err = write_str(f, "/* Generated by typegen; do not edit. */\n\n");
+	err = write_str(f, "/* Generated by typegen; do not edit. */\n");
+	if (!err)
+		err = write_machine(d, f);
 	if (!err)
 		err = write_str(f, preamble);
 	if (!err && records)

@@ -80,7 +80,11 @@ struct tg_c_dumper {
 	 */
 	__u32 *decl_idx;
 	__u32 name_bound;	/* names they have, enumerators included, at most */
-	__u32 ptr_size;		/* the input's, never the host's (see c_layout.c) */
+	/* the C ABI of the input's machine, never the host's (c_layout.c) */
+	enum tg_arch arch;	/* TG_ARCH_UNKNOWN: guessed from the types */
+	__u32 ptr_size;		/* long and pointers, bytes */
+	__u32 max_align;	/* largest alignment of a scalar member, bytes */
+	bool pad_aligns;	/* unnamed bitfields count for alignment */
 	bool sorted;
 
 	/* c_names.c */
@@ -182,11 +186,12 @@ int tg_c_plan_steps(struct tg_c_dumper *d);
 
 /* c_layout.c */
 int tg_c_layouts_plan(struct tg_c_dumper *d);
-__u32 tg_c_input_ptr_size(const struct tg_btf *tgb);
+void tg_c_abi_plan(struct tg_c_dumper *d);
+__u32 tg_c_scalar_align(const struct tg_c_dumper *d, __u32 size);
 const struct tg_c_layout *tg_c_layout(const struct tg_c_dumper *d, __u32 id);
 void tg_c_layouts_free(struct tg_c_dumper *d);
-int tg_c_int_name(const struct btf_type *t, const char *btf_name,
-		  const char **name);
+int tg_c_int_name(const struct tg_c_dumper *d, const struct btf_type *t,
+		  const char *btf_name, const char **name);
 
 /* Skips const/volatile/restrict/type tags and typedefs. */
 __u32 tg_c_skip_mods_typedefs(const struct tg_c_dumper *d, __u32 id);

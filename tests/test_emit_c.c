@@ -851,6 +851,52 @@ static void test_limits_of_c(void **state)
 	emit_free(&e);
 }
 
+/*
+ * Function pointers however the chain is built. gcc writes a noreturn
+ * function pointer as PTR -> VOLATILE -> FUNC_PROTO: C has no qualified
+ * function types, and kept, the qualifier turned the member into a
+ * function returning a volatile pointer ("void volatile*exit(int)").
+ */
+static void test_function_declarators(void **state)
+{
+	struct base t;
+	struct btf *b = new_btf(&t);
+	__u32 fp, vfp, cfp, tfp, noret, arr, pcp, ft;
+	struct emit e;
+
+	(void)state;
+	fp = ok_id(btf__add_func_proto(b, 0));
+	assert_int_equal(btf__add_func_param(b, "code", t.i32), 0);
+	vfp = ok_id(btf__add_ptr(b, ok_id(btf__add_volatile(b, fp))));
+	noret = ok_id(btf__add_typedef(b, "noret_t", vfp));
+	cfp = ok_id(btf__add_ptr(b, ok_id(btf__add_const(b, fp))));
+	arr = ok_id(btf__add_array(b, t.i32, cfp, 3));
+	/* pointer to const pointer to volatile function */
+	pcp = ok_id(btf__add_ptr(b, ok_id(btf__add_const(b, vfp))));
+	/* a type tag between the pointer and the function */
+	tfp = ok_id(btf__add_ptr(b, ok_id(btf__add_type_tag(b, "user", fp))));
+	/* a typedef of a qualified function type, used through a pointer */
+	ft = ok_id(btf__add_typedef(b, "vfn_t", ok_id(btf__add_volatile(b, fp))));
+	ok_id(btf__add_typedef(b, "noret_arr_t",
+			       ok_id(btf__add_array(b, t.i32, noret, 2))));
+	STRUCT(b, "fn_ops", 72, { "nr", noret, 0 }, { "exit", vfp, 64 },
+	       { "table", arr, 128 }, { "pp", pcp, 320 }, { "tagged", tfp, 384 },
+	       { "viat", ok_id(btf__add_ptr(b, ft)), 448 }, { "last", t.chr, 512 });
+	emit(&e, b);
+
+	assert_count(&e, "volatile*", 0);
+	assert_count(&e, "volatile (", 0);
+	pos_of(&e, "typedef void (*noret_t)(int code);");
+	pos_of(&e, "void (*exit)(int code);");
+	pos_of(&e, "void (*table[3])(int code);");
+	pos_of(&e, "void (*const*pp)(int code);");
+	pos_of(&e, "(*tagged)(int code);");
+	pos_of(&e, "typedef void vfn_t(int code);");
+	pos_of(&e, "typedef noret_t noret_arr_t[2];");
+	expect_roundtrip(&e, named_types(&e));
+	emit_free(&e);
+}
+
 /* ------------------------------------------------------------------------
  * 7. Enums whose size is not what their values ask for
  */
@@ -1400,6 +1446,7 @@ int main(void)
 		cmocka_unit_test(test_forward_decls),
 		cmocka_unit_test(test_memberless),
 		cmocka_unit_test(test_limits_of_c),
+		cmocka_unit_test(test_function_declarators),
 		cmocka_unit_test(test_enum_sizes),
 		cmocka_unit_test(test_old_bitfields),
 		cmocka_unit_test(test_gcc_int_names),

@@ -104,8 +104,11 @@ int rt_compile_uses_for(const char *target, const struct btf *btf,
 	}
 	fprintf(f, "} __rt_all;\n");
 	fclose(f);
-	cmd = tg_test_path("%s -g -O2 -target %s %s -c '%s' -o '%s'",
+	/* CO-RE is for BPF: elsewhere preserve_access_index is an error */
+	cmd = tg_test_path("%s -g -O2 -target %s %s %s -c '%s' -o '%s'",
 			   tg_test_clang(), target,
+			   strncmp(target, "bpf", 3) ?
+			   "-DBPF_NO_PRESERVE_ACCESS_INDEX" : "",
 			   werror ? "-Wall -Werror" : "-w", src, obj);
 	rc = tg_test_run(cmd, NULL, diag);
 	free(cmd);

@@ -35,7 +35,11 @@ const char *rt_dumper_name(void *dumper, __u32 id);
 int rt_compile_uses(const struct btf *in, rt_name_fn name, void *ctx,
 		    const char *hdr, const char *obj, bool werror, char **diag);
 
-/* rt_compile_uses() for clang's -target @target ("bpfeb"...). */
+/*
+ * rt_compile_uses() for clang's -target @target ("bpfeb", or a machine's
+ * triple such as "i386-linux-gnu": then with BPF_NO_PRESERVE_ACCESS_INDEX,
+ * and the object carries DWARF, which tg_btf__open() reads).
+ */
 int rt_compile_uses_for(const char *target, const struct btf *in,
 			rt_name_fn name, void *ctx, const char *hdr,
 			const char *obj, bool werror, char **diag);
