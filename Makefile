@@ -12,6 +12,10 @@
 #                 min_core_btf, one object on 50 kernels
 # make bench-dwarf  DWARF to BTF against pahole on a Debian kernel debug
 #                 image (downloads it once, about 900 MB, into bench/.cache)
+# make check-kernels  headers of Debian 12's kernels of six architectures
+#                 against their own layouts, typegen's and bpftool's
+#                 (downloads images and -dbg vmlinux once, into CACHE=DIR,
+#                 default bench/.cache)
 # make fuzz       each libFuzzer harness of tests/fuzz for FUZZ_TIME seconds
 #                 (default 60), corpus and findings in build-fuzz/
 
@@ -73,6 +77,7 @@ DEPS_STAMP := $(O)/.deps-build
 TEST_DEPS_STAMP := $(O)/.deps-test
 
 .PHONY: all test install uninstall clean bench bench-vmlinuz bench-for bench-dwarf \
+	check-kernels \
 	deps test-deps \
 	fixtures vmlinux.h
 .DELETE_ON_ERROR:
@@ -264,3 +269,6 @@ bench-min: all fixtures
 # Not part of `make bench`: it downloads a kernel debug package once.
 bench-dwarf: all $(O)/bench/dwarf_named
 	TG_BUILD=$(O) bench/dwarf.sh
+
+check-kernels: all $(O)/bench/layout_asserts
+	TG_BUILD=$(O) $(if $(CACHE),CACHE=$(CACHE)) bench/check_kernels.sh

@@ -107,7 +107,15 @@ fetch() {
 }
 
 image_of() { fetch "linux-image-$1" "$2" "/boot/vmlinu[xz]-$1"; }
-dbg_of() { fetch "linux-image-$1-dbg" "$2" "/usr/lib/debug/boot/vmlinux-$1"; }
+dbg_of() {
+	# Also a package unpacked whole in the cache (dpkg-deb -x).
+	local x=$CACHE/linux-image-$1-dbg/usr/lib/debug/boot/vmlinux-$1
+	if [ -r "$x" ]; then
+		echo "$x"
+		return
+	fi
+	fetch "linux-image-$1-dbg" "$2" "/usr/lib/debug/boot/vmlinux-$1"
+}
 
 mkdir -p "$CACHE/debian"
 if [ "${1:-}" = fetch ]; then
@@ -123,4 +131,93 @@ if [ "${1:-}" = fetch ]; then
 		done
 	done
 	exit 0
+fi
+
+[ -x "$TYPEGEN" ] || die "$TYPEGEN: not built (run make)"
+[ -x "$ASSERTS" ] || die "$ASSERTS: not built (run make check-kernels)"
+command -v "$CLANG" >/dev/null || die "$CLANG is needed (apt-get install clang-19)"
+command -v bpftool >/dev/null || die "bpftool is needed (apt-get install bpftool)"
+
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+mkdir -p "$(dirname "$RESULTS")"
+
+# "failed asserts/other errors" of compiling header $1 then asserts $2;
+# errors on names with a ___N suffix are counted apart: bpftool numbers
+# duplicate names in another order than typegen, whose names the asserts
+# use, so there they say nothing of the layout.
+check() {
+	local hdr=$1 asserts=$2 triple=$3 log=$4 failed errors dup
+	"$CLANG" --target="$triple" -fsyntax-only -ferror-limit=0 -w \
+		-include "$hdr" "$asserts" > "$log" 2>&1 || true
+	grep 'error:' "$log" > "$log.errors" || true
+	dup=$(grep -c '___[0-9]' "$log.errors" || true)
+	grep -v '___[0-9]' "$log.errors" > "$log.own" || true
+	failed=$(grep -c 'static assertion failed' "$log.own" || true)
+	errors=$(grep -vc 'static assertion failed' "$log.own" || true)
+	if [ "$dup" -gt 0 ]; then
+		echo "$failed/$errors (+$dup ___N)"
+	else
+		echo "$failed/$errors"
+	fi
+}
+
+ROWS=()
+for arch in $ONLY; do
+	for ver in $VERSIONS; do
+		r=$(release "$arch" "$ver")
+		if [ -z "$r" ]; then
+			say "$arch $ver: not in Debian 12"
+			continue
+		fi
+		triple=$(triple "$arch")
+		img=$(image_of "$r" "$arch")
+		d=$W/$arch-$ver
+		mkdir -p "$d"
+		# The image's BTF where it has some, else the -dbg vmlinux's DWARF.
+		input=$img
+		from="image, BTF"
+		if ! "$TYPEGEN" btf -i "$img" -o "$d/types.btf" 2> "$d/err"; then
+			grep -q 'without BTF' "$d/err" || die "$(cat "$d/err")"
+			input=$(dbg_of "$r" "$arch")
+			from="-dbg vmlinux, DWARF"
+			"$TYPEGEN" btf -i "$input" -o "$d/types.btf"
+		fi
+		tarch=$("$TYPEGEN" probe -j -i "$input" |
+			python3 -c 'import json,sys; print(json.load(sys.stdin)["selection"]["arch"])')
+		say "$arch $r: $from, $tarch"
+		"$TYPEGEN" dump -i "$input" -o "$d/typegen.h"
+		bpftool btf dump file "$d/types.btf" format c > "$d/bpftool.h"
+		"$ASSERTS" "$d/types.btf" --arch "$arch" > "$d/asserts.c"
+		n=$(sed -n 's|^/\* \([0-9]*\) asserts.*|\1|p' "$d/asserts.c")
+		t=$(check "$d/typegen.h" "$d/asserts.c" "$triple" "$d/typegen.log")
+		b=$(check "$d/bpftool.h" "$d/asserts.c" "$triple" "$d/bpftool.log")
+		ROWS+=("$arch|$r|$from|$tarch|$n|$t|$b")
+		if [ -n "${KEEP:-}" ]; then
+			mkdir -p "$KEEP" && cp -r "$d" "$KEEP/"
+		fi
+	done
+done
+
+{
+	echo "Debian 12 kernels: header + _Static_asserts of every named type's size and"
+	echo "member offsets, compiled with $CLANG --target=<triple> -fsyntax-only."
+	echo "Cells: failed asserts / other compile errors; (+N ___N): errors on"
+	echo "duplicate names bpftool numbers in another order than typegen."
+	echo
+	printf '| %-7s | %-22s | %-19s | %-9s | %7s | %-9s | %-20s |\n' \
+		arch kernel "types from" "target" asserts typegen "bpftool 7.1"
+	printf '|%s|\n' "---------|------------------------|---------------------|-----------|---------|-----------|----------------------"
+	for row in "${ROWS[@]}"; do
+		IFS='|' read -r a r f ta n t b <<< "$row"
+		printf '| %-7s | %-22s | %-19s | %-9s | %7s | %-9s | %-20s |\n' \
+			"$a" "$r" "$f" "$ta" "$n" "$t" "$b"
+	done
+} > "$RESULTS"
+cat "$RESULTS"
+if [ "${STRICT:-0}" = 1 ]; then
+	for row in "${ROWS[@]}"; do
+		IFS='|' read -r a r f ta n t b <<< "$row"
+		[ "$t" = 0/0 ] || exit 1
+	done
 fi
