@@ -196,8 +196,10 @@ struct tg_open_opts {
  * tg_btf__open - load the types in the file at @path.
  * @path: raw BTF or an ELF file with a .BTF section, either of them
  *	compressed (gzip, xz, zstd, lzma, bzip2, lz4, lzop) or in a tar
- *	archive (as one file; btfhub's <release>.btf.tar.xz), or an x86 boot
- *	image whose compressed kernel carries .BTF (vmlinuz). BTF of either
+ *	archive (as one file; btfhub's <release>.btf.tar.xz), an x86 boot
+ *	image whose compressed kernel carries .BTF (vmlinuz), or another
+ *	kernel image (arm64/riscv/loongarch Image, EFI zboot, arm zImage,
+ *	s390 image) whose .BTF is found by content. BTF of either
  *	byte order. Split BTF (a kernel module's) needs @opts->base.
  * @opts: options, or NULL.
  * @btfp: on success, the new object (free with tg_btf__free()).
@@ -212,7 +214,8 @@ struct tg_open_opts {
  * -TG_ERRNO__BTF, -TG_ERRNO__ELF; for compressed data -TG_ERRNO__CORRUPT,
  * -TG_ERRNO__CHECKSUM, -TG_ERRNO__ZTRUNC, -TG_ERRNO__TOOBIG; for archives
  * -TG_ERRNO__TAR, -TG_ERRNO__NOARCHBTF, -TG_ERRNO__MULTIBTF; for boot
- * images -TG_ERRNO__KIMAGE; -TG_ERRNO__DEPTH; for split BTF
+ * images -TG_ERRNO__KIMAGE, -TG_ERRNO__IMGNOBTF (built without BTF),
+ * -TG_ERRNO__IMGARCH; -TG_ERRNO__DEPTH; for split BTF
  * -TG_ERRNO__NEEDBASE (no @opts->base) or -TG_ERRNO__BASE; -EINVAL if
  * @opts->base is itself split.
  */
