@@ -26,21 +26,11 @@
 
 #define PROTO_PAYLOAD	0x0208
 
-static uint32_t le16(const unsigned char *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return le16(p) | le16(p + 2) << 16;
-}
-
 bool tg_bzimage_detect(const void *data, size_t size)
 {
 	const unsigned char *p = data;
 
-	return size >= VERSION_OFF && le16(p + BOOT_FLAG_OFF) == 0xaa55 &&
+	return size >= VERSION_OFF && tg_le16(p + BOOT_FLAG_OFF) == 0xaa55 &&
 	       !memcmp(p + HEADER_OFF, "HdrS", 4);
 }
 
@@ -114,14 +104,14 @@ int tg_bzimage_extract(const void *data, size_t size, size_t max,
 	int err;
 
 	*elfp = NULL;
-	if (le16(p + VERSION_OFF) < PROTO_PAYLOAD)
+	if (tg_le16(p + VERSION_OFF) < PROTO_PAYLOAD)
 		return scan(p, size, max, elfp, elf_szp, comp);
 	if (size < HDR_END)
 		return -TG_ERRNO__TRUNC;
 
 	sects = p[SETUP_SECTS_OFF] ? p[SETUP_SECTS_OFF] : 4;
-	start = (sects + 1) * 512ULL + le32(p + PAYLOAD_OFF);
-	len = le32(p + PAYLOAD_LEN_OFF);
+	start = (sects + 1) * 512ULL + tg_le32(p + PAYLOAD_OFF);
+	len = tg_le32(p + PAYLOAD_LEN_OFF);
 	if (!len)
 		return scan(p, size, max, elfp, elf_szp, comp);
 	if (start > size || len > size - start)

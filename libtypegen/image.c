@@ -40,16 +40,6 @@
 #define PE_MACHINE_RISCV64	0x5064
 #define PE_MACHINE_LOONGARCH64	0x6264
 
-static uint32_t rd16(const unsigned char *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-static uint32_t rd32(const unsigned char *p)
-{
-	return rd16(p) | rd16(p + 2) << 16;
-}
-
 static bool at(const unsigned char *p, size_t size, size_t off,
 	       const char *s, size_t len)
 {
@@ -69,21 +59,21 @@ static unsigned int pe_machine(const unsigned char *p, size_t size, bool *cut)
 	*cut = false;
 	if (size < PE_OFF + 4)
 		return 0;
-	pe = rd32(p + PE_OFF);
+	pe = tg_le32(p + PE_OFF);
 	if (pe > size || size - pe < 24 || memcmp(p + pe, "PE\0\0", 4))
 		return 0;
-	n = rd16(p + pe + 6);
-	sects = pe + 24 + rd16(p + pe + 20);
+	n = tg_le16(p + pe + 6);
+	sects = pe + 24 + tg_le16(p + pe + 20);
 	for (i = 0; i < n; i++) {
 		const unsigned char *s = p + sects + i * 40ULL;
 
 		if (sects + (i + 1) * 40ULL > size)
 			break;
-		end = (uint64_t)rd32(s + 20) + rd32(s + 16);
-		if (rd32(s + 16) && end > size)
+		end = (uint64_t)tg_le32(s + 20) + tg_le32(s + 16);
+		if (tg_le32(s + 16) && end > size)
 			*cut = true;
 	}
-	return rd16(p + pe + 4);
+	return tg_le16(p + pe + 4);
 }
 
 static enum tg_arch pe_arch(unsigned int machine)
@@ -111,7 +101,7 @@ static bool detect_image(const unsigned char *p, size_t size,
 	} else if (at(p, size, MAGIC_OFF, "RSC\x05", 4)) {
 		k->arch = TG_ARCH_RISCV64;
 	} else if (at(p, size, 0, "MZ", 2) && size >= MAGIC_OFF + 4 &&
-		   rd32(p + MAGIC_OFF) == LINUX_PE_MAGIC) {
+		   tg_le32(p + MAGIC_OFF) == LINUX_PE_MAGIC) {
 		/* Only the PE header tells a loongarch Image. */
 		k->arch = pe_arch(pe_machine(p, size, &k->cut));
 		if (k->arch != TG_ARCH_LOONGARCH64)
@@ -141,7 +131,7 @@ enum tg_format tg_kimage_detect(const void *data, size_t size,
 	if (detect_image(p, size, img))
 		return TG_FORMAT_KIMAGE;
 	if (size >= ZIMAGE_MAGIC_OFF + 4) {
-		magic = rd32(p + ZIMAGE_MAGIC_OFF);
+		magic = tg_le32(p + ZIMAGE_MAGIC_OFF);
 		if (magic == 0x016f2818 || magic == 0x18286f01) {
 			img->arch = TG_ARCH_ARM;
 			img->order = magic == 0x016f2818 ?
@@ -180,8 +170,8 @@ int tg_kimage_unpack(enum tg_format fmt, const void *data, size_t size,
 				      out_szp, comp);
 	if (size < ZBOOT_PAYLOAD + 8)
 		return -TG_ERRNO__TRUNC;
-	off = rd32(p + ZBOOT_PAYLOAD);
-	len = rd32(p + ZBOOT_PAYLOAD + 4);
+	off = tg_le32(p + ZBOOT_PAYLOAD);
+	len = tg_le32(p + ZBOOT_PAYLOAD + 4);
 	if (off > size || len > size - off)
 		return -TG_ERRNO__TRUNC;
 	*comp = tg_compression_detect(p + off, len);

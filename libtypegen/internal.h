@@ -146,6 +146,17 @@ int tg_kimage_scan(const unsigned char *p, size_t size, size_t max,
 		   void *arg, void **outp, size_t *out_szp,
 		   enum tg_format *comp);
 
+/* Little-endian fields of boot image headers. */
+static inline __u32 tg_le16(const unsigned char *p)
+{
+	return p[0] | p[1] << 8;
+}
+
+static inline __u32 tg_le32(const unsigned char *p)
+{
+	return tg_le16(p) | tg_le16(p + 2) << 16;
+}
+
 /* image.c - the kernel's BTF in boot images that are not ELF. */
 struct tg_kimage {
 	enum tg_arch arch;	/* the machine the header names */
