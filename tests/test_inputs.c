@@ -701,8 +701,8 @@ static void test_kimage_errors(void **state)
 {
 	char *b32 = btf32(), *path, *cmd, *empty = tmp("empty");
 	unsigned char *data;
+	__u32 far = 0x7fffffff;
 	size_t off, len;
-	__u32 *name_off;
 
 	(void)state;
 	/* Built without BTF (Debian's armhf, s390x...): where to look. */
@@ -730,8 +730,7 @@ static void test_kimage_errors(void **state)
 	fx_write(path, data, off - 16);
 	assert_open_fails(path, -TG_ERRNO__TRUNC);
 	/* A BTF header that holds up, types that do not: a name past the strings. */
-	name_off = (__u32 *)(data + off + 24);
-	*name_off = 0x7fffffff;
+	memcpy(data + off + 24, &far, sizeof(far));
 	fx_write(path, data, len);
 	assert_open_fails(path, -TG_ERRNO__BTF);
 	free(data);
