@@ -183,10 +183,10 @@ for arch in $ONLY; do
 			from="-dbg vmlinux, DWARF"
 			"$TYPEGEN" btf -i "$input" -o "$d/types.btf"
 		fi
-		tarch=$("$TYPEGEN" probe -j -i "$input" |
-			python3 -c 'import json,sys; print(json.load(sys.stdin)["selection"]["arch"])')
-		say "$arch $r: $from, $tarch"
 		"$TYPEGEN" dump -i "$input" -o "$d/typegen.h"
+		# The machine the header is for, as its second line says.
+		tarch=$(sed -n '2s|^/\* Machine: \([^ ;]*\).*|\1|p' "$d/typegen.h")
+		say "$arch $r: $from, $tarch"
 		bpftool btf dump file "$d/types.btf" format c > "$d/bpftool.h"
 		"$ASSERTS" "$d/types.btf" --arch "$arch" > "$d/asserts.c"
 		n=$(sed -n 's|^/\* \([0-9]*\) asserts.*|\1|p' "$d/asserts.c")
@@ -206,7 +206,7 @@ done
 	echo "duplicate names bpftool numbers in another order than typegen."
 	echo
 	printf '| %-7s | %-22s | %-19s | %-9s | %7s | %-9s | %-20s |\n' \
-		arch kernel "types from" "target" asserts typegen "bpftool 7.1"
+		arch kernel "types from" "header for" asserts typegen "bpftool 7.1"
 	printf '|%s|\n' "---------|------------------------|---------------------|-----------|---------|-----------|----------------------"
 	for row in "${ROWS[@]}"; do
 		IFS='|' read -r a r f ta n t b <<< "$row"
