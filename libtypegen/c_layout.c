@@ -26,8 +26,14 @@
 
 enum { LAYOUT_NONE, LAYOUT_BUSY, LAYOUT_DONE };
 
-/* Alignment attributes larger than a page are not C the kernel writes. */
+/*
+ * Alignment attributes larger than a page are not C the kernel writes:
+ * 4 KiB is guessed first, as most machines' page; up to 64 KiB where
+ * nothing smaller explains an offset (ppc64's and some arm64 kernels'
+ * pages: bpf_ringbuf's page-aligned members).
+ */
 #define MAX_ALIGN_ATTR 4096
+#define MAX_PAGE_ALIGN_ATTR 65536
 
 static __u64 roundup_bits(__u64 v, __u64 a)
 {
@@ -354,6 +360,11 @@ static int try_layout(struct tg_c_dumper *d, const struct btf_type *t,
 			if (mi.size_align > a &&
 			    roundup_bits(cur, (__u64)mi.size_align * 8) == mi.off)
 				p = mi.size_align;
+			/* a larger page's alignment, the smallest that will do */
+			while (p >= MAX_ALIGN_ATTR && p < MAX_PAGE_ALIGN_ATTR &&
+			       !(mi.off / 8 % (p * 2)) &&
+			       roundup_bits(cur, (__u64)p * 8) != mi.off)
+				p *= 2;
 			if (!mi.bits && !o->packed && o->member_attrs &&
 			    !(mi.off % 8) && p > a &&
 			    roundup_bits(cur, (__u64)p * 8) == mi.off) {
@@ -382,10 +393,10 @@ static int try_layout(struct tg_c_dumper *d, const struct btf_type *t,
 		__u32 p;
 
 		/* the smallest alignment that explains the size */
-		for (p = l->align * 2; p <= MAX_ALIGN_ATTR && p <= t->size; p *= 2)
+		for (p = l->align * 2; p <= MAX_PAGE_ALIGN_ATTR && p <= t->size; p *= 2)
 			if (roundup_bits(end, (__u64)p * 8) == size_bits)
 				break;
-		if (p <= MAX_ALIGN_ATTR && p <= t->size &&
+		if (p <= MAX_PAGE_ALIGN_ATTR && p <= t->size &&
 		    roundup_bits(end, (__u64)p * 8) == size_bits) {
 			l->align_attr = p;
 			l->align = p;
@@ -604,7 +615,15 @@ int tg_c_int_name(const struct tg_c_dumper *d, const struct btf_type *t,
 			*name = is_signed ? "long" : "unsigned long";
 		return 0;
 	case 16:
-		*name = is_signed ? "__int128" : "unsigned __int128";
+		/*
+		 * 32-bit machines have no __int128; their one 16-byte scalar
+		 * is ppc's and riscv32's long double (pahole 1.24 writes it
+		 * as an int).
+		 */
+		if (d->ptr_size < 8)
+			*name = "long double";
+		else
+			*name = is_signed ? "__int128" : "unsigned __int128";
 		return 0;
 	default:
 		return -TG_ERRNO__BTF;

@@ -1070,7 +1070,8 @@ static const char *enum_int_name(const struct tg_c_dumper *d,
  * double is 8 bytes. Other sizes are written as integers of their size, so
  * that layouts stay exact; BPF programs cannot do float arithmetic anyway.
  */
-static const char *float_name(const struct btf_type *t)
+static const char *float_name(const struct tg_c_dumper *d,
+			      const struct btf_type *t)
 {
 	switch (t->size) {
 	case 2:
@@ -1080,7 +1081,8 @@ static const char *float_name(const struct btf_type *t)
 	case 8:
 		return "double";
 	case 16:
-		return "unsigned __int128";
+		/* 32-bit machines have no __int128; ppc's and riscv32's long double is 16 bytes */
+		return d->ptr_size < 8 ? "long double" : "unsigned __int128";
 	default:
 		return "long double";	/* no BPF type has this size */
 	}
@@ -1106,7 +1108,7 @@ static int print_base(struct tg_c_dumper *d, struct out *o, __u32 id, int lvl)
 		out_word(o, name);
 		return 0;
 	case BTF_KIND_FLOAT:
-		out_word(o, float_name(t));
+		out_word(o, float_name(d, t));
 		return 0;
 	case BTF_KIND_TYPEDEF:
 		out_word(o, tg_c_name_of(d, id));

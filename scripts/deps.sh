@@ -10,11 +10,12 @@ BUILD_PKGS="gcc make pkg-config libbpf-dev libelf-dev libdw-dev zlib1g-dev
 # a kernel's headers (Debian's, amd64) and cmake test the build-system
 # integration (the headers method, the CMake module); clang's runtime
 # libraries hold libFuzzer and the sanitizers for make fuzz. The cross gccs
-# give gcc's DWARF of 32-bit machines' layouts (test_cross_arch).
+# give gcc's DWARF of 32-bit machines' layouts, and lld links objects of
+# machines whose relocatable DWARF libdw cannot read (test_cross_arch).
 TEST_PKGS="$BUILD_PKGS libcmocka-dev clang-19 llvm-19 bpftool python3 man-db
 	xz-utils zstd bzip2 lz4 lzop gzip tar dwarves dwz
 	linux-headers-amd64 cmake libclang-rt-19-dev
-	gcc-i686-linux-gnu gcc-arm-linux-gnueabihf"
+	gcc-i686-linux-gnu gcc-arm-linux-gnueabihf lld"
 
 case "${1:-build}" in
 build) want=$BUILD_PKGS ;;
