@@ -205,12 +205,12 @@ done
 	echo "Cells: failed asserts / other compile errors; (+N ___N): errors on"
 	echo "duplicate names bpftool numbers in another order than typegen."
 	echo
-	printf '| %-7s | %-22s | %-19s | %-9s | %7s | %-9s | %-20s |\n' \
+	printf '| %-7s | %-26s | %-19s | %-10s | %7s | %-7s | %-20s |\n' \
 		arch kernel "types from" "header for" asserts typegen "bpftool 7.1"
-	printf '|%s|\n' "---------|------------------------|---------------------|-----------|---------|-----------|----------------------"
+	printf '|%s|\n' "---------|----------------------------|---------------------|------------|---------|---------|----------------------"
 	for row in "${ROWS[@]}"; do
 		IFS='|' read -r a r f ta n t b <<< "$row"
-		printf '| %-7s | %-22s | %-19s | %-9s | %7s | %-9s | %-20s |\n' \
+		printf '| %-7s | %-26s | %-19s | %-10s | %7s | %-7s | %-20s |\n' \
 			"$a" "$r" "$f" "$ta" "$n" "$t" "$b"
 	done
 } > "$RESULTS"
