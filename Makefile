@@ -17,6 +17,10 @@
 #                 arm64 6.1 debug images and modules, and against pahole
 #                 (PAHOLE=path); downloads them once into CACHE (default
 #                 bench/.cache, some GB)
+# make check-kernels  headers of Debian 12's kernels of six architectures
+#                 against their own layouts, typegen's and bpftool's
+#                 (downloads images and -dbg vmlinux once, into CACHE=DIR,
+#                 default bench/.cache)
 # make fuzz       each libFuzzer harness of tests/fuzz for FUZZ_TIME seconds
 #                 (default 60), corpus and findings in build-fuzz/
 
@@ -78,6 +82,7 @@ DEPS_STAMP := $(O)/.deps-build
 TEST_DEPS_STAMP := $(O)/.deps-test
 
 .PHONY: all test install uninstall clean bench bench-vmlinuz bench-for bench-dwarf bench-hostile \
+	check-kernels \
 	deps test-deps \
 	fixtures vmlinux.h
 .DELETE_ON_ERROR:
@@ -285,3 +290,6 @@ check-debian: all fixtures
 # Not part of `make bench`: it downloads a kernel debug package once.
 bench-dwarf: all $(O)/bench/dwarf_named
 	TG_BUILD=$(O) bench/dwarf.sh
+
+check-kernels: all $(O)/bench/layout_asserts
+	TG_BUILD=$(O) $(if $(CACHE),CACHE=$(CACHE)) bench/check_kernels.sh

@@ -48,7 +48,7 @@ void help_cflags(FILE *out)
 		"      --method M     vmlinux or headers, whatever the environment\n"
 		"                     says\n"
 		"      --arch ARCH    target architecture: x86_64, arm64... (default:\n"
-		"                     this machine's)\n"
+		"                     the input's, else this machine's)\n"
 		"  -i, --input PATH   the vmlinux method, with the types in PATH\n"
 		"      --release R    kernel release (default: uname -r)\n"
 		"      --sysroot DIR  look for /lib/modules and BTF under DIR\n"

@@ -110,6 +110,8 @@ enum tg_errno {
 	TG_ERRNO__PADDING,	/* a struct with more padding than C can say */
 	TG_ERRNO__SHADOW,	/* a program includes another vmlinux.h than the one written */
 	TG_ERRNO__TIMEOUT,	/* the compiler did not finish in time */
+	TG_ERRNO__IMGNOBTF,	/* a kernel built without BTF */
+	TG_ERRNO__IMGARCH,	/* an image whose header the BTF contradicts */
 	__TG_ERRNO__END,
 };
 
@@ -151,6 +153,11 @@ enum tg_format {
 	TG_FORMAT_LZO,		/* lzop (.lzo) */
 	TG_FORMAT_TAR,		/* a ustar or GNU tar archive */
 	TG_FORMAT_BZIMAGE,	/* an x86 boot image (vmlinuz, bzImage) */
+	TG_FORMAT_KIMAGE,	/* a kernel as it runs: arm64, riscv, loongarch
+				 * Image, or the kernel inside the next three */
+	TG_FORMAT_ZBOOT,	/* an EFI zboot image (vmlinuz.efi) */
+	TG_FORMAT_ZIMAGE,	/* an arm zImage */
+	TG_FORMAT_S390,		/* an s390 boot image */
 };
 
 /* The deepest nesting of layers followed (-TG_ERRNO__DEPTH beyond it). */
@@ -219,8 +226,10 @@ struct tg_open_opts {
  * tg_btf__open - load the types in the file at @path.
  * @path: raw BTF or an ELF file with a .BTF section, either of them
  *	compressed (gzip, xz, zstd, lzma, bzip2, lz4, lzop) or in a tar
- *	archive (as one file; btfhub's <release>.btf.tar.xz), or an x86 boot
- *	image whose compressed kernel carries .BTF (vmlinuz). BTF of either
+ *	archive (as one file; btfhub's <release>.btf.tar.xz), an x86 boot
+ *	image whose compressed kernel carries .BTF (vmlinuz), or another
+ *	kernel image (arm64/riscv/loongarch Image, EFI zboot, arm zImage,
+ *	s390 image) whose .BTF is found by content. BTF of either
  *	byte order. Split BTF (a kernel module's) needs @opts->base.
  * @opts: options, or NULL.
  * @btfp: on success, the new object (free with tg_btf__free()).
@@ -235,7 +244,8 @@ struct tg_open_opts {
  * -TG_ERRNO__BTF, -TG_ERRNO__ELF; for compressed data -TG_ERRNO__CORRUPT,
  * -TG_ERRNO__CHECKSUM, -TG_ERRNO__ZTRUNC, -TG_ERRNO__TOOBIG; for archives
  * -TG_ERRNO__TAR, -TG_ERRNO__NOARCHBTF, -TG_ERRNO__MULTIBTF; for boot
- * images -TG_ERRNO__KIMAGE; -TG_ERRNO__DEPTH; for split BTF
+ * images -TG_ERRNO__KIMAGE, -TG_ERRNO__IMGNOBTF (built without BTF),
+ * -TG_ERRNO__IMGARCH; -TG_ERRNO__DEPTH; for split BTF
  * -TG_ERRNO__NEEDBASE (no @opts->base) or -TG_ERRNO__BASE; -EINVAL if
  * @opts->base is itself split.
  */
@@ -405,6 +415,22 @@ TG_API const char *tg_arch__target(enum tg_arch arch);
  * or 0 when unknown.
  */
 TG_API unsigned int tg_arch__ptr_size(enum tg_arch arch);
+
+/*
+ * tg_arch__triple - clang's target triple for Linux on @arch
+ * ("aarch64-linux-gnu", "s390x-linux-gnu"...; the byte order Debian uses
+ * where the machine has both: powerpc64le, mips64el), or NULL when
+ * unknown.
+ */
+TG_API const char *tg_arch__triple(enum tg_arch arch);
+
+/*
+ * tg_arch__byte_order - __ORDER_BIG_ENDIAN__ or __ORDER_LITTLE_ENDIAN__
+ * for a machine that has only that byte order (s390x, sparc64; x86,
+ * riscv, loongarch), 0 for one that has both (arm, arm64, ppc, mips) or
+ * an unknown one: then the BTF's own order (btf__endianness()) says.
+ */
+TG_API int tg_arch__byte_order(enum tg_arch arch);
 
 /* tg_btf__free - release @btf and everything it owns. NULL is a no-op. */
 TG_API void tg_btf__free(struct tg_btf *btf);
@@ -1409,8 +1435,22 @@ TG_API const char *tg_method__str(enum tg_method method);
  */
 TG_API const char *tg_selection__release(const struct tg_selection *sel);
 
-/* tg_selection__arch - the kernel's name of the target architecture. */
+/*
+ * tg_selection__arch - the kernel's name of the target architecture:
+ * tg_select_opts.arch's if given, else that of the vmlinux method's types
+ * when their file says (an ELF file, a kernel image: "arm64" for an arm64
+ * Image read on x86-64), else this machine's.
+ */
 TG_API const char *tg_selection__arch(const struct tg_selection *sel);
+
+/*
+ * tg_selection__byte_order - __ORDER_BIG_ENDIAN__ or
+ * __ORDER_LITTLE_ENDIAN__: the vmlinux method's types', else this
+ * machine's. Where it is not this machine's, the flags say so
+ * (-mbig-endian or -mlittle-endian: clang's -target bpf is this
+ * machine's order, bpfeb or bpfel with them).
+ */
+TG_API int tg_selection__byte_order(const struct tg_selection *sel);
 
 /* tg_selection__btf_path - the vmlinux method's BTF file, else NULL. */
 TG_API const char *tg_selection__btf_path(const struct tg_selection *sel);

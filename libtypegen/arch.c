@@ -14,27 +14,44 @@
 #define EM_LOONGARCH 258
 #endif
 
+/* Byte order: one for the machine, or either (bi-endian machines). */
+enum arch_order { ORDER_LE, ORDER_BE, ORDER_EITHER };
+
 struct arch_desc {
 	const char *name;	/* tg_arch__str() */
-	const char *target;	/* __TARGET_ARCH_<target> */
+	const char *target;	/* __TARGET_ARCH_<target>, arch/<target>/ */
+	const char *triple;	/* clang's, for Linux (Debian's default order) */
 	unsigned int ptr_size;
+	enum arch_order order;
 };
 
 static const struct arch_desc arch_descs[__TG_ARCH_CNT] = {
-	[TG_ARCH_UNKNOWN]	= { "unknown", NULL, 0 },
-	[TG_ARCH_X86_64]	= { "x86_64", "x86", 8 },
-	[TG_ARCH_I386]		= { "i386", "x86", 4 },
-	[TG_ARCH_ARM64]		= { "arm64", "arm64", 8 },
-	[TG_ARCH_ARM]		= { "arm", "arm", 4 },
-	[TG_ARCH_PPC64]		= { "ppc64", "powerpc", 8 },
-	[TG_ARCH_PPC]		= { "ppc", "powerpc", 4 },
-	[TG_ARCH_S390X]		= { "s390x", "s390", 8 },
-	[TG_ARCH_RISCV64]	= { "riscv64", "riscv", 8 },
-	[TG_ARCH_RISCV32]	= { "riscv32", "riscv", 4 },
-	[TG_ARCH_LOONGARCH64]	= { "loongarch64", "loongarch", 8 },
-	[TG_ARCH_MIPS64]	= { "mips64", "mips", 8 },
-	[TG_ARCH_MIPS]		= { "mips", "mips", 4 },
-	[TG_ARCH_SPARC64]	= { "sparc64", "sparc", 8 },
+	[TG_ARCH_UNKNOWN]	= { "unknown", NULL, NULL, 0, ORDER_EITHER },
+	[TG_ARCH_X86_64]	= { "x86_64", "x86", "x86_64-linux-gnu", 8,
+				    ORDER_LE },
+	[TG_ARCH_I386]		= { "i386", "x86", "i686-linux-gnu", 4, ORDER_LE },
+	[TG_ARCH_ARM64]		= { "arm64", "arm64", "aarch64-linux-gnu", 8,
+				    ORDER_EITHER },
+	[TG_ARCH_ARM]		= { "arm", "arm", "armv7a-linux-gnueabihf", 4,
+				    ORDER_EITHER },
+	[TG_ARCH_PPC64]		= { "ppc64", "powerpc", "powerpc64le-linux-gnu",
+				    8, ORDER_EITHER },
+	[TG_ARCH_PPC]		= { "ppc", "powerpc", "powerpc-linux-gnu", 4,
+				    ORDER_EITHER },
+	[TG_ARCH_S390X]		= { "s390x", "s390", "s390x-linux-gnu", 8,
+				    ORDER_BE },
+	[TG_ARCH_RISCV64]	= { "riscv64", "riscv", "riscv64-linux-gnu", 8,
+				    ORDER_LE },
+	[TG_ARCH_RISCV32]	= { "riscv32", "riscv", "riscv32-linux-gnu", 4,
+				    ORDER_LE },
+	[TG_ARCH_LOONGARCH64]	= { "loongarch64", "loongarch",
+				    "loongarch64-linux-gnu", 8, ORDER_LE },
+	[TG_ARCH_MIPS64]	= { "mips64", "mips", "mips64el-linux-gnuabi64", 8,
+				    ORDER_EITHER },
+	[TG_ARCH_MIPS]		= { "mips", "mips", "mipsel-linux-gnu", 4,
+				    ORDER_EITHER },
+	[TG_ARCH_SPARC64]	= { "sparc64", "sparc", "sparc64-linux-gnu", 8,
+				    ORDER_BE },
 };
 
 /* Other spellings users type: Debian's, uname -m's, __TARGET_ARCH_'s. */
@@ -75,6 +92,41 @@ const char *tg_arch__target(enum tg_arch arch)
 unsigned int tg_arch__ptr_size(enum tg_arch arch)
 {
 	return arch_valid(arch) ? arch_descs[arch].ptr_size : 0;
+}
+
+const char *tg_arch__triple(enum tg_arch arch)
+{
+	return arch_valid(arch) ? arch_descs[arch].triple : NULL;
+}
+
+int tg_arch__byte_order(enum tg_arch arch)
+{
+	if (!arch_valid(arch))
+		return 0;
+	switch (arch_descs[arch].order) {
+	case ORDER_LE:
+		return __ORDER_LITTLE_ENDIAN__;
+	case ORDER_BE:
+		return __ORDER_BIG_ENDIAN__;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The kernel's name of the machine called @name (--arch, uname -m), for
+ * arch/<name>/ in the kernel trees, and clang's triple for it; NULL for a
+ * name not known.
+ */
+const char *tg_arch_kernel(const char *name, const char **triple)
+{
+	enum tg_arch arch;
+
+	if (!name || tg_arch__from_str(name, &arch))
+		return NULL;
+	if (triple)
+		*triple = tg_arch__triple(arch);
+	return tg_arch__target(arch);
 }
 
 int tg_arch__from_str(const char *name, enum tg_arch *arch)

@@ -26,21 +26,11 @@
 
 #define PROTO_PAYLOAD	0x0208
 
-static uint32_t le16(const unsigned char *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return le16(p) | le16(p + 2) << 16;
-}
-
 bool tg_bzimage_detect(const void *data, size_t size)
 {
 	const unsigned char *p = data;
 
-	return size >= VERSION_OFF && le16(p + BOOT_FLAG_OFF) == 0xaa55 &&
+	return size >= VERSION_OFF && tg_le16(p + BOOT_FLAG_OFF) == 0xaa55 &&
 	       !memcmp(p + HEADER_OFF, "HdrS", 4);
 }
 
@@ -90,11 +80,15 @@ static bool gzip_header_ok(const unsigned char *p, size_t size, size_t i)
 }
 
 /*
- * Find where compressed data decodes to ELF. A wrong guess costs little:
- * decoding stops at the first bytes that are not ELF.
+ * Find where compressed data decodes to what @accept takes. A wrong guess
+ * costs little: with TG_DZ_ELF, decoding stops at the first bytes that
+ * are not ELF; otherwise at the first that do not decode.
  */
-static int scan(const unsigned char *p, size_t size, size_t max,
-		void **elfp, size_t *elf_szp, enum tg_format *comp)
+int tg_kimage_scan(const unsigned char *p, size_t size, size_t max,
+		   unsigned int flags,
+		   bool (*accept)(const void *data, size_t size, void *arg),
+		   void *arg, void **outp, size_t *out_szp,
+		   enum tg_format *comp)
 {
 	enum tg_format fmt;
 	size_t i;
@@ -113,17 +107,33 @@ static int scan(const unsigned char *p, size_t size, size_t max,
 		    (fmt == TG_FORMAT_GZIP &&
 		     !gzip_header_ok(p, size, i)))
 			continue;
-		err = tg_decompress(fmt, p + i, size - i,
-				    TG_DZ_SINGLE | TG_DZ_ELF, max, elfp,
-				    elf_szp);
-		if (!err) {
+		err = tg_decompress(fmt, p + i, size - i, TG_DZ_SINGLE | flags,
+				    max, outp, out_szp);
+		if (!err && accept(*outp, *out_szp, arg)) {
 			*comp = fmt;
 			return 0;
+		}
+		if (!err) {
+			free(*outp);
+			*outp = NULL;
 		}
 		if (err == -ENOMEM)
 			return err;
 	}
 	return -TG_ERRNO__KIMAGE;
+}
+
+static bool accept_elf(const void *data, size_t size, void *arg)
+{
+	(void)arg;
+	return is_elf(data, size);
+}
+
+static int scan(const unsigned char *p, size_t size, size_t max,
+		void **elfp, size_t *elf_szp, enum tg_format *comp)
+{
+	return tg_kimage_scan(p, size, max, TG_DZ_ELF, accept_elf, NULL, elfp,
+			      elf_szp, comp);
 }
 
 int tg_bzimage_extract(const void *data, size_t size, size_t max,
@@ -136,14 +146,14 @@ int tg_bzimage_extract(const void *data, size_t size, size_t max,
 	int err;
 
 	*elfp = NULL;
-	if (le16(p + VERSION_OFF) < PROTO_PAYLOAD)
+	if (tg_le16(p + VERSION_OFF) < PROTO_PAYLOAD)
 		return scan(p, size, max, elfp, elf_szp, comp);
 	if (size < HDR_END)
 		return -TG_ERRNO__TRUNC;
 
 	sects = p[SETUP_SECTS_OFF] ? p[SETUP_SECTS_OFF] : 4;
-	start = (sects + 1) * 512ULL + le32(p + PAYLOAD_OFF);
-	len = le32(p + PAYLOAD_LEN_OFF);
+	start = (sects + 1) * 512ULL + tg_le32(p + PAYLOAD_OFF);
+	len = tg_le32(p + PAYLOAD_LEN_OFF);
 	if (!len)
 		return scan(p, size, max, elfp, elf_szp, comp);
 	if (start > size || len > size - start)

@@ -31,7 +31,7 @@ static const char *const tg_errno_msgs[] = {
 	[TG_ERRNO__MULTIBTF - __TG_ERRNO__START] =
 		"archive holds more than one BTF file",
 	[TG_ERRNO__KIMAGE - __TG_ERRNO__START] =
-		"no kernel ELF found in the boot image",
+		"no kernel found in the boot image",
 	[TG_ERRNO__NEEDBASE - __TG_ERRNO__START] =
 		"split BTF (a kernel module's) needs the kernel's BTF as its base",
 	[TG_ERRNO__BASE - __TG_ERRNO__START] =
@@ -90,6 +90,10 @@ static const char *const tg_errno_msgs[] = {
 		"includes another vmlinux.h than the header written",
 	[TG_ERRNO__TIMEOUT - __TG_ERRNO__START] =
 		"the compiler did not finish in time",
+	[TG_ERRNO__IMGNOBTF - __TG_ERRNO__START] =
+		"kernel built without BTF; read its debug vmlinux instead, typegen converts its DWARF (Debian: linux-image-R-dbg, /usr/lib/debug/boot/vmlinux-R)",
+	[TG_ERRNO__IMGARCH - __TG_ERRNO__START] =
+		"the image header's machine does not fit its BTF (pointer size or byte order)",
 };
 
 /* Every code in enum tg_errno needs a message: fail the build otherwise. */

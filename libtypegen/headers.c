@@ -22,42 +22,6 @@
 #define BUILD_MARK	"include/generated/uapi/linux/version.h"
 #define CONFIG_MARK	"include/generated/autoconf.h"
 
-struct arch_name {
-	const char *name;	/* as uname -m or the kernel name it */
-	const char *kernel;	/* arch/<kernel>/ in the trees */
-	const char *triple;	/* clang's target for the kernel's C code */
-};
-
-static const struct arch_name arch_names[] = {
-	{ "x86_64",	 "x86",	      "x86_64-linux-gnu" },
-	{ "x86",	 "x86",	      "x86_64-linux-gnu" },
-	{ "amd64",	 "x86",	      "x86_64-linux-gnu" },
-	{ "aarch64",	 "arm64",     "aarch64-linux-gnu" },
-	{ "arm64",	 "arm64",     "aarch64-linux-gnu" },
-	{ "riscv64",	 "riscv",     "riscv64-linux-gnu" },
-	{ "riscv",	 "riscv",     "riscv64-linux-gnu" },
-	{ "s390x",	 "s390",      "s390x-linux-gnu" },
-	{ "s390",	 "s390",      "s390x-linux-gnu" },
-	{ "ppc64le",	 "powerpc",   "powerpc64le-linux-gnu" },
-	{ "powerpc",	 "powerpc",   "powerpc64le-linux-gnu" },
-	{ "loongarch64", "loongarch", "loongarch64-linux-gnu" },
-	{ "loongarch",	 "loongarch", "loongarch64-linux-gnu" },
-};
-
-const char *tg_arch_kernel(const char *name, const char **triple)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(arch_names) / sizeof(arch_names[0]); i++) {
-		if (strcmp(arch_names[i].name, name))
-			continue;
-		if (triple)
-			*triple = arch_names[i].triple;
-		return arch_names[i].kernel;
-	}
-	return NULL;
-}
-
 static char *join(const char *dir, const char *rel)
 {
 	char *p;

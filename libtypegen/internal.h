@@ -174,6 +174,60 @@ bool tg_bzimage_detect(const void *data, size_t size);
 int tg_bzimage_extract(const void *data, size_t size, size_t max,
 		       void **elfp, size_t *elf_szp, enum tg_format *comp);
 
+/*
+ * Find compressed data in @size bytes at @p that decodes (with @flags of
+ * tg_decompress()) to something @accept takes: 0 with the output in
+ * *@outp, *@out_szp and its format in *@comp, -TG_ERRNO__KIMAGE if no
+ * stream does, -ENOMEM.
+ */
+int tg_kimage_scan(const unsigned char *p, size_t size, size_t max,
+		   unsigned int flags,
+		   bool (*accept)(const void *data, size_t size, void *arg),
+		   void *arg, void **outp, size_t *out_szp,
+		   enum tg_format *comp);
+
+/* Little-endian fields of boot image headers. */
+static inline __u32 tg_le16(const unsigned char *p)
+{
+	return p[0] | p[1] << 8;
+}
+
+static inline __u32 tg_le32(const unsigned char *p)
+{
+	return tg_le16(p) | tg_le16(p + 2) << 16;
+}
+
+/* image.c - the kernel's BTF in boot images that are not ELF. */
+struct tg_kimage {
+	enum tg_arch arch;	/* the machine the header names */
+	int order;		/* __ORDER_*_ENDIAN__ it implies, or 0 */
+	bool cut;		/* the file is shorter than its PE header says */
+};
+
+/*
+ * Which of TG_FORMAT_KIMAGE, _ZBOOT, _ZIMAGE, _S390 @data is (or
+ * TG_FORMAT_UNKNOWN), and what its header says in *@img.
+ */
+enum tg_format tg_kimage_detect(const void *data, size_t size,
+				struct tg_kimage *img);
+/*
+ * The kernel compressed inside a zboot, zImage or s390 image, decoded
+ * into a new buffer (*@outp, *@out_szp, at most @max bytes), and how it
+ * was compressed (*@comp). Returns 0, -TG_ERRNO__TRUNC, -TG_ERRNO__KIMAGE,
+ * a decompression error or -ENOMEM.
+ */
+int tg_kimage_unpack(enum tg_format fmt, const void *data, size_t size,
+		     size_t max, void **outp, size_t *out_szp,
+		     enum tg_format *comp);
+/*
+ * The kernel's BTF in the uncompressed kernel at @data, found by content,
+ * checked against what @img says (pointer size, byte order) and given
+ * the pointer size of @img's machine. Returns 0, -TG_ERRNO__IMGNOBTF,
+ * -TG_ERRNO__TRUNC, -TG_ERRNO__IMGARCH or -ENOMEM.
+ */
+int tg_kimage_btf(const void *data, size_t size, const struct tg_kimage *img,
+		  struct btf **btfp);
+
 /* split.c - split BTF (modules). */
 
 /* Call @fn on every type id / string offset that @t holds. */
@@ -256,14 +310,13 @@ void tg_strv_free(struct tg_strv *sv);
 
 /* arch.c - the architecture an ELF file's e_machine and class name. */
 enum tg_arch tg_arch_from_elf(unsigned int e_machine, bool is_64bit);
-
-/* headers.c - kernel header trees and the flags to compile against them. */
-
 /*
  * The kernel's name for architecture @name ("x86" for "x86_64"), with the
  * clang target triple of its C code in *@triple; NULL if not known.
  */
 const char *tg_arch_kernel(const char *name, const char **triple);
+
+/* headers.c - kernel header trees and the flags to compile against them. */
 
 /*
  * locate.c: @rel resolved inside @root as openat2(RESOLVE_IN_ROOT) does (an

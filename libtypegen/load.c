@@ -94,6 +94,7 @@ static int detect_format(const void *data, size_t size, enum tg_format *fmt)
 {
 	static const unsigned char btf_le[] = { 0x9f, 0xeb };
 	static const unsigned char btf_be[] = { 0xeb, 0x9f };
+	struct tg_kimage img;
 
 	if (size == 0)
 		return -TG_ERRNO__EMPTY;
@@ -103,6 +104,8 @@ static int detect_format(const void *data, size_t size, enum tg_format *fmt)
 		*fmt = TG_FORMAT_ELF;
 	else if (is_raw_btf(data, size))
 		*fmt = TG_FORMAT_RAW_BTF;
+	else if (tg_kimage_detect(data, size, &img) != TG_FORMAT_UNKNOWN)
+		*fmt = tg_kimage_detect(data, size, &img);
 	else if (tg_tar_detect(data, size))
 		*fmt = TG_FORMAT_TAR;
 	else
@@ -675,6 +678,17 @@ static int btf_from_dwarf(struct load_ctx *ctx, Elf *elf, uint64_t file_sz,
 	return 0;
 }
 
+/* A kernel (vmlinux), not any ELF file: it exports symbols. */
+static bool is_kernel(Elf *elf)
+{
+	size_t shstrndx;
+	GElf_Shdr shdr;
+	int err;
+
+	return !elf_getshdrstrndx(elf, &shstrndx) &&
+	       find_section(elf, shstrndx, "__ksymtab", &shdr, &err);
+}
+
 /*
  * @hdr holds the first @hdr_sz bytes of an ELF file of @file_sz bytes;
  * @open_elf gives libelf's view of the same file.
@@ -706,6 +720,9 @@ static int load_elf(struct load_ctx *ctx, const unsigned char *hdr,
 		err = btf_from_elf(ctx, elf, file_sz, btfp);
 		if (err == -TG_ERRNO__NOBTF && elf_kind(elf) == ELF_K_ELF)
 			err = btf_from_dwarf(ctx, elf, file_sz, btfp);
+		/* Say where such a kernel's types are instead. */
+		if (err == -TG_ERRNO__NOBTF && is_kernel(elf))
+			err = -TG_ERRNO__IMGNOBTF;
 	}
 	elf_end(elf);
 	return err;
@@ -833,6 +850,47 @@ static int load_bzimage(struct load_ctx *ctx, const void *data, size_t size,
 }
 
 /*
+ * A kernel that is not ELF (image.c): its BTF found by content, in the
+ * image itself or in the kernel compressed inside it.
+ */
+static int load_kimage(struct load_ctx *ctx, enum tg_format fmt,
+		       const void *data, size_t size, struct btf **btfp)
+{
+	struct tg_kimage img, inner;
+	enum tg_format comp;
+	void *buf = NULL;
+	size_t len;
+	int err;
+
+	tg_kimage_detect(data, size, &img);
+	if (fmt != TG_FORMAT_KIMAGE) {
+		err = tg_kimage_unpack(fmt, data, size, ctx->max_size, &buf,
+				       &len, &comp);
+		if (!err)
+			err = push_layer(ctx, comp) ?:
+			      push_layer(ctx, TG_FORMAT_KIMAGE);
+		if (err)
+			goto out;
+		/* The kernel's own header (zboot's Image) knows best. */
+		if (tg_kimage_detect(buf, len, &inner) == TG_FORMAT_KIMAGE) {
+			if (img.arch && inner.arch != img.arch) {
+				err = -TG_ERRNO__IMGARCH;
+				goto out;
+			}
+			img = inner;
+		}
+		data = buf;
+		size = len;
+	}
+	err = tg_kimage_btf(data, size, &img, btfp);
+	if (!err)
+		ctx->arch = img.arch;
+out:
+	free(buf);
+	return err;
+}
+
+/*
  * The one file of the archive that holds BTF. Files of no format this
  * library reads (a README) are not candidates; if one candidate is left,
  * its own error is the archive's; of several, the one that loads wins and
@@ -916,6 +974,11 @@ static int load_layer(struct load_ctx *ctx, const void *data, size_t size,
 		return load_tar(ctx, data, size, btfp);
 	case TG_FORMAT_BZIMAGE:
 		return load_bzimage(ctx, data, size, btfp);
+	case TG_FORMAT_KIMAGE:
+	case TG_FORMAT_ZBOOT:
+	case TG_FORMAT_ZIMAGE:
+	case TG_FORMAT_S390:
+		return load_kimage(ctx, fmt, data, size, btfp);
 	default:
 		return load_compressed(ctx, fmt, data, size, btfp);
 	}
@@ -1275,6 +1338,10 @@ const char *tg_format__str(enum tg_format fmt)
 	case TG_FORMAT_LZO:	return "lzo";
 	case TG_FORMAT_TAR:	return "tar";
 	case TG_FORMAT_BZIMAGE:	return "bzImage";
+	case TG_FORMAT_KIMAGE:	return "kernel Image";
+	case TG_FORMAT_ZBOOT:	return "EFI zboot";
+	case TG_FORMAT_ZIMAGE:	return "zImage";
+	case TG_FORMAT_S390:	return "s390 image";
 	case TG_FORMAT_UNKNOWN:	break;
 	}
 	return "unknown";

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <bpf/btf.h>
 #include "internal.h"
 
 #define ENV_VMLINUX	"REDBPF_VMLINUX"
@@ -25,6 +26,7 @@ struct tg_selection {
 	char *release;
 	const char *arch;	/* static: the kernel's name */
 	const char *triple;	/* static */
+	int byte_order;		/* the types', __ORDER_*_ENDIAN__ */
 	char *btf_path;
 	struct tg_btf *btf;
 	char *source;
@@ -300,6 +302,28 @@ static int decide(struct tg_selection *sel, const struct select_in *in)
 	return run_vmlinux(sel, in);
 }
 
+/*
+ * Types read from a file are the file's machine's, not this one's: a
+ * kernel image or vmlinux of arm64 or s390x read on x86-64. --arch, if
+ * given, still wins.
+ */
+static void arch_from_types(struct tg_selection *sel, bool asked)
+{
+	enum tg_arch arch;
+
+	sel->byte_order = __BYTE_ORDER__;
+	if (!sel->btf)
+		return;
+	sel->byte_order = btf__endianness(sel->btf->btf) ==
+			  BTF_BIG_ENDIAN ? __ORDER_BIG_ENDIAN__ :
+					   __ORDER_LITTLE_ENDIAN__;
+	arch = tg_btf__arch(sel->btf);
+	if (asked || !tg_arch__target(arch))
+		return;
+	sel->arch = tg_arch__target(arch);
+	sel->triple = tg_arch__triple(arch);
+}
+
 static int add_flags(struct tg_selection *sel)
 {
 	char def[64];
@@ -308,6 +332,13 @@ static int add_flags(struct tg_selection *sel)
 	snprintf(def, sizeof(def), "-D__TARGET_ARCH_%s", sel->arch);
 	err = tg_strv_add(&sel->flags, def);
 	if (err || sel->err)
+		return err;
+	/* -target bpf is this machine's order; bpfeb and bpfel are not. */
+	if (sel->byte_order != __BYTE_ORDER__)
+		err = tg_strv_add(&sel->flags,
+				  sel->byte_order == __ORDER_BIG_ENDIAN__ ?
+				  "-mbig-endian" : "-mlittle-endian");
+	if (err)
 		return err;
 	if (sel->method == TG_METHOD_VMLINUX)
 		return tg_strv_add(&sel->flags, "-DTYPEGEN_VMLINUX");
@@ -332,6 +363,8 @@ int tg_selection__new(const struct tg_select_opts *opts,
 	if (!sel)
 		return -ENOMEM;
 	err = set_arch(sel, arch) ?: decide(sel, &in);
+	if (!err)
+		arch_from_types(sel, arch != NULL);
 	if (!err) {
 		err = add_flags(sel);
 		/* Flags only for a decision that can be carried out. */
@@ -495,6 +528,11 @@ const char *tg_selection__release(const struct tg_selection *sel)
 const char *tg_selection__arch(const struct tg_selection *sel)
 {
 	return sel->arch;
+}
+
+int tg_selection__byte_order(const struct tg_selection *sel)
+{
+	return sel->byte_order;
 }
 
 const char *tg_selection__btf_path(const struct tg_selection *sel)

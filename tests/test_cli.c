@@ -1526,6 +1526,99 @@ static void test_probe_vmlinuz(void **state)
 	free(root);
 }
 
+/*
+ * probe and cflags describe the input's machine, not this one: an arm64
+ * Image and an s390x image (big-endian BTF) read on any host. A program
+ * compiled with cflags' flags against the s390x header is big-endian BPF.
+ */
+static void test_probe_cflags_other_arch(void **state)
+{
+	char *image = tg_test_path("%s/Image-arm64", tmp);
+	char *be = tg_test_path("%s/kernel-be.btf", tmp);
+	char *kern = tg_test_path("%s/s390-kernel", tmp);
+	char *gz = tg_test_path("%s/s390-kernel.gz", tmp);
+	char *s390 = tg_test_path("%s/s390-image", tmp);
+	char *dir = tg_test_path("%s/s390-out", tmp);
+	char *src = tg_test_path("%s/s390-out/prog.bpf.c", tmp);
+	char *nobtf = tg_test_path("%s/Image-nobtf", tmp);
+	static const char prog[] =
+		"#include \"vmlinux.h\"\n"
+		"#if !defined(__TARGET_ARCH_s390) || "
+		"__BYTE_ORDER__ != __ORDER_BIG_ENDIAN__\n"
+		"#error not built for s390x\n"
+		"#endif\n"
+		"int pid_of(struct task_struct *t) { return t->pid; }\n";
+	char *out, *err, *flags, *msg;
+	unsigned char *obj;
+	size_t len;
+
+	(void)state;
+	make_inputs();
+	fx_kimage(FX_ARM64, in.kernel, image);
+	assert_int_equal(tg_test_runf(&out, &err, "%s probe -i %s", cli, image), 0);
+	assert_contains(out, "format:     kernel Image\n");
+	assert_contains(out, "arch:       arm64\n");
+	free(out);
+	free(err);
+	assert_int_equal(tg_test_runf(&out, &err, "%s cflags -i %s --out-dir %s/arm64-out",
+			     cli, image, tmp), 0);
+	assert_contains(out, "-D__TARGET_ARCH_arm64 ");
+	assert_null(strstr(out, "-mbig-endian"));
+	free(out);
+	free(err);
+
+	assert_int_equal(tg_test_runf(NULL, NULL, "%s btf -i %s --endian big -o %s",
+			     cli, in.kernel, be), 0);
+	fx_kimage(FX_NOHDR, be, kern);
+	fx_filter("gzip -1 -c", kern, gz);
+	fx_boot_image("s390", gz, 0, s390);
+	if (have_program("python3")) {
+		assert_int_equal(tg_test_runf(&out, NULL,
+				     "%s probe -j -i %s | python3 -c 'import json,sys; "
+				     "print(json.load(sys.stdin)[\"selection\"][\"arch\"])'",
+				     cli, s390), 0);
+		assert_string_equal(out, "s390\n");
+		free(out);
+	}
+	assert_int_equal(tg_test_runf(&flags, &err, "%s cflags -i %s --out-dir %s",
+			     cli, s390, dir), 0);
+	assert_contains(flags, "-D__TARGET_ARCH_s390 -mbig-endian ");
+	flags[strcspn(flags, "\n")] = '\0';
+	free(err);
+	assert_int_equal(tg_test_write_file(src, prog, sizeof(prog) - 1), 0);
+	if (tg_test_runf(NULL, &err, "%s -target bpf -O2 -g %s -c %s -o %s.o",
+			 tg_test_clang(), flags, src, src))
+		fail_msg("%s", err);
+	free(err);
+	out = tg_test_path("%s.o", src);
+	obj = tg_test_read_file(out, &len);
+	assert_true(len > 16);
+	assert_int_equal(obj[5], 2);	/* ELFDATA2MSB: bpfeb */
+	free(obj);
+	free(out);
+
+	/* A kernel built without BTF: one line, and where to look instead. */
+	fx_kimage(FX_ARM64, NULL, nobtf);
+	assert_int_equal(tg_test_runf(&out, &err, "%s dump -i %s", cli, nobtf), 1);
+	assert_one_line(err);
+	msg = msg_of(-TG_ERRNO__IMGNOBTF);
+	assert_containsf(err, "%s: %s", nobtf, msg);
+	assert_contains(err, "/usr/lib/debug/boot/vmlinux-");
+	assert_string_equal(out, "");
+	free(msg);
+	free(out);
+	free(err);
+	free(flags);
+	free(nobtf);
+	free(src);
+	free(dir);
+	free(s390);
+	free(gz);
+	free(kern);
+	free(be);
+	free(image);
+}
+
 /* ---- manual pages ---------------------------------------------------- */
 
 static void check_man_page(const char *name)
@@ -1618,6 +1711,7 @@ int main(void)
 		cmocka_unit_test(test_bad_other_inputs),
 		cmocka_unit_test(test_bad_module_args),
 		cmocka_unit_test(test_probe_vmlinuz),
+		cmocka_unit_test(test_probe_cflags_other_arch),
 		cmocka_unit_test(test_man_pages_render),
 	};
 

@@ -35,7 +35,7 @@ static void test_own_codes(void **state)
 		{ TG_ERRNO__TAR, "invalid tar archive" },
 		{ TG_ERRNO__NOARCHBTF, "archive holds no BTF file" },
 		{ TG_ERRNO__MULTIBTF, "archive holds more than one BTF file" },
-		{ TG_ERRNO__KIMAGE, "no kernel ELF found in the boot image" },
+		{ TG_ERRNO__KIMAGE, "no kernel found in the boot image" },
 		{ TG_ERRNO__NEEDBASE, "split BTF (a kernel module's) needs the "
 		  "kernel's BTF as its base" },
 		{ TG_ERRNO__BASE, "split BTF does not match its base BTF" },
@@ -81,6 +81,11 @@ static void test_own_codes(void **state)
 		{ TG_ERRNO__SHADOW, "includes another vmlinux.h than the "
 		  "header written" },
 		{ TG_ERRNO__TIMEOUT, "the compiler did not finish in time" },
+		{ TG_ERRNO__IMGNOBTF, "kernel built without BTF; read its "
+		  "debug vmlinux instead, typegen converts its DWARF (Debian: "
+		  "linux-image-R-dbg, /usr/lib/debug/boot/vmlinux-R)" },
+		{ TG_ERRNO__IMGARCH, "the image header's machine does not fit "
+		  "its BTF (pointer size or byte order)" },
 	};
 	size_t i;
 

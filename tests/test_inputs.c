@@ -453,7 +453,7 @@ static void test_bzimage_errors(void **state)
 	memset(data + 1024, 0, len - 1024);
 	fx_write(path, data, len);
 	assert_open_fails(path, -TG_ERRNO__KIMAGE);
-	tg_test_assert_message(-TG_ERRNO__KIMAGE, "no kernel ELF found in the boot image");
+	tg_test_assert_message(-TG_ERRNO__KIMAGE, "no kernel found in the boot image");
 	free(path);
 
 	/* A payload that is not ELF (raw BTF, compressed). */
@@ -469,6 +469,296 @@ static void test_bzimage_errors(void **state)
 	free(cmd);
 	free(nobtf_elf);
 	free(data);
+}
+
+/* ---- kernel images that are not ELF ------------------------------------ */
+
+/* Raw BTF of a 32-bit kernel: long is 4 bytes. */
+static char *btf32(void)
+{
+	struct btf *b = btf__new_empty();
+	char *path = tmp("btf32.btf");
+	const void *raw;
+	__u32 sz;
+	int id;
+
+	assert_non_null(b);
+	id = btf__add_int(b, "long int", 4, BTF_INT_SIGNED);
+	assert_true(id > 0);
+	assert_true(btf__add_struct(b, "page", 4) > 0);
+	assert_int_equal(btf__add_field(b, "flags", id, 0, 0), 0);
+	raw = btf__raw_data(b, &sz);
+	fx_write(path, raw, sz);
+	btf__free(b);
+	return path;
+}
+
+/* The fixture kernel's BTF in big-endian byte order, as s390x has it. */
+static char *kernel_be(void)
+{
+	struct btf *b = btf__parse(fx.kernel, NULL);
+	char *path = tmp("kernel-be.btf");
+	const void *raw;
+	__u32 sz;
+
+	assert_non_null(b);
+	assert_int_equal(btf__set_endianness(b, BTF_BIG_ENDIAN), 0);
+	raw = btf__raw_data(b, &sz);
+	fx_write(path, raw, sz);
+	btf__free(b);
+	return path;
+}
+
+static char *kimage(enum fx_kimage_kind kind, const char *btf,
+		    const char *name)
+{
+	char *path = tmp(name);
+
+	fx_kimage(kind, btf, path);
+	return path;
+}
+
+static void assert_arch(const char *path, enum tg_arch arch,
+			size_t ptr_size, enum btf_endianness order)
+{
+	struct tg_btf *btf;
+
+	assert_int_equal(tg_btf__open(path, NULL, &btf), 0);
+	assert_string_equal(tg_arch__str(tg_btf__arch(btf)),
+			    tg_arch__str(arch));
+	assert_int_equal(btf__pointer_size(tg_btf__btf(btf)), ptr_size);
+	assert_int_equal(btf__endianness(tg_btf__btf(btf)), order);
+	tg_btf__free(btf);
+}
+
+/* arm64, riscv, loongarch Image: the BTF found by content, the machine from the header. */
+static void test_kimage_each_arch(void **state)
+{
+	static const struct {
+		enum fx_kimage_kind kind;
+		enum tg_arch arch;
+	} kinds[] = {
+		{ FX_ARM64, TG_ARCH_ARM64 },
+		{ FX_ARM64_EFI, TG_ARCH_ARM64 },
+		{ FX_RISCV, TG_ARCH_RISCV64 },
+		{ FX_LOONGARCH, TG_ARCH_LOONGARCH64 },
+	};
+	char *be = kernel_be(), *path, *gz;
+	struct tg_btf *btf;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		path = kimage(kinds[i].kind, fx.kernel, "Image");
+		btf = assert_opens(path, fx.kernel_btf, TG_FORMAT_KIMAGE,
+				   TG_FORMAT_UNKNOWN);
+		tg_btf__free(btf);
+		assert_arch(path, kinds[i].arch, 8, BTF_LITTLE_ENDIAN);
+		free(path);
+	}
+	/* A big-endian arm64 kernel says so in its header. */
+	path = kimage(FX_ARM64_BE, be, "Image-be");
+	assert_arch(path, TG_ARCH_ARM64, 8, BTF_BIG_ENDIAN);
+	/* Image.gz, as some distributions ship it. */
+	gz = filtered("gzip -1 -c", path, "Image.gz");
+	btf = assert_opens(gz, fx.kernel_btf, TG_FORMAT_GZIP, TG_FORMAT_KIMAGE,
+			   TG_FORMAT_UNKNOWN);
+	assert_string_equal(tg_arch__str(tg_btf__arch(btf)), "arm64");
+	tg_btf__free(btf);
+	free(gz);
+	free(path);
+	free(be);
+}
+
+/* Of several BTF blobs (the kernel embeds its preload programs'), the kernel's. */
+static void test_kimage_largest(void **state)
+{
+	char *path = kimage(FX_ARM64, fx.kernel, "Image-two");
+	unsigned char *data, *small;
+	size_t len, small_len;
+	struct tg_btf *btf;
+
+	(void)state;
+	data = tg_test_read_file(path, &len);
+	small = tg_test_read_file(fx.small, &small_len);
+	assert_true(0x200 + 300 + small_len < 0x200 + 8192);
+	memcpy(data + 0x200 + 300, small, small_len);
+	fx_write(path, data, len);
+	btf = assert_opens(path, fx.kernel_btf, TG_FORMAT_KIMAGE,
+			   TG_FORMAT_UNKNOWN);
+	tg_btf__free(btf);
+	free(small);
+	free(data);
+	free(path);
+}
+
+static char *boot_image(const char *type, enum fx_kimage_kind kind,
+			const char *btf, const char *cmd, unsigned int machine,
+			const char *name)
+{
+	char *kernel = kimage(kind, btf, "kernel.img");
+	char *payload = filtered(cmd, kernel, "payload");
+	char *path = tmp(name);
+
+	fx_boot_image(type, payload, machine, path);
+	unlink(kernel);
+	unlink(payload);
+	free(kernel);
+	free(payload);
+	return path;
+}
+
+static void test_kimage_zboot(void **state)
+{
+	static const struct {
+		const char *cmd;
+		enum tg_format fmt;
+	} comps[] = {
+		{ "gzip -1 -c", TG_FORMAT_GZIP },
+		{ "xz --check=crc32 -c", TG_FORMAT_XZ },
+		{ "zstd -q -c", TG_FORMAT_ZSTD },
+	};
+	struct tg_btf *btf;
+	unsigned char *data;
+	size_t i, len;
+	char *path;
+
+	(void)state;
+	/* The kernel's BTF is big: the small one for the slower compressors. */
+	for (i = 0; i < sizeof(comps) / sizeof(comps[0]); i++) {
+		path = boot_image("zboot", FX_ARM64_EFI, i ? fx.small : fx.kernel,
+				  comps[i].cmd, 0xaa64, "vmlinuz.efi");
+		btf = assert_opens(path, i ? fx.small_btf : fx.kernel_btf,
+				   TG_FORMAT_ZBOOT,
+				   comps[i].fmt, TG_FORMAT_KIMAGE,
+				   TG_FORMAT_UNKNOWN);
+		assert_string_equal(tg_arch__str(tg_btf__arch(btf)), "arm64");
+		tg_btf__free(btf);
+		free(path);
+	}
+	path = boot_image("zboot", FX_RISCV, fx.kernel, "gzip -1 -c", 0x5064,
+			  "riscv.efi");
+	assert_arch(path, TG_ARCH_RISCV64, 8, BTF_LITTLE_ENDIAN);
+	free(path);
+
+	/* The PE header says riscv64, the kernel inside says arm64. */
+	path = boot_image("zboot", FX_ARM64, fx.kernel, "gzip -1 -c", 0x5064,
+			  "liar.efi");
+	assert_open_fails(path, -TG_ERRNO__IMGARCH);
+	/* Cut: the payload runs past the end. */
+	data = tg_test_read_file(path, &len);
+	fx_write(path, data, len / 2);
+	assert_open_fails(path, -TG_ERRNO__TRUNC);
+	free(data);
+	free(path);
+}
+
+/* zImage and s390: no header says where the kernel is; it is found. */
+static void test_kimage_zimage_s390(void **state)
+{
+	char *b32 = btf32(), *be = kernel_be(), *path;
+	struct btf *want = btf__parse(b32, NULL);
+	struct tg_btf *btf;
+
+	(void)state;
+	assert_non_null(want);
+	path = boot_image("zimage", FX_NOHDR, b32, "gzip -c", 0, "zImage");
+	btf = assert_opens(path, want, TG_FORMAT_ZIMAGE, TG_FORMAT_GZIP,
+			   TG_FORMAT_KIMAGE, TG_FORMAT_UNKNOWN);
+	tg_btf__free(btf);
+	assert_arch(path, TG_ARCH_ARM, 4, BTF_LITTLE_ENDIAN);
+	free(path);
+	/* A 64-bit kernel's types in a 32-bit arm image. */
+	path = boot_image("zimage", FX_NOHDR, fx.kernel, "gzip -1 -c", 0,
+			  "zImage64");
+	assert_open_fails(path, -TG_ERRNO__IMGARCH);
+	free(path);
+	/* Built without BTF; and no kernel at all. */
+	path = boot_image("zimage", FX_NOHDR, NULL, "gzip -c", 0,
+			  "zImage-nobtf");
+	assert_open_fails(path, -TG_ERRNO__IMGNOBTF);
+	free(path);
+	path = tmp("zImage-empty");
+	fx_boot_image("zimage", fx.kernel, 0, path);
+	assert_open_fails(path, -TG_ERRNO__KIMAGE);
+	free(path);
+
+	path = boot_image("s390", FX_NOHDR, be, "xz --check=crc32 -c", 0,
+			  "s390-image");
+	assert_arch(path, TG_ARCH_S390X, 8, BTF_BIG_ENDIAN);
+	free(path);
+	/* s390x is big-endian only. */
+	path = boot_image("s390", FX_NOHDR, fx.kernel, "gzip -1 -c", 0,
+			  "s390-le");
+	assert_open_fails(path, -TG_ERRNO__IMGARCH);
+	free(path);
+	btf__free(want);
+	free(be);
+	free(b32);
+}
+
+static void test_kimage_errors(void **state)
+{
+	char *b32 = btf32(), *path, *cmd, *empty = tmp("empty");
+	unsigned char *data;
+	__u32 far = 0x7fffffff;
+	size_t off, len;
+
+	(void)state;
+	/* Built without BTF (Debian's armhf, s390x...): where to look. */
+	path = kimage(FX_ARM64, NULL, "Image-nobtf");
+	assert_open_fails(path, -TG_ERRNO__IMGNOBTF);
+	tg_test_assert_message(-TG_ERRNO__IMGNOBTF, "kernel built without BTF; "
+			       "read its debug vmlinux instead, typegen "
+			       "converts its DWARF (Debian: linux-image-R-dbg, "
+			       "/usr/lib/debug/boot/vmlinux-R)");
+	free(path);
+	/* Random bytes with stray BTF magic numbers: no format at all. */
+	path = kimage(FX_NOHDR, NULL, "noise");
+	assert_open_fails(path, -TG_ERRNO__FORMAT);
+	free(path);
+
+	/* Cut inside the BTF; an EFI image cut before it. */
+	path = tmp("Image-cut");
+	off = fx_kimage(FX_ARM64, fx.kernel, path);
+	data = tg_test_read_file(path, &len);
+	fx_write(path, data, off + (len - off) / 2);
+	assert_open_fails(path, -TG_ERRNO__TRUNC);
+	free(data);
+	off = fx_kimage(FX_ARM64_EFI, fx.kernel, path);
+	data = tg_test_read_file(path, &len);
+	fx_write(path, data, off - 16);
+	assert_open_fails(path, -TG_ERRNO__TRUNC);
+	/* A BTF header that holds up, types that do not: a name past the strings. */
+	memcpy(data + off + 24, &far, sizeof(far));
+	fx_write(path, data, len);
+	assert_open_fails(path, -TG_ERRNO__BTF);
+	free(data);
+	free(path);
+
+	/* The header's machine against the types: long, byte order. */
+	path = kimage(FX_ARM64, b32, "Image-32");
+	assert_open_fails(path, -TG_ERRNO__IMGARCH);
+	free(path);
+	path = kimage(FX_ARM64_BE, fx.kernel, "Image-be-le");
+	assert_open_fails(path, -TG_ERRNO__IMGARCH);
+	free(path);
+
+	/* A vmlinux (it exports symbols) without BTF or DWARF, and in a bzImage. */
+	fx_write(empty, "", 0);
+	path = tmp("vmlinux-nobtf");
+	cmd = tg_test_path("llvm-objcopy-19 --add-section __ksymtab='%s' "
+			   "/bin/true '%s'", empty, path);
+	assert_int_equal(tg_test_run(cmd, NULL, NULL), 0);
+	assert_open_fails(path, -TG_ERRNO__IMGNOBTF);
+	free(cmd);
+	cmd = path;
+	path = make_bzimage(cmd, "gzip -c", 0x020f, "vmlinuz-nobtf");
+	assert_open_fails(path, -TG_ERRNO__IMGNOBTF);
+	free(cmd);
+	free(path);
+	free(empty);
+	free(b32);
 }
 
 /* ---- tar archives ---------------------------------------------------- */
@@ -706,7 +996,8 @@ static void test_format_names(void **state)
 {
 	static const char *const names[] = {
 		"unknown", "raw BTF", "ELF", "gzip", "xz", "zstd", "lzma",
-		"bzip2", "lz4", "lzo", "tar", "bzImage",
+		"bzip2", "lz4", "lzo", "tar", "bzImage", "kernel Image",
+		"EFI zboot", "zImage", "s390 image",
 	};
 	size_t i;
 
@@ -729,6 +1020,11 @@ int main(void)
 		cmocka_unit_test(test_bzimage_kernel),
 		cmocka_unit_test(test_bzimage_scan),
 		cmocka_unit_test(test_bzimage_errors),
+		cmocka_unit_test(test_kimage_each_arch),
+		cmocka_unit_test(test_kimage_largest),
+		cmocka_unit_test(test_kimage_zboot),
+		cmocka_unit_test(test_kimage_zimage_s390),
+		cmocka_unit_test(test_kimage_errors),
 		cmocka_unit_test(test_tar_btfhub),
 		cmocka_unit_test(test_tar_forms),
 		cmocka_unit_test(test_tar_errors),

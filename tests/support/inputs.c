@@ -105,6 +105,123 @@ void fx_bzimage(const char *payload, unsigned int usize, unsigned int proto,
 	free(data);
 }
 
+/* Deterministic bytes that stand for code: no accidental magic numbers. */
+static void noise(unsigned char *p, size_t len, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		seed = seed * 1103515245 + 12345;
+		p[i] = seed >> 16;
+		/* Keep out what could start a BTF or compressed stream. */
+		if (p[i] == 0x9f || p[i] == 0xeb || p[i] == 0x1f)
+			p[i] = 0x55;
+	}
+}
+
+/* A minimal PE header at 0x40 whose one section covers @file_len bytes. */
+static void put_pe(unsigned char *img, unsigned int machine, size_t file_len)
+{
+	put32(img + 0x3c, 0x40);
+	memcpy(img + 0x40, "PE\0\0", 4);
+	img[0x44] = machine;
+	img[0x45] = machine >> 8;
+	img[0x46] = 1;			/* one section */
+	img[0x54] = 0;			/* no optional header */
+	memcpy(img + 0x58, ".text", 5);
+	put32(img + 0x58 + 16, file_len);	/* SizeOfRawData */
+	put32(img + 0x58 + 20, 0);		/* PointerToRawData */
+}
+
+size_t fx_kimage(enum fx_kimage_kind kind, const char *btf, const char *path)
+{
+	/* A BTF magic and version whose header does not hold up. */
+	static const unsigned char stray[] = {
+		0x9f, 0xeb, 1, 0, 24, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0,
+	};
+	enum { HDR = 0x200, CODE = 8192, TAIL = 4096 };
+	size_t len = 0, total, off = HDR + CODE + 3;
+	void *data = NULL;
+	unsigned char *img;
+
+	if (btf) {
+		data = tg_test_read_file(btf, &len);
+		assert_non_null(data);
+	}
+	total = off + len + TAIL;
+	img = calloc(1, total);
+	assert_non_null(img);
+	noise(img, total, 42);
+	memcpy(img + HDR + 100, stray, sizeof(stray));
+	memcpy(img + HDR + 5000, stray, 4);
+	if (data)
+		memcpy(img + off, data, len);
+	if (kind != FX_NOHDR)
+		memset(img, 0, HDR);
+	switch (kind) {
+	case FX_ARM64_EFI:
+		memcpy(img, "MZ", 2);
+		put_pe(img, 0xaa64, total);
+		/* fallthrough */
+	case FX_ARM64:
+	case FX_ARM64_BE:
+		memcpy(img + 0x38, "ARM\x64", 4);
+		img[0x18] = kind == FX_ARM64_BE;
+		break;
+	case FX_RISCV:
+		memcpy(img + 0x30, "RISCV\0\0\0", 8);
+		memcpy(img + 0x38, "RSC\x05", 4);
+		break;
+	case FX_LOONGARCH:
+		memcpy(img, "MZ", 2);
+		put32(img + 0x38, 0x818223cd);
+		put_pe(img, 0x6264, total);
+		break;
+	case FX_NOHDR:
+		break;
+	}
+	fx_write(path, img, total);
+	free(img);
+	free(data);
+	return off;
+}
+
+void fx_boot_image(const char *type, const char *payload,
+		   unsigned int pe_machine, const char *path)
+{
+	size_t len, off, total;
+	unsigned char *img;
+	void *data = tg_test_read_file(payload, &len);
+
+	assert_non_null(data);
+	off = !strcmp(type, "s390") ? 0x11000 : 0x1000;
+	total = off + len + 512;
+	img = calloc(1, total);
+	assert_non_null(img);
+	noise(img, total, 7);
+	memset(img, 0, 0x200);
+	/* Looks like gzip, is not: the scan must go past it. */
+	memcpy(img + off - 64, "\x1f\x8b\x08\x00garbage", 11);
+	memcpy(img + off, data, len);
+	if (!strcmp(type, "zboot")) {
+		memcpy(img, "MZ\0\0zimg", 8);
+		put32(img + 8, off);
+		put32(img + 12, len);
+		memcpy(img + 24, "gzip", 5);
+		put32(img + 0x38, 0x818223cd);
+		put_pe(img, pe_machine, total);
+	} else if (!strcmp(type, "zimage")) {
+		put32(img + 0x24, 0x016f2818);
+		put32(img + 0x28, 0);
+		put32(img + 0x2c, total);
+	} else {
+		memcpy(img + 0x10008, "S390EP", 6);
+	}
+	fx_write(path, img, total);
+	free(img);
+	free(data);
+}
+
 static int remap(__u32 *id, void *ctx)
 {
 	const __u32 *map = ctx;

@@ -32,6 +32,37 @@ void fx_elf_with_btf(const char *btf, const char *elf, const char *build_id);
 void fx_bzimage(const char *payload, unsigned int usize, unsigned int proto,
 		const char *path);
 
+/* The kinds of kernel image fx_kimage() makes. */
+enum fx_kimage_kind {
+	FX_ARM64,	/* arm64 Image, "ARM\x64" at 0x38, little-endian */
+	FX_ARM64_BE,	/* the same with flags bit 0 (a big-endian kernel) */
+	FX_ARM64_EFI,	/* with an EFI stub: "MZ" and a PE header that says
+			 * how long the file is */
+	FX_RISCV,	/* riscv Image, "RSC\x05" at 0x38 */
+	FX_LOONGARCH,	/* "MZ", LINUX_PE_MAGIC, PE machine loongarch64 */
+	FX_NOHDR,	/* no header: a kernel as a zImage or s390 image
+			 * carries it compressed */
+};
+
+/*
+ * A kernel image of @kind at @path holding the raw BTF in the file @btf
+ * (NULL: none) as a kernel does, as bytes with no section headers: the
+ * header, then pseudo-random "code" with stray BTF magic numbers (a BTF
+ * header that does not check), then the BTF at an offset that is not a
+ * multiple of 8, then more bytes. Returns the BTF's offset in the file.
+ */
+size_t fx_kimage(enum fx_kimage_kind kind, const char *btf, const char *path);
+
+/*
+ * A boot image at @path around the compressed kernel in the file
+ * @payload: "zboot" (EFI zboot, PE machine @pe_machine, payload offset and
+ * size in its header), "zimage" (arm zImage, magic at 0x24) or "s390"
+ * ("S390EP" at 0x10008), the payload after a stretch of bytes holding a
+ * stray gzip magic number.
+ */
+void fx_boot_image(const char *type, const char *payload,
+		   unsigned int pe_machine, const char *path);
+
 /*
  * Raw split BTF of the BPF object @obj on @base, as pahole makes a
  * module's: forward declarations of structs the base defines point at the
