@@ -864,11 +864,13 @@ static int load_kimage(struct load_ctx *ctx, enum tg_format fmt,
 
 	tg_kimage_detect(data, size, &img);
 	if (fmt != TG_FORMAT_KIMAGE) {
-		err = tg_kimage_unpack(fmt, data, size, ctx->max_size, &buf,
+		err = tg_kimage_unpack(fmt, data, size, *ctx->budget, &buf,
 				       &len, &comp);
-		if (!err)
+		if (!err) {
+			*ctx->budget -= len;
 			err = push_layer(ctx, comp) ?:
 			      push_layer(ctx, TG_FORMAT_KIMAGE);
+		}
 		if (err)
 			goto out;
 		/* The kernel's own header (zboot's Image) knows best. */
