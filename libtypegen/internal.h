@@ -114,7 +114,11 @@ int tg_decompress(enum tg_format fmt, const void *data, size_t size,
  * the most the output may hold (past it: -TG_ERRNO__OVERRUN). Returns 0
  * or the error that stops decoding.
  */
-#define TG_DZ_PEEK_SZ 4096
+/*
+ * Enough for every format's test: a boot image's is at 0x206, an s390
+ * image's "S390EP" at 0x10008.
+ */
+#define TG_DZ_PEEK_SZ (68 * 1024)
 struct tg_dz_peek {
 	int (*fn)(void *arg, const void *data, size_t len, size_t max,
 		  size_t *limit, size_t *next);

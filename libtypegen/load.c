@@ -1222,11 +1222,11 @@ static int open_sysfs_mapped(struct load_ctx *ctx, int fd,
 	return err;
 }
 
-static int open_fd(struct load_ctx *ctx, int fd, const struct stat *st,
-		   const char *path, struct tg_btf **btfp)
+/* @prefix: TG_DZ_PEEK_SZ bytes, for the input's first bytes. */
+static int open_fd_with(struct load_ctx *ctx, int fd, const struct stat *st,
+			const char *path, unsigned char *prefix,
+			struct tg_btf **btfp)
 {
-	/* Enough for every format's test (a boot image's is at 0x206). */
-	unsigned char prefix[TG_DZ_PEEK_SZ];
 	enum tg_format fmt;
 	struct btf *btf;
 	size_t size = 0;
@@ -1234,7 +1234,7 @@ static int open_fd(struct load_ctx *ctx, int fd, const struct stat *st,
 	void *buf = NULL;
 	int err;
 
-	n = read_full(fd, prefix, sizeof(prefix));
+	n = read_full(fd, prefix, TG_DZ_PEEK_SZ);
 	if (n < 0)
 		return n;
 
@@ -1253,7 +1253,7 @@ static int open_fd(struct load_ctx *ctx, int fd, const struct stat *st,
 		return new_tg_btf(btf, path, ctx, btfp);
 	}
 
-	if ((size_t)n < sizeof(prefix)) {
+	if ((size_t)n < TG_DZ_PEEK_SZ) {
 		/* Already at end of file: no need to copy. */
 		return from_mem(ctx, prefix, n, path, btfp);
 	}
@@ -1273,6 +1273,20 @@ static int open_fd(struct load_ctx *ctx, int fd, const struct stat *st,
 		return err;
 	err = from_mem(ctx, buf, size, path, btfp);
 	free(buf);
+	return err;
+}
+
+/* The first bytes on the heap: every format's test fits (see internal.h). */
+static int open_fd(struct load_ctx *ctx, int fd, const struct stat *st,
+		   const char *path, struct tg_btf **btfp)
+{
+	unsigned char *prefix = malloc(TG_DZ_PEEK_SZ);
+	int err;
+
+	if (!prefix)
+		return -ENOMEM;
+	err = open_fd_with(ctx, fd, st, path, prefix, btfp);
+	free(prefix);
 	return err;
 }
 
