@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <time.h>
@@ -461,6 +462,7 @@ static int copy_mapping(int fd, size_t size, struct mapping *m)
 	loff_t in = 0, out = 0;
 	struct statfs sfs;
 	struct rlimit rl;
+	bool plain = false;
 	int tmp = -1, err;
 	ssize_t n;
 	size_t i;
@@ -483,7 +485,18 @@ static int copy_mapping(int fd, size_t size, struct mapping *m)
 	if (tmp < 0)
 		return -ENOENT;
 	while ((size_t)in < size) {
-		n = copy_file_range(fd, &in, tmp, &out, size - in, 0);
+		n = -1;
+		if (!plain) {
+			n = copy_file_range(fd, &in, tmp, &out, size - in, 0);
+			/* Not between these file systems: sendfile() is. */
+			plain = n < 0 && (errno == EXDEV || errno == EINVAL ||
+					  errno == EOPNOTSUPP || errno == ENOSYS) &&
+				lseek(tmp, out, SEEK_SET) == out;
+		}
+		if (plain)
+			n = sendfile(tmp, fd, &in, size - in);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0) {
 			err = n ? -errno : -TG_ERRNO__TRUNC;
 			close(tmp);
