@@ -446,21 +446,29 @@ struct mapping {
 	bool droppable;		/* a private mapping of our own copy */
 };
 
+/* Not on tmpfs, where the copy is memory all the same; in half the room. */
+static bool copy_fits(int tmp, size_t size)
+{
+	struct statfs sfs;
+
+	return !fstatfs(tmp, &sfs) && sfs.f_type != TMPFS_MAGIC &&
+	       sfs.f_type != RAMFS_MAGIC &&
+	       (uint64_t)sfs.f_bavail * sfs.f_bsize / 2 >= size;
+}
+
 /*
  * @fd's first @size bytes copied (in the kernel) into an unnamed temporary
  * file, mapped private. Its pages come in as touched and, dropped once a
  * unit is converted, come back from the copy: the resident size stays near
  * the units being converted. A mapping of the user's file would too, but
  * dies of SIGBUS if the file is truncated while read; nobody can truncate
- * a file without a name. Not on tmpfs, where the copy is memory all the
- * same, nor past RLIMIT_FSIZE (SIGXFSZ). -TG_ERRNO__TRUNC if @fd shrank;
- * any other error: no copy, read it instead.
+ * a file without a name. Not past RLIMIT_FSIZE (SIGXFSZ). -TG_ERRNO__TRUNC
+ * if @fd shrank; any other error: no copy, read it instead.
  */
 static int copy_mapping(int fd, size_t size, struct mapping *m)
 {
 	const char *dirs[] = { secure_getenv("TMPDIR"), "/var/tmp", "/tmp" };
 	loff_t in = 0, out = 0;
-	struct statfs sfs;
 	struct rlimit rl;
 	bool plain = false;
 	int tmp = -1, err;
@@ -475,9 +483,7 @@ static int copy_mapping(int fd, size_t size, struct mapping *m)
 			continue;
 		tmp = open(dirs[i], O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC,
 			   0600);
-		if (tmp >= 0 && (fstatfs(tmp, &sfs) ||
-				 sfs.f_type == TMPFS_MAGIC ||
-				 sfs.f_type == RAMFS_MAGIC)) {
+		if (tmp >= 0 && !copy_fits(tmp, size)) {
 			close(tmp);
 			tmp = -1;
 		}
