@@ -21,13 +21,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 #include <dwarf.h>
 #include <zstd.h>
 #include <elfutils/libdwfl.h>
 #include <linux/btf.h>
+#include <linux/magic.h>
 #include <bpf/btf.h>
 #include "internal.h"
 #include "dwarf_conv.h"
@@ -439,19 +443,98 @@ static void free_elf_info(struct dw_elf_info *info)
 struct mapping {
 	void *addr;
 	size_t size;
+	bool droppable;		/* a private mapping of our own copy */
 };
 
+/* Not on tmpfs, where the copy is memory all the same; in half the room. */
+static bool copy_fits(int tmp, size_t size)
+{
+	struct statfs sfs;
+
+	return !fstatfs(tmp, &sfs) && sfs.f_type != TMPFS_MAGIC &&
+	       sfs.f_type != RAMFS_MAGIC &&
+	       (uint64_t)sfs.f_bavail * sfs.f_bsize / 2 >= size;
+}
+
 /*
- * The whole of the file @fd, @size bytes, read into anonymous memory: a
- * mapping of the file itself would kill the process with SIGBUS if the
- * file were truncated (replaced by cp) while read. -TG_ERRNO__TRUNC if it
- * shrank meanwhile.
+ * @fd's first @size bytes copied (in the kernel) into an unnamed temporary
+ * file, mapped private. Its pages come in as touched and, dropped once a
+ * unit is converted, come back from the copy: the resident size stays near
+ * the units being converted. A mapping of the user's file would too, but
+ * dies of SIGBUS if the file is truncated while read; nobody can truncate
+ * a file without a name. Not past RLIMIT_FSIZE (SIGXFSZ). -TG_ERRNO__TRUNC
+ * if @fd shrank; any other error: no copy, read it instead.
+ */
+static int copy_mapping(int fd, size_t size, struct mapping *m)
+{
+	const char *dirs[] = { secure_getenv("TMPDIR"), "/var/tmp", "/tmp" };
+	loff_t in = 0, out = 0;
+	struct rlimit rl;
+	bool plain = false;
+	int tmp = -1, err;
+	ssize_t n;
+	size_t i;
+
+	if (getrlimit(RLIMIT_FSIZE, &rl) ||
+	    (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < size))
+		return -EFBIG;
+	for (i = 0; tmp < 0 && i < sizeof(dirs) / sizeof(*dirs); i++) {
+		if (!dirs[i] || !*dirs[i])
+			continue;
+		tmp = open(dirs[i], O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC,
+			   0600);
+		if (tmp >= 0 && !copy_fits(tmp, size)) {
+			close(tmp);
+			tmp = -1;
+		}
+	}
+	if (tmp < 0)
+		return -ENOENT;
+	while ((size_t)in < size) {
+		n = -1;
+		if (!plain) {
+			n = copy_file_range(fd, &in, tmp, &out, size - in, 0);
+			/* Not between these file systems: sendfile() is. */
+			plain = n < 0 && (errno == EXDEV || errno == EINVAL ||
+					  errno == EOPNOTSUPP || errno == ENOSYS) &&
+				lseek(tmp, out, SEEK_SET) == out;
+		}
+		if (plain)
+			n = sendfile(tmp, fd, &in, size - in);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n ? -errno : -TG_ERRNO__TRUNC;
+			close(tmp);
+			return err;
+		}
+	}
+	m->size = size;
+	m->addr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, tmp, 0);
+	close(tmp);
+	if (m->addr == MAP_FAILED) {
+		m->addr = NULL;
+		return -ENOMEM;
+	}
+	m->droppable = true;
+	return 0;
+}
+
+/*
+ * The whole of the file @fd, @size bytes, in memory of its own: a copy
+ * mapped (see copy_mapping()), else read into anonymous memory, which
+ * cannot be dropped. -TG_ERRNO__TRUNC if the file shrank meanwhile.
  */
 static int read_mapping(int fd, size_t size, struct mapping *m)
 {
 	ssize_t n;
+	int err;
 
+	err = copy_mapping(fd, size, m);
+	if (!err || err == -TG_ERRNO__TRUNC)
+		return err;
 	m->size = size;
+	m->droppable = false;
 	m->addr = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m->addr == MAP_FAILED) {
@@ -890,7 +973,7 @@ struct job {
 	void *image;
 	size_t size;
 	bool little_endian;
-	bool droppable;		/* image is a private file mapping */
+	bool droppable;		/* image is a private mapping of a copy */
 	struct dw_elf_info info;
 	struct btf *base;	/* a module's kernel, or NULL */
 	struct units us;
@@ -922,8 +1005,8 @@ static uint64_t done_bytes(struct job *j)
 }
 
 /*
- * The unit's bytes in the file mapping are not needed again (but for a
- * rare reference from another unit, read back from the file): dropping
+ * The unit's bytes in the mapped copy are not needed again (but for a
+ * rare reference from another unit, read back from the copy): dropping
  * them keeps the resident size to the units being converted.
  */
 static void drop_unit(struct worker *w, const struct unit *u)
@@ -1628,7 +1711,8 @@ static int convert_debug_file(const char *path,
 
 	if (err)
 		return -TG_ERRNO__NODWARF;
-	err = convert_image(m.addr, m.size, false, a, path, 1, btfp, skipped);
+	err = convert_image(m.addr, m.size, m.droppable, a, path, 1, btfp,
+			    skipped);
 	munmap(m.addr, m.size);
 	return err;
 }
@@ -1726,16 +1810,13 @@ int tg_dwarf_to_btf(const void *image, size_t size,
 	if (a->fd < 0)
 		return convert_image((void *)image, size, false, a, a->path, 0,
 				     btfp, skipped);
-	/*
-	 * Read, not mapped (see read_mapping()): so the units' pages cannot
-	 * be dropped once converted, as a file mapping's could.
-	 */
+	/* Never the user's file mapped: see copy_mapping(). */
 	if (fstat(a->fd, &st))
 		return -errno;
 	err = read_mapping(a->fd, st.st_size, &m);
 	if (err)
 		return err;
-	err = convert_image(m.addr, m.size, false, a, a->path, 0, btfp,
+	err = convert_image(m.addr, m.size, m.droppable, a, a->path, 0, btfp,
 			    skipped);
 	munmap(m.addr, m.size);
 	return err;

@@ -309,31 +309,39 @@ static void test_devices_and_sparse(void **state)
 /*
  * The input replaced (truncated, then rewritten) again and again while
  * typegen reads it: errors are fine, a signal is not. A mapped file
- * gives SIGBUS (exit 135) when its pages go.
+ * gives SIGBUS (exit 135) when its pages go. Its .BTF, and its DWARF
+ * (typegen's own), whose pages are dropped and read back as converted.
  */
-static void test_truncated_while_read(void **state)
+static void race(const char *copy, const char *opt)
 {
-	char *elf = tmp("race.elf"), *copy = tmp("race.copy");
-	char *out = tmp("race.btf"), *err = NULL;
+	char *elf = tmp("race.elf"), *out = tmp("race.btf"), *err = NULL;
 	int rc, i;
 
-	(void)state;
-	fx_elf_with_btf(fx.kernel, copy, NULL);
 	for (i = 0; i < 20; i++) {
 		assert_int_equal(tg_test_runf(NULL, NULL, "cp '%s' '%s'", copy,
 					      elf), 0);
 		rc = tg_test_runf(NULL, &err,
 				  "(while :; do : > '%s'; cp '%s' '%s'; done) & w=$!; "
-				  "'%s' btf -i '%s' -o '%s'; rc=$?; kill $w; wait $w 2>/dev/null; exit $rc",
-				  elf, copy, elf, fx.cli, elf, out);
+				  "'%s' btf %s -i '%s' -o '%s'; rc=$?; kill $w; wait $w 2>/dev/null; exit $rc",
+				  elf, copy, elf, fx.cli, opt, elf, out);
 		if (rc > 1)
-			fail_msg("run %d: exit %d: %s", i, rc, err);
+			fail_msg("%s run %d: exit %d: %s", opt, i, rc, err);
 		free(err);
 		err = NULL;
 	}
 	free(elf);
-	free(copy);
 	free(out);
+}
+
+static void test_truncated_while_read(void **state)
+{
+	char *copy = tmp("race.copy");
+
+	(void)state;
+	fx_elf_with_btf(fx.kernel, copy, NULL);
+	race(copy, "");
+	race(fx.cli, "--from-dwarf");
+	free(copy);
 }
 
 /*
