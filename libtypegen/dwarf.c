@@ -1214,6 +1214,8 @@ static int drop_types(struct btf **btfp, const unsigned char *drop,
 	struct btf *dst;
 	int nid = 0;
 
+	if (base && tg_btf_index_base_strs(base))
+		return -ENOMEM;
 	*mapp = map = malloc((cnt - start + 1) * sizeof(*map));
 	dst = base ? btf__new_empty_split(base) : btf__new_empty();
 	if (!map || !dst) {

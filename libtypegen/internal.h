@@ -312,6 +312,17 @@ struct tg_strv {
 int tg_strv_add(struct tg_strv *sv, const char *s);
 void tg_strv_free(struct tg_strv *sv);
 
+/*
+ * Call before copying types of a split BTF into another split BTF on the
+ * same @base. libbpf 1.1's btf__add_type() takes a name's pointer from the
+ * source, then looks the name up in the base, which the first lookup turns
+ * modifiable, freeing the raw data the pointer points into when the name
+ * is the base's own: a read after free (a segfault when merging a module
+ * whose first name is the kernel's). Indexing the base's strings first
+ * does that while no pointer is held. 0 or -ENOMEM. (split.c)
+ */
+int tg_btf_index_base_strs(const struct btf *base);
+
 /* arch.c - the architecture an ELF file's e_machine and class name. */
 enum tg_arch tg_arch_from_elf(unsigned int e_machine, bool is_64bit);
 /*

@@ -492,6 +492,11 @@ out:
 	return err;
 }
 
+int tg_btf_index_base_strs(const struct btf *base)
+{
+	return btf__find_str((struct btf *)base, "") == -ENOMEM ? -ENOMEM : 0;
+}
+
 int tg_btf__merge(const struct tg_btf *base, struct tg_btf *const *mods,
 		  size_t cnt, const struct tg_merge_opts *opts,
 		  struct tg_btf **btfp)
@@ -513,6 +518,9 @@ int tg_btf__merge(const struct tg_btf *base, struct tg_btf *const *mods,
 
 	/* All modules as one split BTF on the base, then deduplicated. */
 	base_cnt = btf__type_cnt(base->btf);
+	err = tg_btf_index_base_strs(base->btf);
+	if (err)
+		return err;
 	split = btf__new_empty_split(base->btf);
 	if (!split)
 		return -ENOMEM;

@@ -10,6 +10,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,6 +293,48 @@ static void test_real_module(void **state)
 	free(obj);
 	free(hdr);
 	free(path);
+}
+
+/*
+ * A module as the kernel's build splits it (pahole -J --btf_base), merged on
+ * a kernel freshly opened: its first name to copy is the kernel's own
+ * ("lo" of an anonymous struct), which libbpf 1.1's btf__add_type() read
+ * after freeing it (the base turned modifiable under it): a segfault.
+ */
+static void test_merge_pahole_module(void **state)
+{
+	char *src = tg_test_src_fixture("module_a.c"), *obj = tmp("pahole-a.o");
+	char *kernel = tg_test_fixture("vmlinux-6.18.44.btf");
+	struct tg_btf *vmlinux = NULL, *mod, *merged = NULL;
+	const struct btf *m;
+	char *err = NULL;
+
+	(void)state;
+	/*
+	 * Large blocks from mmap, given back at free(): a read after free
+	 * then faults, whatever the earlier tests did to glibc's threshold
+	 * (ASan sees it anyway).
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	if (tg_test_runf(NULL, &err, "%s -g -c '%s' -o '%s' && "
+			 "pahole -J --btf_base '%s' '%s'", tg_test_clang(),
+			 src, obj, kernel, obj))
+		fail_msg("module fixture: %s", err);
+	assert_int_equal(tg_btf__open(kernel, NULL, &vmlinux), 0);
+	mod = open_on(obj, vmlinux);
+	assert_int_equal(tg_btf__merge(vmlinux, &mod, 1, NULL, &merged), 0);
+	m = tg_btf__btf(merged);
+	assert_true(btf__find_by_name_kind(m, "tg_mod_a_dev",
+					   BTF_KIND_STRUCT) > 0);
+	assert_true(btf__find_by_name_kind(m, "tg_mod_a_state",
+					   BTF_KIND_ENUM) > 0);
+	tg_btf__free(merged);
+	tg_btf__free(mod);
+	tg_btf__free(vmlinux);
+	free(err);
+	free(kernel);
+	free(obj);
+	free(src);
 }
 
 /* ---- merging --------------------------------------------------------------- */
@@ -614,6 +657,7 @@ int main(void)
 		cmocka_unit_test(test_base_mismatch),
 		cmocka_unit_test(test_real_module),
 		cmocka_unit_test(test_merge_with_kernel),
+		cmocka_unit_test(test_merge_pahole_module),
 		cmocka_unit_test(test_merge_two_modules),
 		cmocka_unit_test(test_module_only),
 		cmocka_unit_test(test_merge_errors),
