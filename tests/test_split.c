@@ -306,8 +306,8 @@ static void test_merge_pahole_module(void **state)
 	char *src = tg_test_src_fixture("module_a.c"), *obj = tmp("pahole-a.o");
 	char *kernel = tg_test_fixture("vmlinux-6.18.44.btf");
 	struct tg_btf *vmlinux = NULL, *mod, *merged = NULL;
+	char *err = NULL, *be, *hdr, *cli, *text;
 	const struct btf *m;
-	char *err = NULL;
 
 	(void)state;
 	/*
@@ -331,6 +331,23 @@ static void test_merge_pahole_module(void **state)
 	tg_btf__free(merged);
 	tg_btf__free(mod);
 	tg_btf__free(vmlinux);
+
+	/* The CLI: the module written big-endian, read back and dumped. */
+	be = tmp("pahole-a-be.btf");
+	hdr = tmp("pahole-a.h");
+	cli = tg_test_cli();
+	free(err);
+	err = NULL;
+	if (tg_test_runf(NULL, &err, "%s btf -i '%s' --base '%s' --endian big "
+			 "-o '%s' && %s dump -i '%s' --base '%s' -o '%s'", cli,
+			 obj, kernel, be, cli, be, kernel, hdr))
+		fail_msg("big-endian module: %s", err);
+	text = tg_test_read_file(hdr, NULL);
+	assert_non_null(strstr(text, "struct tg_mod_a_dev {"));
+	free(text);
+	free(cli);
+	free(hdr);
+	free(be);
 	free(err);
 	free(kernel);
 	free(obj);
