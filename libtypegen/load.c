@@ -1100,7 +1100,8 @@ static int read_rest(int fd, const void *prefix, size_t have, size_t size_hint,
 	buf = malloc(cap);
 	if (!buf)
 		return -ENOMEM;
-	memcpy(buf, prefix, have);
+	if (have)
+		memcpy(buf, prefix, have);
 	for (;;) {
 		if (len == cap) {
 			if (cap > max) {
