@@ -491,7 +491,8 @@ static int count_breakers(const struct tg_check *c, const struct allow *a,
 			b[l].last = i + 1;
 		}
 	}
-	qsort(b, cnt, sizeof(*b), cmp_breaker);
+	if (cnt)
+		qsort(b, cnt, sizeof(*b), cmp_breaker);
 	*bp = b;
 	*cntp = cnt;
 	return 0;
