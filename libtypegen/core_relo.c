@@ -184,7 +184,8 @@ static int parse_ext(struct elf_view *v, struct tg_core_obj *obj)
 	__u32 rec_sz, i;
 	int err;
 
-	if (size < offsetof(struct ext_hdr, core_relo_off))
+	/* A .BTF.ext without bytes (SHT_NOBITS) has a size but no data. */
+	if (!p || size < offsetof(struct ext_hdr, core_relo_off))
 		return -TG_ERRNO__RELO;
 	memcpy(&h, p, size < sizeof(h) ? size : sizeof(h));
 	if (h.magic != 0xeB9F)

@@ -143,7 +143,7 @@ static char *cli_for(const char *h, const char *in, const char *out)
 	else if (!strcmp(h, "dwarf"))
 		cmd = tg_test_path("%s btf --from-dwarf -i '%s' -o %s", cli,
 				   in, out);
-	else if (!strcmp(h, "min"))
+	else if (!strcmp(h, "min") || !strcmp(h, "btf_ext"))
 		cmd = tg_test_path("%s min '%s' -i %s -o %s", cli, in, kernel,
 				   out);
 	else if (!strcmp(h, "emit"))
@@ -175,6 +175,7 @@ static void test_regressions_fail_cleanly(void **state)
 {
 	static const char *const harnesses[] = {
 		"raw_btf", "elf", "container", "split", "dwarf", "min", "emit",
+		"btf_ext",
 	};
 	char *dir, *outdir = tg_test_path("%s/out", tmp), *out, *cmd, *err;
 	struct dirent *e;
