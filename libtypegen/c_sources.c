@@ -227,21 +227,32 @@ static char *mem_read(int fd)
 	return buf;
 }
 
+/* @mem_fd emptied and opened for writing, on a descriptor of its own. */
+static int rewrite_mem(int mem_fd, FILE **fp)
+{
+	int err, fd;
+
+	if ((err = mem_reset(mem_fd)))
+		return err;
+	fd = dup(mem_fd);
+	if (fd < 0)
+		return -errno;
+	*fp = fdopen(fd, "w");
+	if (!*fp) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return 0;
+}
+
 static int write_header(struct sources *s)
 {
 	FILE *f;
-	int err, fd;
+	int err;
 
-	if ((err = mem_reset(s->hdr_fd)))
+	if ((err = rewrite_mem(s->hdr_fd, &f)))
 		return err;
-	fd = dup(s->hdr_fd);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		return -errno;
-	}
 	err = tg_c_dumper__dump(s->d, f);
 	if (fclose(f) && !err)
 		err = -EIO;
@@ -284,18 +295,10 @@ static int write_overlay(struct sources *s)
 {
 	FILE *f;
 	size_t i;
-	int err, fd;
+	int err;
 
-	if ((err = mem_reset(s->ov_fd)))
+	if ((err = rewrite_mem(s->ov_fd, &f)))
 		return err;
-	fd = dup(s->ov_fd);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		return -errno;
-	}
 	fputs("{\"version\":0,\"case-sensitive\":\"true\","
 	      "\"use-external-names\":false,\"roots\":[", f);
 	overlay_dir(f, HDR_DIR, strlen(HDR_DIR), true);
