@@ -264,6 +264,9 @@ struct select_args {
 	struct locate_args loc;		/* -i: the vmlinux method from PATH */
 	enum tg_method method;		/* --method */
 	const char *arch;		/* --arch */
+	/* A search already made (typegen probe's), reused, or NULL. */
+	const struct tg_locator *locator;
+	const struct tg_btf *btf;
 };
 
 /* The decision, with the environment; on failure reported, NULL. */

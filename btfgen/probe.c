@@ -201,6 +201,9 @@ int do_probe(int argc, char **argv)
 	/* Loading is the test: a candidate counts only if its types load. */
 	err = tg_locator__load(loc, &btf);
 	sa.loc = args;
+	/* The same search: its result, so that the input is read once. */
+	sa.locator = loc;
+	sa.btf = btf;
 	sel = new_selection(&sa);
 	if (!sel) {
 		tg_btf__free(btf);

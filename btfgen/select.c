@@ -21,7 +21,9 @@ struct tg_selection *new_selection(const struct select_args *a)
 		.btf_path = a->loc.path,
 		.release = a->loc.release,
 		.sysroot = a->loc.sysroot,
-		.arch = a->arch);
+		.arch = a->arch,
+		.locator = a->locator,
+		.btf = a->btf);
 	struct tg_selection *sel;
 	int err;
 

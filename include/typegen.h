@@ -1380,9 +1380,22 @@ struct tg_select_opts {
 	 * aarch64...) names it; default: this machine's.
 	 */
 	const char *arch;
+	/*
+	 * The vmlinux method's search, already made: @locator after its
+	 * tg_locator__load(), and @btf, the types that load gave (NULL if
+	 * it failed). The selection takes their result and trail instead of
+	 * searching and loading the kernel's types a second time (typegen
+	 * probe shows the locator's candidates too, and reads its input
+	 * once: a FIFO can be read only once). Both are borrowed and must
+	 * outlive the selection; @btf must be what @locator's last load
+	 * gave (-EINVAL if the locator has not loaded). Default NULL: the
+	 * selection searches with @btf_path, @release and @sysroot itself.
+	 */
+	const struct tg_locator *locator;
+	const struct tg_btf *btf;
 	size_t :0;
 };
-#define tg_select_opts__last_field arch
+#define tg_select_opts__last_field btf
 
 /* One thing the selection looked at, in order. */
 struct tg_select_step {
@@ -1456,8 +1469,8 @@ TG_API int tg_selection__byte_order(const struct tg_selection *sel);
 TG_API const char *tg_selection__btf_path(const struct tg_selection *sel);
 
 /*
- * tg_selection__btf - the vmlinux method's loaded types (owned by @sel),
- * else NULL.
+ * tg_selection__btf - the vmlinux method's loaded types (owned by @sel,
+ * or tg_select_opts.btf itself if given), else NULL.
  */
 TG_API const struct tg_btf *tg_selection__btf(const struct tg_selection *sel);
 

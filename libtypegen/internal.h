@@ -292,6 +292,8 @@ int tg_dwarf_to_btf(const void *image, size_t size,
 /* locate.c - for tests: check build IDs against this notes file. */
 struct tg_locator;
 int tg_locator_set_notes(struct tg_locator *loc, const char *path);
+/* What @loc's last tg_locator__load() returned, in *@errp; -EINVAL if none. */
+int tg_locator_load_err(const struct tg_locator *loc, int *errp);
 /* The GNU build ID in a notes blob (as /sys/kernel/notes); 0 if none. */
 size_t tg_notes_build_id(const void *notes, size_t size, bool swap,
 			 unsigned char *id, size_t id_max);

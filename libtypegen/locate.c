@@ -57,6 +57,9 @@ struct tg_locator {
 	char *notes_path;	/* NULL: RUNNING_NOTES */
 	/* tg_locate_opts.open_opts, without a base. */
 	struct tg_open_opts open_opts;
+	/* What the last tg_locator__load() returned, if there was one. */
+	bool loaded;
+	int load_err;
 };
 
 static void clear_steps(struct tg_locator *loc)
@@ -430,12 +433,8 @@ static int probe(struct tg_locator *loc, struct tg_btf **btfp)
 	return -TG_ERRNO__NOTFOUND;
 }
 
-int tg_locator__load(struct tg_locator *loc, struct tg_btf **btfp)
+static int load(struct tg_locator *loc, struct tg_btf **btfp)
 {
-	if (!loc || !btfp)
-		return -EINVAL;
-	clear_steps(loc);
-
 	switch (loc->request) {
 	case TG_REQUEST_PATH:
 	case TG_REQUEST_ENV_PATH:
@@ -447,6 +446,24 @@ int tg_locator__load(struct tg_locator *loc, struct tg_btf **btfp)
 	default:
 		return -TG_ERRNO__ENV_EMPTY;
 	}
+}
+
+int tg_locator__load(struct tg_locator *loc, struct tg_btf **btfp)
+{
+	if (!loc || !btfp)
+		return -EINVAL;
+	clear_steps(loc);
+	loc->load_err = load(loc, btfp);
+	loc->loaded = true;
+	return loc->load_err;
+}
+
+int tg_locator_load_err(const struct tg_locator *loc, int *errp)
+{
+	if (!loc->loaded)
+		return -EINVAL;
+	*errp = loc->load_err;
+	return 0;
 }
 
 enum tg_request tg_locator__request(const struct tg_locator *loc)

@@ -28,7 +28,8 @@ struct tg_selection {
 	const char *triple;	/* static */
 	int byte_order;		/* the types', __ORDER_*_ENDIAN__ */
 	char *btf_path;
-	struct tg_btf *btf;
+	const struct tg_btf *btf;
+	struct tg_btf *own_btf;		/* btf, unless the caller's */
 	char *source;
 	char *build;
 	struct tg_trail trail;
@@ -44,6 +45,10 @@ struct select_in {
 	const char *kernel_version;
 	const char *release;
 	const char *sysroot;
+	/* A search already made (tg_select_opts.locator), or NULL. */
+	const struct tg_locator *locator;
+	const struct tg_btf *btf;
+	int load_err;
 };
 
 int tg_trail_add(struct tg_trail *t, enum tg_method method, const char *what,
@@ -122,7 +127,7 @@ void tg_selection__free(struct tg_selection *sel)
 		return;
 	free(sel->release);
 	free(sel->btf_path);
-	tg_btf__free(sel->btf);
+	tg_btf__free(sel->own_btf);
 	free(sel->source);
 	free(sel->build);
 	trail_free(&sel->trail);
@@ -155,6 +160,15 @@ static int read_opts(const struct tg_select_opts *opts, struct select_in *in,
 	in->release = TG_OPTS_GET(opts, release, NULL);
 	in->sysroot = TG_OPTS_GET(opts, sysroot, NULL);
 	*archp = TG_OPTS_GET(opts, arch, NULL);
+	in->locator = TG_OPTS_GET(opts, locator, NULL);
+	in->btf = TG_OPTS_GET(opts, btf, NULL);
+	/* The types must be what the locator's load gave. */
+	if (in->locator &&
+	    (tg_locator_load_err(in->locator, &in->load_err) ||
+	     !in->load_err != !!in->btf))
+		return -EINVAL;
+	if (!in->locator && in->btf)
+		return -EINVAL;
 
 	rel = in->release;
 	if (in->method > TG_METHOD_HEADERS || (in->btf_path && !*in->btf_path) ||
@@ -188,9 +202,10 @@ static int run_vmlinux(struct tg_selection *sel, const struct select_in *in)
 	const char *env = in->env_vmlinux;
 	TG_OPTS(tg_locate_opts, lo, .no_env = true,
 		.release = in->release, .sysroot = in->sysroot);
-	struct tg_locator *loc;
+	const struct tg_locator *loc = in->locator;
+	struct tg_locator *own = NULL;
 	size_t i;
-	int err;
+	int err = 0;
 
 	sel->method = TG_METHOD_VMLINUX;
 	if (!in->btf_path && env && !*env) {
@@ -198,13 +213,21 @@ static int run_vmlinux(struct tg_selection *sel, const struct select_in *in)
 		return tg_trail_add(&sel->trail, TG_METHOD_VMLINUX,
 				    ENV_VMLINUX, "", sel->err);
 	}
-	lo.path = in->btf_path;
-	if (!lo.path && env && strcmp(env, ENV_SYSTEM))
-		lo.path = env;
-	err = tg_locator__new(&lo, &loc);
-	if (err)
-		return err;
-	sel->err = tg_locator__load(loc, &sel->btf);
+	if (loc) {
+		/* The caller's search: its result, not a second load. */
+		sel->err = in->load_err;
+		sel->btf = in->btf;
+	} else {
+		lo.path = in->btf_path;
+		if (!lo.path && env && strcmp(env, ENV_SYSTEM))
+			lo.path = env;
+		err = tg_locator__new(&lo, &own);
+		if (err)
+			return err;
+		sel->err = tg_locator__load(own, &sel->own_btf);
+		sel->btf = sel->own_btf;
+		loc = own;
+	}
 	for (i = 0; !err && i < tg_locator__step_cnt(loc); i++) {
 		const struct tg_probe_step *s = tg_locator__step(loc, i);
 
@@ -220,7 +243,7 @@ static int run_vmlinux(struct tg_selection *sel, const struct select_in *in)
 	}
 	if (!err && !sel->release)
 		sel->release = strdup(tg_locator__release(loc));
-	tg_locator__free(loc);
+	tg_locator__free(own);
 	if (!err && (!sel->release || (!sel->err && !sel->btf_path)))
 		err = -ENOMEM;
 	/* Out of memory is the caller's error, not the decision's. */

@@ -507,6 +507,72 @@ static void test_kernel_source(void **state)
 	free(build);
 }
 
+/*
+ * A search already made (typegen probe's) is taken, not made again: the
+ * file is replaced with garbage after the locator loaded it, so a second
+ * load could only fail.
+ */
+static void test_reuses_search(void **state)
+{
+	struct fx *fx = *state;
+	TG_OPTS(tg_locate_opts, lo, .no_env = true, .release = REL,
+		.sysroot = fx->root);
+	char *boot = tg_test_path("%s/boot/vmlinux-%s", fx->root, REL);
+	const struct tg_select_step *s;
+	struct tg_selection *sel;
+	struct tg_locator *loc;
+	struct tg_btf *btf = NULL;
+
+	plant_btf(fx->root, "boot/vmlinux-" REL, "loaded_once");
+	assert_int_equal(tg_locator__new(&lo, &loc), 0);
+	{
+		/* Not loaded yet: nothing to take. */
+		FX_OPTS(opts, fx, .method = TG_METHOD_VMLINUX, .locator = loc);
+		assert_int_equal(tg_selection__new(&opts, &sel), -EINVAL);
+	}
+	assert_int_equal(tg_locator__load(loc, &btf), 0);
+	assert_int_equal(tg_test_write_file(boot, "garbage", 7), 0);
+	{
+		FX_OPTS(opts, fx, .method = TG_METHOD_VMLINUX, .locator = loc,
+			.btf = btf);
+		sel = select_ok(&opts);
+	}
+	assert_int_equal(tg_selection__err(sel), 0);
+	assert_ptr_equal(tg_selection__btf(sel), btf);
+	assert_string_equal(tg_selection__btf_path(sel), boot);
+	/* The locator's trail: the running kernel's BTF refused, then boot. */
+	assert_int_equal(tg_selection__step_cnt(sel), 2);
+	s = tg_selection__step(sel, 1);
+	assert_string_equal(s->path, boot);
+	assert_int_equal(s->err, 0);
+	tg_selection__free(sel);
+	/* The types are still the caller's. */
+	assert_true(btf__find_by_name(tg_btf__btf(btf), "loaded_once") > 0);
+	{
+		/* A search of its own reads the file again: now garbage. */
+		FX_OPTS(opts, fx, .method = TG_METHOD_VMLINUX);
+		sel = select_ok(&opts);
+	}
+	assert_int_not_equal(tg_selection__err(sel), 0);
+	tg_selection__free(sel);
+	{
+		/* Types with no search, or not the search's result. */
+		FX_OPTS(opts, fx, .method = TG_METHOD_VMLINUX, .btf = btf);
+		assert_int_equal(tg_selection__new(&opts, &sel), -EINVAL);
+	}
+	tg_btf__free(btf);
+	btf = NULL;
+	assert_int_not_equal(tg_locator__load(loc, &btf), 0);
+	{
+		FX_OPTS(opts, fx, .method = TG_METHOD_VMLINUX, .locator = loc);
+		sel = select_ok(&opts);
+		assert_int_equal(tg_selection__err(sel), -TG_ERRNO__NOTFOUND);
+		tg_selection__free(sel);
+	}
+	tg_locator__free(loc);
+	free(boot);
+}
+
 /* An explicit method or BTF file overrides the environment. */
 static void test_forced(void **state)
 {
@@ -868,6 +934,7 @@ int main(void)
 		cmocka_unit_test(test_split_headers_installed),
 		cmocka_unit_test_setup_teardown(test_sysroot_links_inside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forced, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reuses_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_writes_when_changed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_opts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_installed_headers, setup, teardown),
