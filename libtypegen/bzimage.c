@@ -85,7 +85,7 @@ static bool gzip_header_ok(const unsigned char *p, size_t size, size_t i)
  * are not ELF; otherwise at the first that do not decode.
  */
 int tg_kimage_scan(const unsigned char *p, size_t size, size_t max,
-		   unsigned int flags,
+		   unsigned int flags, const struct tg_dz_peek *peek,
 		   bool (*accept)(const void *data, size_t size, void *arg),
 		   void *arg, void **outp, size_t *out_szp,
 		   enum tg_format *comp)
@@ -107,8 +107,9 @@ int tg_kimage_scan(const unsigned char *p, size_t size, size_t max,
 		    (fmt == TG_FORMAT_GZIP &&
 		     !gzip_header_ok(p, size, i)))
 			continue;
-		err = tg_decompress(fmt, p + i, size - i, TG_DZ_SINGLE | flags,
-				    max, outp, out_szp);
+		err = tg_decompress_peek(fmt, p + i, size - i,
+					 TG_DZ_SINGLE | flags, max, peek, outp,
+					 out_szp);
 		if (!err && accept(*outp, *out_szp, arg)) {
 			*comp = fmt;
 			return 0;
@@ -130,14 +131,16 @@ static bool accept_elf(const void *data, size_t size, void *arg)
 }
 
 static int scan(const unsigned char *p, size_t size, size_t max,
-		void **elfp, size_t *elf_szp, enum tg_format *comp)
+		const struct tg_dz_peek *peek, void **elfp, size_t *elf_szp,
+		enum tg_format *comp)
 {
-	return tg_kimage_scan(p, size, max, TG_DZ_ELF, accept_elf, NULL, elfp,
-			      elf_szp, comp);
+	return tg_kimage_scan(p, size, max, TG_DZ_ELF, peek, accept_elf, NULL,
+			      elfp, elf_szp, comp);
 }
 
 int tg_bzimage_extract(const void *data, size_t size, size_t max,
-		       void **elfp, size_t *elf_szp, enum tg_format *comp)
+		       const struct tg_dz_peek *peek, void **elfp,
+		       size_t *elf_szp, enum tg_format *comp)
 {
 	const unsigned char *p = data;
 	uint64_t start, len;
@@ -147,7 +150,7 @@ int tg_bzimage_extract(const void *data, size_t size, size_t max,
 
 	*elfp = NULL;
 	if (tg_le16(p + VERSION_OFF) < PROTO_PAYLOAD)
-		return scan(p, size, max, elfp, elf_szp, comp);
+		return scan(p, size, max, peek, elfp, elf_szp, comp);
 	if (size < HDR_END)
 		return -TG_ERRNO__TRUNC;
 
@@ -155,16 +158,16 @@ int tg_bzimage_extract(const void *data, size_t size, size_t max,
 	start = (sects + 1) * 512ULL + tg_le32(p + PAYLOAD_OFF);
 	len = tg_le32(p + PAYLOAD_LEN_OFF);
 	if (!len)
-		return scan(p, size, max, elfp, elf_szp, comp);
+		return scan(p, size, max, peek, elfp, elf_szp, comp);
 	if (start > size || len > size - start)
 		return -TG_ERRNO__TRUNC;
 
 	fmt = tg_compression_detect(p + start, len);
 	if (fmt == TG_FORMAT_UNKNOWN)
-		return scan(p, size, max, elfp, elf_szp, comp);
+		return scan(p, size, max, peek, elfp, elf_szp, comp);
 	/* The payload ends in its decompressed size: one stream only. */
-	err = tg_decompress(fmt, p + start, len, TG_DZ_SINGLE, max, elfp,
-			    elf_szp);
+	err = tg_decompress_peek(fmt, p + start, len, TG_DZ_SINGLE, max, peek,
+				 elfp, elf_szp);
 	if (err)
 		return err;
 	if (!is_elf(*elfp, *elf_szp)) {

@@ -161,6 +161,8 @@ struct outbuf {
 
 static void ob_start(struct outbuf *o)
 {
+	if (o->peek && o->peek->reset)
+		o->peek->reset(o->peek->arg);
 	o->len = 0;
 	o->next = o->peek ? TG_DZ_PEEK_SZ : SIZE_MAX;
 	o->limit = SIZE_MAX;
@@ -391,7 +393,7 @@ static int xz_decode(const unsigned char *in, size_t size, unsigned int flags,
 	ob_start(o);
 	o->want_elf = want_elf;
 	again = lzma_run(in, size, false, dflags | LZMA_IGNORE_CHECK, o);
-	return again ? err : -TG_ERRNO__CHECKSUM;
+	return again < 0 ? err : -TG_ERRNO__CHECKSUM;
 }
 
 /* ---- zstd ------------------------------------------------------------ */
@@ -855,6 +857,9 @@ int tg_decompress_peek(enum tg_format fmt, const void *data, size_t size,
 	default:
 		err = -EINVAL;
 	}
+	/* The peek has what it wants: the rest is not decoded. */
+	if (err == TG_DZ_STOP)
+		err = 0;
 	if (!err && o.len > o.max)
 		err = -TG_ERRNO__TOOBIG;
 	/* Too short to tell: what there is must still look like ELF. */

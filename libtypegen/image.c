@@ -157,8 +157,8 @@ static bool accept_any(const void *data, size_t size, void *arg)
 }
 
 int tg_kimage_unpack(enum tg_format fmt, const void *data, size_t size,
-		     size_t max, void **outp, size_t *out_szp,
-		     enum tg_format *comp)
+		     size_t max, const struct tg_dz_peek *peek, void **outp,
+		     size_t *out_szp, enum tg_format *comp)
 {
 	const unsigned char *p = data;
 	uint64_t off, len;
@@ -166,8 +166,8 @@ int tg_kimage_unpack(enum tg_format fmt, const void *data, size_t size,
 	*outp = NULL;
 	if (fmt != TG_FORMAT_ZBOOT)
 		/* No header says where the kernel is: any stream decoding. */
-		return tg_kimage_scan(p, size, max, 0, accept_any, NULL, outp,
-				      out_szp, comp);
+		return tg_kimage_scan(p, size, max, 0, peek, accept_any, NULL,
+				      outp, out_szp, comp);
 	if (size < ZBOOT_PAYLOAD + 8)
 		return -TG_ERRNO__TRUNC;
 	off = tg_le32(p + ZBOOT_PAYLOAD);
@@ -177,8 +177,8 @@ int tg_kimage_unpack(enum tg_format fmt, const void *data, size_t size,
 	*comp = tg_compression_detect(p + off, len);
 	if (*comp == TG_FORMAT_UNKNOWN)
 		return -TG_ERRNO__KIMAGE;
-	return tg_decompress(*comp, p + off, len, TG_DZ_SINGLE, max, outp,
-			     out_szp);
+	return tg_decompress_peek(*comp, p + off, len, TG_DZ_SINGLE, max, peek,
+				  outp, out_szp);
 }
 
 /*
@@ -216,11 +216,11 @@ static enum candidate btf_candidate(const unsigned char *p, size_t avail,
 	end = types_end > strs_end ? types_end : strs_end;
 	if (end > UINT32_MAX)
 		return CAND_NO;
+	*len = end;
 	if (end > avail)
 		return CAND_CUT;
 	if (p[h.hdr_len + h.str_off] || p[strs_end - 1])
 		return CAND_NO;
-	*len = end;
 	return CAND_OK;
 }
 
@@ -286,26 +286,145 @@ static int find_btf(const unsigned char *data, size_t size,
 int tg_kimage_btf(const void *data, size_t size, const struct tg_kimage *img,
 		  struct btf **btfp)
 {
-	unsigned int want = tg_arch__ptr_size(img->arch), has;
 	struct btf *btf;
 	bool partial;
-	int err, order;
+	int err;
 
 	err = find_btf(data, size, &btf, &partial);
 	if (err == -TG_ERRNO__IMGNOBTF && (partial || img->cut))
 		return -TG_ERRNO__TRUNC;
 	if (err)
 		return err;
+	err = tg_kimage_check(btf, img);
+	if (err) {
+		btf__free(btf);
+		return err;
+	}
+	*btfp = btf;
+	return 0;
+}
+
+int tg_kimage_check(struct btf *btf, const struct tg_kimage *img)
+{
+	unsigned int want = tg_arch__ptr_size(img->arch), has;
+	int order;
+
 	/* What the header claims must fit the types: long, byte order. */
 	has = btf__pointer_size(btf);
 	order = btf__endianness(btf) == BTF_BIG_ENDIAN ?
 		__ORDER_BIG_ENDIAN__ : __ORDER_LITTLE_ENDIAN__;
-	if ((want && has && want != has) || (img->order && img->order != order)) {
-		btf__free(btf);
+	if ((want && has && want != has) || (img->order && img->order != order))
 		return -TG_ERRNO__IMGARCH;
-	}
 	if (want)
 		btf__set_pointer_size(btf, want);
-	*btfp = btf;
 	return 0;
 }
+
+/* ---- watching a kernel as it is decompressed ------------------------- */
+
+/* How often the output is searched while no candidate is pending. */
+#define WATCH_STEP (1U << 20)
+
+void tg_btf_watch_reset(struct tg_btf_watch *w)
+{
+	btf__free(w->btf);
+	memset(w, 0, sizeof(*w));
+}
+
+/*
+ * Where the first BTF magic number (either order) starting in [@from,
+ * @to) is, or @to; the 3 bytes past @to are there to read.
+ */
+static size_t next_magic(const unsigned char *data, size_t from, size_t to)
+{
+	static const unsigned char magic_le[] = { 0x9f, 0xeb, 1, 0 };
+	static const unsigned char magic_be[] = { 0xeb, 0x9f, 1, 0 };
+	const unsigned char *le, *be;
+	size_t stop;
+
+	if (from >= to)
+		return to;
+	le = memmem(data + from, to + 3 - from, magic_le, 4);
+	stop = le ? (size_t)(le - data) : to;
+	be = memmem(data + from, stop + 3 - from, magic_be, 4);
+	if (be && (size_t)(be - data) < stop)
+		return be - data;
+	return stop;
+}
+
+/*
+ * The candidate at @off, whole in @len bytes: 1 if it is a kernel's BTF
+ * (then in w->btf), 0 if not, -ENOMEM.
+ */
+static int watch_try(struct tg_btf_watch *w, const unsigned char *data,
+		     size_t len, size_t off)
+{
+	struct btf *btf;
+	size_t blen;
+	int err;
+
+	if (btf_candidate(data + off, len - off, &blen) != CAND_OK)
+		return 0;
+	err = tg_btf_parse_standalone(data + off, blen, &btf);
+	if (err)
+		return err == -ENOMEM ? err : 0;
+	/*
+	 * Smaller BTF (what a kernel embeds of its preload programs, or a
+	 * kernel too small to tell from one) is not taken here: the whole
+	 * image is decoded and the largest found as before.
+	 */
+	if (btf__type_cnt(btf) <= TG_WATCH_MIN_TYPES) {
+		btf__free(btf);
+		return 0;
+	}
+	w->btf = btf;
+	w->off = off;
+	w->len = blen;
+	return 1;
+}
+
+int tg_btf_watch(struct tg_btf_watch *w, const unsigned char *data,
+		 size_t len, size_t *next)
+{
+	size_t i, j, off, end;
+	int err;
+
+	/* Candidates now whole, in the order they were found. */
+	for (i = 0; i < w->cnt && w->ends[i] <= len; i++) {
+		err = watch_try(w, data, len, w->offs[i]);
+		if (err)
+			return err;
+	}
+	for (j = 0; i < w->cnt; i++, j++) {
+		w->offs[j] = w->offs[i];
+		w->ends[j] = w->ends[i];
+	}
+	w->cnt = j;
+	/* A header needs its 24 bytes in the output before it is judged. */
+	while (w->cnt < TG_WATCH_CANDS && len - w->scan >= sizeof(struct btf_header)) {
+		off = next_magic(data, w->scan,
+				 len - sizeof(struct btf_header) + 1);
+		w->scan = off;
+		if (len - off < sizeof(struct btf_header))
+			break;
+		w->scan = off + 1;
+		switch (btf_candidate(data + off, len - off, &end)) {
+		case CAND_NO:
+			continue;
+		case CAND_CUT:
+			w->offs[w->cnt] = off;
+			w->ends[w->cnt++] = off + end;
+			continue;
+		case CAND_OK:
+			err = watch_try(w, data, len, off);
+			if (err)
+				return err;
+		}
+	}
+	*next = len + WATCH_STEP;
+	for (i = 0; i < w->cnt; i++)
+		if (w->ends[i] < *next)
+			*next = w->ends[i];
+	return 0;
+}
+

@@ -122,8 +122,16 @@ int tg_decompress(enum tg_format fmt, const void *data, size_t size,
 struct tg_dz_peek {
 	int (*fn)(void *arg, const void *data, size_t len, size_t max,
 		  size_t *limit, size_t *next);
+	/* Called as each output starts (again), or NULL. */
+	void (*reset)(void *arg);
 	void *arg;
 };
+/*
+ * What @fn returns when the output so far is all that is wanted (the
+ * kernel's BTF is in it): decoding ends there, without error, the rest of
+ * the stream unread.
+ */
+#define TG_DZ_STOP 1
 
 /* tg_decompress() with @peek watching the output (NULL: none). */
 int tg_decompress_peek(enum tg_format fmt, const void *data, size_t size,
@@ -176,16 +184,17 @@ bool tg_bzimage_detect(const void *data, size_t size);
  * or -ENOMEM.
  */
 int tg_bzimage_extract(const void *data, size_t size, size_t max,
-		       void **elfp, size_t *elf_szp, enum tg_format *comp);
+		       const struct tg_dz_peek *peek, void **elfp,
+		       size_t *elf_szp, enum tg_format *comp);
 
 /*
  * Find compressed data in @size bytes at @p that decodes (with @flags of
- * tg_decompress()) to something @accept takes: 0 with the output in
- * *@outp, *@out_szp and its format in *@comp, -TG_ERRNO__KIMAGE if no
- * stream does, -ENOMEM.
+ * tg_decompress(), @peek watching) to something @accept takes: 0 with the
+ * output in *@outp, *@out_szp and its format in *@comp, -TG_ERRNO__KIMAGE
+ * if no stream does, -ENOMEM.
  */
 int tg_kimage_scan(const unsigned char *p, size_t size, size_t max,
-		   unsigned int flags,
+		   unsigned int flags, const struct tg_dz_peek *peek,
 		   bool (*accept)(const void *data, size_t size, void *arg),
 		   void *arg, void **outp, size_t *out_szp,
 		   enum tg_format *comp);
@@ -221,8 +230,8 @@ enum tg_format tg_kimage_detect(const void *data, size_t size,
  * a decompression error or -ENOMEM.
  */
 int tg_kimage_unpack(enum tg_format fmt, const void *data, size_t size,
-		     size_t max, void **outp, size_t *out_szp,
-		     enum tg_format *comp);
+		     size_t max, const struct tg_dz_peek *peek, void **outp,
+		     size_t *out_szp, enum tg_format *comp);
 /*
  * The kernel's BTF in the uncompressed kernel at @data, found by content,
  * checked against what @img says (pointer size, byte order) and given
@@ -231,6 +240,40 @@ int tg_kimage_unpack(enum tg_format fmt, const void *data, size_t size,
  */
 int tg_kimage_btf(const void *data, size_t size, const struct tg_kimage *img,
 		  struct btf **btfp);
+/*
+ * Whether @btf fits what @img says (-TG_ERRNO__IMGARCH if not); gives it
+ * the pointer size of @img's machine.
+ */
+int tg_kimage_check(struct btf *btf, const struct tg_kimage *img);
+
+/*
+ * The kernel's BTF, found as a kernel is decompressed, so that decoding
+ * can stop as soon as it is whole: candidates are found and checked as in
+ * an image (header, then all types), in the order the output brings them.
+ * Only BTF of more than TG_WATCH_MIN_TYPES types is taken: a kernel's
+ * describes the whole kernel (over 100,000 types in a distribution's), what
+ * a kernel embeds besides (its preload programs') a few hundred; for
+ * anything smaller the whole output is decoded and searched as before.
+ */
+#define TG_WATCH_MIN_TYPES 10000
+#define TG_WATCH_CANDS 8
+struct tg_btf_watch {
+	size_t scan;			/* where the search goes on */
+	size_t offs[TG_WATCH_CANDS];	/* candidates not whole yet */
+	size_t ends[TG_WATCH_CANDS];
+	size_t cnt;
+	struct btf *btf;		/* the kernel's, once found */
+	size_t off, len;		/* where it is in the output */
+};
+/*
+ * Look at the output, @len bytes at @data, grown since the last call:
+ * 1 with the kernel's BTF in w->btf, 0 with *@next the output length to
+ * look again at, or -ENOMEM.
+ */
+int tg_btf_watch(struct tg_btf_watch *w, const unsigned char *data,
+		 size_t len, size_t *next);
+/* Forget all (a new output), freeing w->btf. */
+void tg_btf_watch_reset(struct tg_btf_watch *w);
 
 /* split.c - split BTF (modules). */
 

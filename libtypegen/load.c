@@ -516,6 +516,115 @@ static int peek_layer(void *arg, const void *data, size_t len, size_t max,
 	}
 }
 
+/* A 4- or 8-byte aligned size in a note. */
+static uint64_t note_align(uint64_t v, uint64_t align)
+{
+	return (v + align - 1) & ~(align - 1);
+}
+
+/*
+ * The GNU build ID among the notes at @p (@size bytes, 4- or 8-byte
+ * aligned), as read_build_id() takes it from a section: into @id, *@id_sz
+ * (left alone if none).
+ */
+static void notes_build_id(const unsigned char *p, uint64_t size,
+			   uint64_t align, bool swap, unsigned char *id,
+			   size_t *id_sz)
+{
+	uint64_t pos = 0, name, desc;
+	Elf64_Nhdr nh;
+
+	while (!*id_sz && size - pos >= sizeof(nh)) {
+		memcpy(&nh, p + pos, sizeof(nh));
+		if (swap) {
+			nh.n_namesz = bswap_32(nh.n_namesz);
+			nh.n_descsz = bswap_32(nh.n_descsz);
+			nh.n_type = bswap_32(nh.n_type);
+		}
+		name = pos + sizeof(nh);
+		desc = name + note_align(nh.n_namesz, align);
+		pos = desc + note_align(nh.n_descsz, align);
+		if (pos > size)
+			return;
+		if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+		    memcmp(p + name, "GNU", 4) || !nh.n_descsz ||
+		    nh.n_descsz > TG_BUILD_ID_MAX)
+			continue;
+		memcpy(id, p + desc, nh.n_descsz);
+		*id_sz = nh.n_descsz;
+	}
+}
+
+/*
+ * What load_elf() reads besides the .BTF, from the first @len bytes of an
+ * ELF file whose kernel BTF they end with (decoding stopped there): its
+ * machine and build ID, found by the program headers, the section table
+ * being at the end. False if the notes are not all in these bytes, or
+ * there are no program headers to find them by: then the whole file must
+ * be decoded.
+ */
+static bool elf_prefix_info(const unsigned char *data, size_t len,
+			    struct load_ctx *ctx)
+{
+	bool is64 = data[EI_CLASS] == ELFCLASS64;
+	bool swap = (data[EI_DATA] == ELFDATA2MSB) == host_is_little_endian();
+	uint64_t phoff, off, size, align, i;
+	uint16_t phentsize, phnum, machine;
+	uint32_t type;
+
+	if (is64) {
+		Elf64_Ehdr eh;
+
+		memcpy(&eh, data, sizeof(eh));
+		phoff = elf64(eh.e_phoff, swap);
+		phentsize = elf16(eh.e_phentsize, swap);
+		phnum = elf16(eh.e_phnum, swap);
+		machine = elf16(eh.e_machine, swap);
+	} else {
+		Elf32_Ehdr eh;
+
+		memcpy(&eh, data, sizeof(eh));
+		phoff = swap ? bswap_32(eh.e_phoff) : eh.e_phoff;
+		phentsize = elf16(eh.e_phentsize, swap);
+		phnum = elf16(eh.e_phnum, swap);
+		machine = elf16(eh.e_machine, swap);
+	}
+	if (!phnum || phnum == PN_XNUM ||
+	    phentsize < (is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)) ||
+	    !range_in_file(phoff, (uint64_t)phentsize * phnum, len))
+		return false;
+	ctx->build_id_sz = 0;
+	for (i = 0; i < phnum; i++) {
+		const unsigned char *ph = data + phoff + i * phentsize;
+
+		if (is64) {
+			Elf64_Phdr p64;
+
+			memcpy(&p64, ph, sizeof(p64));
+			type = swap ? bswap_32(p64.p_type) : p64.p_type;
+			off = elf64(p64.p_offset, swap);
+			size = elf64(p64.p_filesz, swap);
+			align = elf64(p64.p_align, swap);
+		} else {
+			Elf32_Phdr p32;
+
+			memcpy(&p32, ph, sizeof(p32));
+			type = swap ? bswap_32(p32.p_type) : p32.p_type;
+			off = swap ? bswap_32(p32.p_offset) : p32.p_offset;
+			size = swap ? bswap_32(p32.p_filesz) : p32.p_filesz;
+			align = swap ? bswap_32(p32.p_align) : p32.p_align;
+		}
+		if (type != PT_NOTE)
+			continue;
+		if (!range_in_file(off, size, len))
+			return false;
+		notes_build_id(data + off, size, align == 8 ? 8 : 4, swap,
+			       ctx->build_id, &ctx->build_id_sz);
+	}
+	ctx->arch = tg_arch_from_elf(machine, is64);
+	return true;
+}
+
 static Elf_Scn *find_section(Elf *elf, size_t shstrndx, const char *name,
 			     GElf_Shdr *shdr, int *err)
 {
@@ -812,40 +921,179 @@ static int push_layer(struct load_ctx *ctx, enum tg_format fmt)
 	return 0;
 }
 
+/*
+ * A layer watched for the kernel's BTF as it is decoded (image.c), so
+ * that decoding stops once the BTF is whole, the rest of the kernel
+ * unread: for a kernel (ELF or not) that is compressed, whatever holds it.
+ */
+struct layer_watch {
+	struct load_ctx *ctx;
+	bool layer;		/* peek_layer() too: a compressed layer */
+	size_t layer_next;	/* when peek_layer() wants to look again */
+	bool started;		/* the output's format is known */
+	bool on;		/* watching */
+	enum tg_format fmt;	/* the output's format */
+	struct tg_btf_watch w;
+	struct load_ctx found;	/* ctx with what the ELF prefix said */
+};
+
+static void watch_reset(void *arg)
+{
+	struct layer_watch *lw = arg;
+
+	tg_btf_watch_reset(&lw->w);
+	lw->layer_next = lw->layer ? TG_DZ_PEEK_SZ : SIZE_MAX;
+	lw->started = false;
+	lw->on = false;
+}
+
+static int watch_peek(void *arg, const void *data, size_t len, size_t max,
+		      size_t *limit, size_t *next)
+{
+	struct layer_watch *lw = arg;
+	size_t wnext = SIZE_MAX;
+	int err;
+
+	if (lw->layer && len >= lw->layer_next) {
+		lw->layer_next = SIZE_MAX;
+		err = peek_layer(lw->ctx, data, len, max, limit,
+				 &lw->layer_next);
+		if (err)
+			return err;
+	}
+	if (!lw->started) {
+		lw->started = true;
+		if (detect_format(data, len, &lw->fmt))
+			lw->fmt = TG_FORMAT_UNKNOWN;
+		/*
+		 * A kernel's types only: not DWARF asked for, not split BTF,
+		 * not what a compressed layer holds that is no kernel.
+		 */
+		lw->on = !lw->ctx->from_dwarf && !lw->ctx->base &&
+			 (!lw->layer || lw->fmt == TG_FORMAT_ELF ||
+			  lw->fmt == TG_FORMAT_KIMAGE);
+	}
+	if (lw->on) {
+		err = tg_btf_watch(&lw->w, data, len, &wnext);
+		if (err < 0)
+			return err;
+		if (err) {
+			lw->found = *lw->ctx;
+			if (lw->fmt != TG_FORMAT_ELF ||
+			    elf_prefix_info(data, len, &lw->found))
+				return TG_DZ_STOP;
+			/* Not all an ELF kernel says is here: decode it all. */
+			tg_btf_watch_reset(&lw->w);
+			lw->on = false;
+			wnext = SIZE_MAX;
+		}
+	}
+	*next = lw->layer_next < wnext ? lw->layer_next : wnext;
+	return 0;
+}
+
+/*
+ * The kernel's BTF the watch found in an ELF file, decoding stopped at
+ * its end, with what load_elf() would have read from the whole file.
+ */
+static struct btf *take_elf(struct layer_watch *lw, const unsigned char *data)
+{
+	struct load_ctx *ctx = lw->ctx;
+	struct btf *btf = lw->w.btf;
+
+	memcpy(ctx->build_id, lw->found.build_id, TG_BUILD_ID_MAX);
+	ctx->build_id_sz = lw->found.build_id_sz;
+	ctx->arch = lw->found.arch;
+	/* The ELF class says, as for a .BTF section. */
+	btf__set_pointer_size(btf, data[EI_CLASS] == ELFCLASS32 ? 4 : 8);
+	lw->w.btf = NULL;
+	return btf;
+}
+
+/* A watch for @ctx's next layer; @layer: peek_layer() too. */
+static void watch_init(struct layer_watch *lw, struct tg_dz_peek *peek,
+		       struct load_ctx *ctx, bool layer)
+{
+	memset(lw, 0, sizeof(*lw));
+	lw->ctx = ctx;
+	lw->layer = layer;
+	lw->layer_next = layer ? TG_DZ_PEEK_SZ : SIZE_MAX;
+	peek->fn = watch_peek;
+	peek->reset = watch_reset;
+	peek->arg = lw;
+}
+
+/* The kernel's BTF the watch found in a kernel Image (not ELF). */
+static int take_kimage(struct layer_watch *lw, const struct tg_kimage *img,
+		       struct btf **btfp)
+{
+	int err = tg_kimage_check(lw->w.btf, img);
+
+	if (err)
+		return err;
+	lw->ctx->arch = img->arch;
+	*btfp = lw->w.btf;
+	lw->w.btf = NULL;
+	return 0;
+}
+
 static int load_compressed(struct load_ctx *ctx, enum tg_format fmt,
 			   const void *data, size_t size, struct btf **btfp)
 {
-	struct tg_dz_peek peek = { .fn = peek_layer, .arg = ctx };
+	struct layer_watch lw;
+	struct tg_dz_peek peek;
+	struct tg_kimage img;
 	size_t len;
 	void *buf;
 	int err;
 
+	watch_init(&lw, &peek, ctx, true);
 	err = tg_decompress_peek(fmt, data, size, 0, *ctx->budget, &peek,
 				 &buf, &len);
 	if (err)
-		return err;
+		goto out;
 	*ctx->budget -= len;
-	err = load_layer(ctx, buf, len, btfp);
+	if (!lw.w.btf) {
+		err = load_layer(ctx, buf, len, btfp);
+	} else {
+		err = push_layer(ctx, lw.fmt);
+		if (!err && lw.fmt == TG_FORMAT_ELF) {
+			*btfp = take_elf(&lw, buf);
+		} else if (!err) {
+			tg_kimage_detect(buf, len, &img);
+			err = take_kimage(&lw, &img, btfp);
+		}
+	}
 	free(buf);
+out:
+	tg_btf_watch_reset(&lw.w);
 	return err;
 }
 
 static int load_bzimage(struct load_ctx *ctx, const void *data, size_t size,
 			struct btf **btfp)
 {
+	struct layer_watch lw;
+	struct tg_dz_peek peek;
 	enum tg_format comp;
 	size_t len;
 	void *elf;
 	int err;
 
-	err = tg_bzimage_extract(data, size, *ctx->budget, &elf, &len, &comp);
+	watch_init(&lw, &peek, ctx, false);
+	err = tg_bzimage_extract(data, size, *ctx->budget, &peek, &elf, &len,
+				 &comp);
 	if (err)
-		return err;
+		goto out;
 	*ctx->budget -= len;
 	err = push_layer(ctx, comp);
-	if (!err)
+	if (!err && !lw.w.btf)
 		err = load_layer(ctx, elf, len, btfp);
+	else if (!err && !(err = push_layer(ctx, TG_FORMAT_ELF)))
+		*btfp = take_elf(&lw, elf);
 	free(elf);
+out:
+	tg_btf_watch_reset(&lw.w);
 	return err;
 }
 
@@ -857,15 +1105,18 @@ static int load_kimage(struct load_ctx *ctx, enum tg_format fmt,
 		       const void *data, size_t size, struct btf **btfp)
 {
 	struct tg_kimage img, inner;
+	struct layer_watch lw;
+	struct tg_dz_peek peek;
 	enum tg_format comp;
 	void *buf = NULL;
 	size_t len;
 	int err;
 
+	watch_init(&lw, &peek, ctx, false);
 	tg_kimage_detect(data, size, &img);
 	if (fmt != TG_FORMAT_KIMAGE) {
-		err = tg_kimage_unpack(fmt, data, size, *ctx->budget, &buf,
-				       &len, &comp);
+		err = tg_kimage_unpack(fmt, data, size, *ctx->budget, &peek,
+				       &buf, &len, &comp);
 		if (!err) {
 			*ctx->budget -= len;
 			err = push_layer(ctx, comp) ?:
@@ -884,10 +1135,15 @@ static int load_kimage(struct load_ctx *ctx, enum tg_format fmt,
 		data = buf;
 		size = len;
 	}
+	if (lw.w.btf) {
+		err = take_kimage(&lw, &img, btfp);
+		goto out;
+	}
 	err = tg_kimage_btf(data, size, &img, btfp);
 	if (!err)
 		ctx->arch = img.arch;
 out:
+	tg_btf_watch_reset(&lw.w);
 	free(buf);
 	return err;
 }
