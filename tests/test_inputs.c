@@ -15,6 +15,7 @@
 #include <linux/btf.h>
 #include <bpf/btf.h>
 #include "typegen.h"
+#include "internal.h"
 #include "tg_test.h"
 #include "inputs.h"
 #include "roundtrip.h"
@@ -592,6 +593,91 @@ static void test_kimage_largest(void **state)
 	free(path);
 }
 
+/* @path, its byte @back from the end flipped, to @out: it no longer decodes. */
+static void spoil(const char *path, size_t back, enum tg_format fmt, int err,
+		  const char *out)
+{
+	size_t len, dlen;
+	unsigned char *data = tg_test_read_file(path, &len);
+	void *dec = NULL;
+
+	data[len - back] ^= 0xff;
+	fx_write(out, data, len);
+	/* Decoded to its end, it is refused: the load cannot go there. */
+	assert_int_equal(tg_decompress(fmt, data, len, 0, SIZE_MAX, &dec,
+				       &dlen), err);
+	assert_null(dec);
+	free(data);
+}
+
+/*
+ * Decoding stops once the kernel's BTF is whole and checks: what the
+ * stream holds past it, here its check spoiled, is never read. A stream
+ * cut inside the BTF fails as it always did.
+ */
+static void test_early_stop(void **state)
+{
+	static const struct {
+		const char *cmd;
+		enum tg_format fmt;
+		size_t back;	/* where its check is, from the end */
+		int err;
+	} comps[] = {
+		{ "gzip -1 -n -c", TG_FORMAT_GZIP, 8, -TG_ERRNO__CHECKSUM },
+		{ "zstd -q -1 --check -c", TG_FORMAT_ZSTD, 1,
+		  -TG_ERRNO__CHECKSUM },
+		{ "bzip2 -1 -c", TG_FORMAT_BZIP2, 2, -TG_ERRNO__CORRUPT },
+	};
+	char *image = kimage(FX_ARM64, fx.kernel, "Image");
+	char *spoiled = tmp("Image.spoiled"), *z, *cli, *err;
+	unsigned char *data;
+	struct tg_btf *btf;
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(comps) / sizeof(comps[0]); i++) {
+		z = filtered(comps[i].cmd, image, "Image.z");
+		spoil(z, comps[i].back, comps[i].fmt, comps[i].err, spoiled);
+		btf = assert_opens(spoiled, fx.kernel_btf, comps[i].fmt,
+				   TG_FORMAT_KIMAGE, TG_FORMAT_UNKNOWN);
+		assert_string_equal(tg_arch__str(tg_btf__arch(btf)), "arm64");
+		tg_btf__free(btf);
+		free(z);
+	}
+
+	/* Cut inside the BTF: the error of old, on one line. */
+	z = filtered("gzip -1 -n -c", image, "Image.gz");
+	data = tg_test_read_file(z, &len);
+	fx_write(spoiled, data, len / 2);
+	assert_open_fails(spoiled, -TG_ERRNO__ZTRUNC);
+	cli = tg_test_cli();
+	assert_int_equal(tg_test_runf(NULL, &err, "%s btf -i '%s' -o '%s.btf'",
+				      cli, spoiled, spoiled), 1);
+	assert_int_equal(tg_test_count_lines(err), 1);
+	assert_non_null(strstr(err, spoiled));
+	assert_non_null(strstr(err, "compressed data is truncated"));
+	free(err);
+	free(cli);
+	free(data);
+	free(z);
+
+	/* A bzImage: the ELF kernel's build ID is in the notes before. */
+	z = make_bzimage(fx.kernel_elf, "xz --check=crc32 -0 -c", 0x020f,
+			 "vmlinuz-early");
+	data = tg_test_read_file(z, &len);
+	data[xz_check(data, len - 512 - 4)] ^= 1;
+	fx_write(spoiled, data, len);
+	btf = assert_opens(spoiled, fx.kernel_btf, TG_FORMAT_BZIMAGE,
+			   TG_FORMAT_XZ, TG_FORMAT_ELF, TG_FORMAT_UNKNOWN);
+	assert_build_id(btf);
+	assert_int_equal(btf__pointer_size(tg_btf__btf(btf)), 8);
+	tg_btf__free(btf);
+	free(data);
+	free(z);
+	free(spoiled);
+	free(image);
+}
+
 static char *boot_image(const char *type, enum fx_kimage_kind kind,
 			const char *btf, const char *cmd, unsigned int machine,
 			const char *name)
@@ -1022,6 +1108,7 @@ int main(void)
 		cmocka_unit_test(test_bzimage_errors),
 		cmocka_unit_test(test_kimage_each_arch),
 		cmocka_unit_test(test_kimage_largest),
+		cmocka_unit_test(test_early_stop),
 		cmocka_unit_test(test_kimage_zboot),
 		cmocka_unit_test(test_kimage_zimage_s390),
 		cmocka_unit_test(test_kimage_errors),
