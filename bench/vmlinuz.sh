@@ -18,6 +18,21 @@
 # and reports the medians and typegen's ratio to xz+read; the target is a
 # ratio of at most 1.00 (PASS/FAIL; STRICT=1 fails the script on FAIL). The
 # table is saved to $TG_BUILD/bench/vmlinuz.txt.
+#
+# Then, if a real kernel image is at hand (KERNEL_IMAGE=path, else the
+# first x86 bzImage under /work/kernels or /boot; KERNEL_IMAGE=none skips
+# it), REAL_N rounds (default N), interleaved, each under GNU time:
+#
+#   dump      typegen dump -i IMAGE -o OUT
+#   unpack    the image's own decompressor alone (xz -dc, gzip -dc...) on
+#             its payload, cut out of the image beforehand, output thrown
+#             away: the issue's figure, which typegen must not exceed
+#   probe     typegen probe -i IMAGE: it loads the image once, so about
+#             the time of dump, not twice it
+#
+# with the median and min-max wall time, the median CPU time (user +
+# system) and the peak RSS of each, and the ratios dump/unpack (target
+# <= 1.00) and probe/dump, appended to the same results file.
 set -euo pipefail
 export LC_ALL=C
 
@@ -138,6 +153,132 @@ mkdir -p "$(dirname "$RESULTS")"
 	echo "typegen / (xz -d + read): $ratio"
 	echo "target: typegen on the vmlinuz <= xz -d + reading the ELF: $ratio -> $verdict"
 } | tee "$RESULTS"
+
+# ---- a real kernel image ----------------------------------------------
+
+# True if $1 is an x86 boot image (setup header "HdrS" at 0x202).
+is_bzimage() {
+	[ -f "$1" ] && [ "$(od -An -c -j 514 -N 4 "$1" 2>/dev/null | tr -d ' ')" = HdrS ]
+}
+
+find_image() {
+	local f
+	for f in /work/kernels/*/boot/vmlinuz-* /boot/vmlinuz-*; do
+		if is_bzimage "$f"; then
+			echo "$f"
+			return
+		fi
+	done
+}
+
+# The payload of bzImage $1 into $2 (without the size the kernel appends
+# after it); the command that decompresses it on stdout.
+cut_payload() {
+	python3 - "$1" "$2" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+sects = d[0x1f1] or 4
+off = (sects + 1) * 512 + struct.unpack('<I', d[0x248:0x24c])[0]
+ln = struct.unpack('<I', d[0x24c:0x250])[0]
+p = d[off:off + ln - 4]
+open(sys.argv[2], 'wb').write(p)
+for magic, cmd in ((b'\xfd7zXZ\x00', 'xz -dc'), (b'\x1f\x8b', 'gzip -dc'),
+		   (b'\x28\xb5\x2f\xfd', 'zstd -qdc'),
+		   (b'\x02\x21\x4c\x18', 'lz4 -dc'), (b'BZh', 'bzip2 -dc'),
+		   (b'\x89LZO', 'lzop -dc'), (b'\x5d\x00', 'xz --format=lzma -dc')):
+	if p.startswith(magic):
+		print(cmd)
+		break
+EOF
+}
+
+# timed NAME CMD...: one run under GNU time; "wall user sys maxrss_kb"
+# appended to $W/real.NAME.
+timed() {
+	local name=$1
+	shift
+	/usr/bin/time -f '%e %U %S %M' -a -o "$W/real.$name" "$@"
+}
+
+# stats NAME: median and min-max wall time (ms), median CPU (ms), peak RSS (MB).
+stats() {
+	awk 'function med(a, n,   i, j, t) {
+		for (i = 1; i <= n; i++)
+			for (j = i + 1; j <= n; j++)
+				if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	{ w[NR] = $1 * 1000; c[NR] = ($2 + $3) * 1000; if ($4 > r) r = $4 }
+	END {
+		m = med(w, NR); cm = med(c, NR)
+		printf "%8.0f %6.0f-%-6.0f %8.0f %8.1f\n", m, w[1], w[NR], cm, r / 1024
+	}' "$W/real.$1"
+}
+
+median_of() { stats "$1" | awk '{ print $1 }'; }
+
+real_image() {
+	local img=$1 unpack rn i d u p r1 r2 v
+	rn=${REAL_N:-$N}
+	[ -x /usr/bin/time ] || die "GNU time is needed (apt-get install time)"
+	unpack=$(cut_payload "$img" "$W/real.payload")
+	[ -n "$unpack" ] || die "$img: no compressed payload this script knows"
+	command -v "${unpack%% *}" >/dev/null || die "${unpack%% *} is needed for $img"
+	# The same types both ways: from the image, and from its payload.
+	$unpack "$W/real.payload" > "$W/real.vmlinux"
+	"$TYPEGEN" btf -i "$img" -o "$W/real1.btf"
+	"$TYPEGEN" btf -i "$W/real.vmlinux" -o "$W/real2.btf"
+	cmp -s "$W/real1.btf" "$W/real2.btf" ||
+		die "$img: typegen reads other types than its payload's"
+	rm -f "$W/real.vmlinux"
+	echo "real image: $img ($unpack), $rn rounds"
+	# One untimed round: page cache.
+	"$TYPEGEN" dump -i "$img" -o "$W/real.h"
+	$unpack "$W/real.payload" > /dev/null
+	for i in $(seq "$rn"); do
+		printf '\rround %d/%d' "$i" "$rn"
+		if [ $((i % 2)) = 1 ]; then
+			timed dump "$TYPEGEN" dump -i "$img" -o "$W/real.h"
+			timed unpack sh -c "$unpack '$W/real.payload' > /dev/null"
+			timed probe sh -c "'$TYPEGEN' probe -i '$img' > '$W/probe.out'"
+		else
+			timed probe sh -c "'$TYPEGEN' probe -i '$img' > '$W/probe.out'"
+			timed unpack sh -c "$unpack '$W/real.payload' > /dev/null"
+			timed dump "$TYPEGEN" dump -i "$img" -o "$W/real.h"
+		fi
+	done
+	echo
+	d=$(median_of dump)
+	u=$(median_of unpack)
+	p=$(median_of probe)
+	r1=$(awk -v a="$d" -v b="$u" 'BEGIN { printf "%.2f", a / b }')
+	r2=$(awk -v a="$p" -v b="$d" 'BEGIN { printf "%.2f", a / b }')
+	v=$(awk -v q="$r1" 'BEGIN { print q <= 1.00 ? "PASS" : "FAIL" }')
+	{
+		echo
+		echo "real kernel image: $img ($(stat -c %s "$img") B, payload: $unpack), $rn rounds"
+		printf '%-36s %8s %13s %8s %8s\n' "" "median" "min-max" "CPU" "peak RSS"
+		printf '%-36s %8s %13s %8s %8s\n' "" "ms" "ms" "ms" "MB"
+		printf '%-36s %s\n' "typegen dump -i IMAGE" "$(stats dump)"
+		printf '%-36s %s\n' "$unpack PAYLOAD (alone)" "$(stats unpack)"
+		printf '%-36s %s\n' "typegen probe -i IMAGE" "$(stats probe)"
+		echo
+		echo "typegen dump / $unpack alone: $r1 (target <= 1.00: $v)"
+		echo "typegen probe / typegen dump: $r2 (probe loads the image once)"
+	} | tee -a "$RESULTS"
+	[ "$v" = PASS ] || verdict=FAIL
+}
+
+if [ "${KERNEL_IMAGE:-}" != none ]; then
+	img=${KERNEL_IMAGE:-$(find_image)}
+	if [ -n "$img" ]; then
+		is_bzimage "$img" || die "$img: not an x86 boot image (bzImage)"
+		real_image "$img"
+	else
+		echo "no real kernel image (KERNEL_IMAGE=path gives one): synthetic only" |
+			tee -a "$RESULTS"
+	fi
+fi
 echo "saved to $RESULTS"
 
 if [ "${STRICT:-0}" = 1 ] && [ "$verdict" = FAIL ]; then

@@ -143,6 +143,7 @@ int tg_bzimage_extract(const void *data, size_t size, size_t max,
 		       size_t *elf_szp, enum tg_format *comp)
 {
 	const unsigned char *p = data;
+	struct tg_dz_peek pk = {};
 	uint64_t start, len;
 	enum tg_format fmt;
 	unsigned int sects;
@@ -165,8 +166,15 @@ int tg_bzimage_extract(const void *data, size_t size, size_t max,
 	fmt = tg_compression_detect(p + start, len);
 	if (fmt == TG_FORMAT_UNKNOWN)
 		return scan(p, size, max, peek, elfp, elf_szp, comp);
-	/* The payload ends in its decompressed size: one stream only. */
-	err = tg_decompress_peek(fmt, p + start, len, TG_DZ_SINGLE, max, peek,
+	/*
+	 * The payload ends in its decompressed size: one stream only, and
+	 * a buffer of that size from the start.
+	 */
+	if (peek)
+		pk = *peek;
+	if (len >= 4)
+		pk.usize = tg_le32(p + start + len - 4);
+	err = tg_decompress_peek(fmt, p + start, len, TG_DZ_SINGLE, max, &pk,
 				 elfp, elf_szp);
 	if (err)
 		return err;

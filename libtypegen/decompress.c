@@ -14,6 +14,8 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <bzlib.h>
 #include <lz4.h>
 #include <lz4frame.h>
@@ -32,6 +34,8 @@
 #define GUESS_RATIO 4
 /* A size the data announces is believed up to this ratio. */
 #define HINT_RATIO 64
+/* From this size the output buffer asks for huge pages. */
+#define HUGE_MIN (8U << 20)
 
 #define LZ4_FRAME_MAGIC 0x184D2204U
 #define LZ4_LEGACY_MAGIC 0x184C2102U
@@ -169,6 +173,21 @@ static void ob_start(struct outbuf *o)
 }
 
 /*
+ * Tens of MiB written once from start to end: in huge pages, a fault every
+ * 2 MiB instead of every 4 KiB (where the system gives them on request;
+ * advice only, so a refusal changes nothing).
+ */
+static void advise_huge(void *p, size_t len)
+{
+	uintptr_t page = sysconf(_SC_PAGESIZE);
+	uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t end = ((uintptr_t)p + len) & ~(page - 1);
+
+	if (len >= HUGE_MIN && end > start)
+		madvise((void *)start, end - start, MADV_HUGEPAGE);
+}
+
+/*
  * Make room for @want more bytes, or for as many as the limit allows: the
  * buffer never exceeds max + 1 bytes, the one past the limit telling "more
  * than allowed" from "exactly the limit". -TG_ERRNO__TOOBIG once full.
@@ -192,6 +211,7 @@ static int ob_reserve(struct outbuf *o, size_t want)
 		return -ENOMEM;
 	o->data = p;
 	o->cap = cap;
+	advise_huge(o->data, o->cap);
 	return 0;
 }
 
@@ -326,6 +346,31 @@ static int gzip_decode(const unsigned char *in, size_t size,
  */
 #define LZMA_SLACK (64ULL << 20)
 
+/* The dictionary too is written through once: huge pages (advise_huge()). */
+static void *lzma_huge_alloc(void *opaque, size_t nmemb, size_t size)
+{
+	void *p;
+
+	(void)opaque;
+	if (size && nmemb > SIZE_MAX / size)
+		return NULL;
+	p = malloc(nmemb * size);
+	if (p)
+		advise_huge(p, nmemb * size);
+	return p;
+}
+
+static void lzma_huge_free(void *opaque, void *ptr)
+{
+	(void)opaque;
+	free(ptr);
+}
+
+static const lzma_allocator lzma_huge = {
+	.alloc = lzma_huge_alloc,
+	.free = lzma_huge_free,
+};
+
 static int lzma_run(const unsigned char *in, size_t size, bool alone,
 		    uint32_t dflags, struct outbuf *o)
 {
@@ -338,6 +383,7 @@ static int lzma_run(const unsigned char *in, size_t size, bool alone,
 	size_t room;
 	int err;
 
+	s.allocator = &lzma_huge;
 	if (alone)
 		ret = lzma_alone_decoder(&s, memlimit);
 	else
@@ -762,16 +808,17 @@ static int lzop_decode(const unsigned char *in, size_t size,
 /* ---- all of them ------------------------------------------------------- */
 
 /*
- * The size of the output, if the data says (gzip's ISIZE, zstd's and
- * lzma's headers): believed only within HINT_RATIO of the input size, as
+ * The size of the output, if its container (@usize) or the data says
+ * (gzip's ISIZE, zstd's and lzma's headers): believed only within HINT_RATIO of the input size, as
  * a first allocation and never as a limit. 0 if unknown.
  */
 static size_t size_hint(enum tg_format fmt, const unsigned char *in,
-			size_t size)
+			size_t size, size_t usize)
 {
-	unsigned long long v;
+	unsigned long long v = usize;
 
-	switch (fmt) {
+	/* The container's word first. */
+	switch (usize ? TG_FORMAT_UNKNOWN : fmt) {
 	case TG_FORMAT_GZIP:
 		/* The smallest gzip member is 18 bytes. */
 		if (size < 18)
@@ -787,7 +834,7 @@ static size_t size_hint(enum tg_format fmt, const unsigned char *in,
 		v = le64(in + 5);
 		break;
 	default:
-		return 0;
+		break;
 	}
 	if (!v || size > SIZE_MAX / HINT_RATIO || v > size * HINT_RATIO)
 		return 0;
@@ -811,7 +858,7 @@ int tg_decompress_peek(enum tg_format fmt, const void *data, size_t size,
 	struct outbuf o = {
 		.max = max < SIZE_MAX ? max : SIZE_MAX - 1,
 		.want_elf = flags & TG_DZ_ELF,
-		.peek = peek,
+		.peek = peek && peek->fn ? peek : NULL,
 	};
 	const unsigned char *in = data;
 	size_t first;
@@ -823,7 +870,7 @@ int tg_decompress_peek(enum tg_format fmt, const void *data, size_t size,
 		return -EINVAL;
 
 	ob_start(&o);
-	first = size_hint(fmt, in, size);
+	first = size_hint(fmt, in, size, peek ? peek->usize : 0);
 	if (!first)
 		first = size > SIZE_MAX / GUESS_RATIO ? SIZE_MAX :
 							size * GUESS_RATIO;

@@ -125,6 +125,12 @@ struct tg_dz_peek {
 	/* Called as each output starts (again), or NULL. */
 	void (*reset)(void *arg);
 	void *arg;
+	/*
+	 * The output's size as its container declares it (a bzImage's
+	 * payload ends with it), or 0: the first allocation, believed as
+	 * the data's own sizes are (within a ratio of the input).
+	 */
+	size_t usize;
 };
 /*
  * What @fn returns when the output so far is all that is wanted (the

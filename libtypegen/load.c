@@ -559,19 +559,24 @@ static void notes_build_id(const unsigned char *p, uint64_t size,
  * What load_elf() reads besides the .BTF, from the first @len bytes of an
  * ELF file whose kernel BTF they end with (decoding stopped there): its
  * machine and build ID, found by the program headers, the section table
- * being at the end. False if the notes are not all in these bytes, or
- * there are no program headers to find them by: then the whole file must
- * be decoded.
+ * being at the end. 1 if so; 0 if the notes are not all in these bytes;
+ * -1 if there are no program headers to find them by (a relocatable
+ * file). Short of 1, the whole file must be decoded.
  */
-static bool elf_prefix_info(const unsigned char *data, size_t len,
-			    struct load_ctx *ctx)
+static int elf_prefix_info(const unsigned char *data, size_t len,
+			   struct load_ctx *ctx)
 {
-	bool is64 = data[EI_CLASS] == ELFCLASS64;
-	bool swap = (data[EI_DATA] == ELFDATA2MSB) == host_is_little_endian();
 	uint64_t phoff, off, size, align, i;
 	uint16_t phentsize, phnum, machine;
+	bool is64, swap;
 	uint32_t type;
 
+	if (len < EI_NIDENT)
+		return -1;
+	is64 = data[EI_CLASS] == ELFCLASS64;
+	swap = (data[EI_DATA] == ELFDATA2MSB) == host_is_little_endian();
+	if (len < (is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
+		return -1;
 	if (is64) {
 		Elf64_Ehdr eh;
 
@@ -590,9 +595,10 @@ static bool elf_prefix_info(const unsigned char *data, size_t len,
 		machine = elf16(eh.e_machine, swap);
 	}
 	if (!phnum || phnum == PN_XNUM ||
-	    phentsize < (is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)) ||
-	    !range_in_file(phoff, (uint64_t)phentsize * phnum, len))
-		return false;
+	    phentsize < (is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)))
+		return -1;
+	if (!range_in_file(phoff, (uint64_t)phentsize * phnum, len))
+		return 0;
 	ctx->build_id_sz = 0;
 	for (i = 0; i < phnum; i++) {
 		const unsigned char *ph = data + phoff + i * phentsize;
@@ -617,12 +623,12 @@ static bool elf_prefix_info(const unsigned char *data, size_t len,
 		if (type != PT_NOTE)
 			continue;
 		if (!range_in_file(off, size, len))
-			return false;
+			return 0;
 		notes_build_id(data + off, size, align == 8 ? 8 : 4, swap,
 			       ctx->build_id, &ctx->build_id_sz);
 	}
 	ctx->arch = tg_arch_from_elf(machine, is64);
-	return true;
+	return 1;
 }
 
 static Elf_Scn *find_section(Elf *elf, size_t shstrndx, const char *name,
@@ -972,6 +978,11 @@ static int watch_peek(void *arg, const void *data, size_t len, size_t max,
 		lw->on = !lw->ctx->from_dwarf && !lw->ctx->base &&
 			 (!lw->layer || lw->fmt == TG_FORMAT_ELF ||
 			  lw->fmt == TG_FORMAT_KIMAGE);
+		/* An ELF file without program headers: no notes to find. */
+		lw->found = *lw->ctx;
+		if (lw->fmt == TG_FORMAT_ELF &&
+		    elf_prefix_info(data, len, &lw->found) < 0)
+			lw->on = false;
 	}
 	if (lw->on) {
 		err = tg_btf_watch(&lw->w, data, len, &wnext);
@@ -980,7 +991,7 @@ static int watch_peek(void *arg, const void *data, size_t len, size_t max,
 		if (err) {
 			lw->found = *lw->ctx;
 			if (lw->fmt != TG_FORMAT_ELF ||
-			    elf_prefix_info(data, len, &lw->found))
+			    elf_prefix_info(data, len, &lw->found) > 0)
 				return TG_DZ_STOP;
 			/* Not all an ELF kernel says is here: decode it all. */
 			tg_btf_watch_reset(&lw->w);
