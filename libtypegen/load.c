@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <libelf.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -335,6 +336,33 @@ static bool host_is_little_endian(void)
 	return __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
 }
 
+/* A @size-byte field of an ELF record at @p, in this host's order. */
+static uint64_t elf_field(const unsigned char *p, size_t size, bool swap)
+{
+	uint16_t v16;
+	uint32_t v32;
+	uint64_t v64;
+
+	switch (size) {
+	case 2:
+		memcpy(&v16, p, sizeof(v16));
+		return elf16(v16, swap);
+	case 4:
+		memcpy(&v32, p, sizeof(v32));
+		return swap ? bswap_32(v32) : v32;
+	default:
+		memcpy(&v64, p, sizeof(v64));
+		return elf64(v64, swap);
+	}
+}
+
+#define ELF_FIELD(p, type, field, swap)					\
+	elf_field((p) + offsetof(type, field), sizeof(((type *)0)->field), swap)
+/* @field of the Elf32_@kind or Elf64_@kind record at @p, by its class. */
+#define ELF_GET(p, is64, kind, field, swap)				\
+	((is64) ? ELF_FIELD(p, Elf64_##kind, field, swap) :		\
+		  ELF_FIELD(p, Elf32_##kind, field, swap))
+
 /*
  * Read the section table's place from the ELF header in @hdr (@hdr_sz bytes
  * of a file of @file_sz bytes). Done by hand because libelf refuses a file
@@ -425,21 +453,9 @@ static uint64_t elf_extent(const unsigned char *data, const struct elf_layout *l
 	for (i = 0; i < (l->shnum ? l->shnum : 1u); i++) {
 		const unsigned char *sh = data + l->shoff + i * l->shentsize;
 
-		if (is64) {
-			Elf64_Shdr s64;
-
-			memcpy(&s64, sh, sizeof(s64));
-			type = swap ? bswap_32(s64.sh_type) : s64.sh_type;
-			off = elf64(s64.sh_offset, swap);
-			size = elf64(s64.sh_size, swap);
-		} else {
-			Elf32_Shdr s32;
-
-			memcpy(&s32, sh, sizeof(s32));
-			type = swap ? bswap_32(s32.sh_type) : s32.sh_type;
-			off = swap ? bswap_32(s32.sh_offset) : s32.sh_offset;
-			size = swap ? bswap_32(s32.sh_size) : s32.sh_size;
-		}
+		type = ELF_GET(sh, is64, Shdr, sh_type, swap);
+		off = ELF_GET(sh, is64, Shdr, sh_offset, swap);
+		size = ELF_GET(sh, is64, Shdr, sh_size, swap);
 		if (type != SHT_NOBITS && off + size >= off && off + size > end)
 			end = off + size;
 	}
@@ -577,23 +593,10 @@ static int elf_prefix_info(const unsigned char *data, size_t len,
 	swap = (data[EI_DATA] == ELFDATA2MSB) == host_is_little_endian();
 	if (len < (is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
 		return -1;
-	if (is64) {
-		Elf64_Ehdr eh;
-
-		memcpy(&eh, data, sizeof(eh));
-		phoff = elf64(eh.e_phoff, swap);
-		phentsize = elf16(eh.e_phentsize, swap);
-		phnum = elf16(eh.e_phnum, swap);
-		machine = elf16(eh.e_machine, swap);
-	} else {
-		Elf32_Ehdr eh;
-
-		memcpy(&eh, data, sizeof(eh));
-		phoff = swap ? bswap_32(eh.e_phoff) : eh.e_phoff;
-		phentsize = elf16(eh.e_phentsize, swap);
-		phnum = elf16(eh.e_phnum, swap);
-		machine = elf16(eh.e_machine, swap);
-	}
+	phoff = ELF_GET(data, is64, Ehdr, e_phoff, swap);
+	phentsize = ELF_GET(data, is64, Ehdr, e_phentsize, swap);
+	phnum = ELF_GET(data, is64, Ehdr, e_phnum, swap);
+	machine = ELF_GET(data, is64, Ehdr, e_machine, swap);
 	if (!phnum || phnum == PN_XNUM ||
 	    phentsize < (is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)))
 		return -1;
@@ -603,23 +606,10 @@ static int elf_prefix_info(const unsigned char *data, size_t len,
 	for (i = 0; i < phnum; i++) {
 		const unsigned char *ph = data + phoff + i * phentsize;
 
-		if (is64) {
-			Elf64_Phdr p64;
-
-			memcpy(&p64, ph, sizeof(p64));
-			type = swap ? bswap_32(p64.p_type) : p64.p_type;
-			off = elf64(p64.p_offset, swap);
-			size = elf64(p64.p_filesz, swap);
-			align = elf64(p64.p_align, swap);
-		} else {
-			Elf32_Phdr p32;
-
-			memcpy(&p32, ph, sizeof(p32));
-			type = swap ? bswap_32(p32.p_type) : p32.p_type;
-			off = swap ? bswap_32(p32.p_offset) : p32.p_offset;
-			size = swap ? bswap_32(p32.p_filesz) : p32.p_filesz;
-			align = swap ? bswap_32(p32.p_align) : p32.p_align;
-		}
+		type = ELF_GET(ph, is64, Phdr, p_type, swap);
+		off = ELF_GET(ph, is64, Phdr, p_offset, swap);
+		size = ELF_GET(ph, is64, Phdr, p_filesz, swap);
+		align = ELF_GET(ph, is64, Phdr, p_align, swap);
 		if (type != PT_NOTE)
 			continue;
 		if (!range_in_file(off, size, len))
