@@ -389,19 +389,21 @@ int tg_btf_watch(struct tg_btf_watch *w, const unsigned char *data,
 	size_t i, j, off, end;
 	int err;
 
-	/* Candidates now whole, in the order they were found. */
-	for (i = 0; i < w->cnt && w->ends[i] <= len; i++) {
+	/* Candidates now whole, in the order they were found; the rest wait. */
+	for (i = j = 0; i < w->cnt; i++) {
+		if (w->ends[i] > len) {
+			w->offs[j] = w->offs[i];
+			w->ends[j++] = w->ends[i];
+			continue;
+		}
 		err = watch_try(w, data, len, w->offs[i]);
 		if (err)
 			return err;
 	}
-	for (j = 0; i < w->cnt; i++, j++) {
-		w->offs[j] = w->offs[i];
-		w->ends[j] = w->ends[i];
-	}
 	w->cnt = j;
 	/* A header needs its 24 bytes in the output before it is judged. */
-	while (w->cnt < TG_WATCH_CANDS && len - w->scan >= sizeof(struct btf_header)) {
+	while (w->cnt < TG_WATCH_CANDS &&
+	       len - w->scan >= sizeof(struct btf_header)) {
 		off = next_magic(data, w->scan,
 				 len - sizeof(struct btf_header) + 1);
 		w->scan = off;

@@ -628,6 +628,10 @@ static void test_early_stop(void **state)
 		  -TG_ERRNO__CHECKSUM },
 		{ "bzip2 -1 -c", TG_FORMAT_BZIP2, 2, -TG_ERRNO__CORRUPT },
 	};
+	/* A header that holds up, claiming 512 MiB: it never ends. */
+	static const __u32 endless[] = {
+		0x0001eb9f, 24, 0, 256 << 20, 256 << 20, 16,
+	};
 	char *image = kimage(FX_ARM64, fx.kernel, "Image");
 	char *spoiled = tmp("Image.spoiled"), *z, *cli, *err;
 	unsigned char *data;
@@ -635,6 +639,11 @@ static void test_early_stop(void **state)
 	size_t i, len;
 
 	(void)state;
+	/* Before the kernel's BTF: that one is still taken when whole. */
+	data = tg_test_read_file(image, &len);
+	memcpy(data + 0x200 + 2000, endless, sizeof(endless));
+	fx_write(image, data, len);
+	free(data);
 	for (i = 0; i < sizeof(comps) / sizeof(comps[0]); i++) {
 		z = filtered(comps[i].cmd, image, "Image.z");
 		spoil(z, comps[i].back, comps[i].fmt, comps[i].err, spoiled);
