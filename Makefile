@@ -6,7 +6,8 @@
 # make examples   the probe API's example BPF programs (examples/)
 # make install    PREFIX=/usr/local DESTDIR= (library, header, pc, CLI, man)
 # make bench      benchmarks against bpftool and libbpf's btf_dump, and
-#                 of opening a vmlinuz against xz -d (bench-vmlinuz alone),
+#                 of opening a vmlinuz against xz -d (bench-vmlinuz alone;
+#                 also a real bzImage if found, or KERNEL_IMAGE=path),
 #                 and of compiling against minimal headers (bench-for)
 # make bench-check  typegen check on 1,000 kernels against a loop of
 #                  bpftool gen min_core_btf on 50
