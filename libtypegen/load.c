@@ -1019,9 +1019,11 @@ static void watch_init(struct layer_watch *lw, struct tg_dz_peek *peek,
 	lw->ctx = ctx;
 	lw->layer = layer;
 	lw->layer_next = layer ? TG_DZ_PEEK_SZ : SIZE_MAX;
-	peek->fn = watch_peek;
-	peek->reset = watch_reset;
-	peek->arg = lw;
+	*peek = (struct tg_dz_peek){
+		.fn = watch_peek,
+		.reset = watch_reset,
+		.arg = lw,
+	};
 }
 
 /* The kernel's BTF the watch found in a kernel Image (not ELF). */
