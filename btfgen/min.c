@@ -13,52 +13,6 @@
 #include "json.h"
 #include "main.h"
 
-enum {
-	OPT_BATCH = 0x200,
-	OPT_JOBS,
-	OPT_FORCE,
-};
-
-void help_min(FILE *out)
-{
-	fprintf(out,
-		"Usage: %s min OBJ... [-i PATH] [--base PATH] [--module PATH]... -o FILE\n"
-		"       %s min OBJ... --batch DIR -o DIR [--jobs N] [--force]\n"
-		"\n"
-		"Write the BTF that CO-RE BPF objects (OBJ, compiled with clang -g\n"
-		"-target bpf) need from a kernel: only the types and members their\n"
-		"relocations resolve to, at their original offsets and sizes. Give\n"
-		"the result to libbpf as btf_custom_path on a kernel without BTF.\n"
-		"Relocations the kernel cannot satisfy are reported, with whether\n"
-		"each object will still load.\n"
-		"\n"
-		"Options:\n"
-		"  -i, --input PATH   the kernel's types, in any form dump reads\n"
-		"                     (default: found as typegen(1) describes)\n"
-		"      --base PATH    the kernel's types, if -i is a module's\n"
-		"      --module PATH  a kernel module's types, split BTF on the\n"
-		"                     kernel's (repeatable): relocations to types\n"
-		"                     vmlinux lacks are looked for there, and what\n"
-		"                     they need is written with the rest\n"
-		"      --release R    kernel release in the probed paths\n"
-		"      --sysroot DIR  look for the probed paths under DIR\n"
-		"  -o, --output PATH  the file to write (raw BTF; standard output if\n"
-		"                     not a terminal), or with --batch the directory\n"
-		"      --batch DIR    minimize every kernel under DIR, a tree like\n"
-		"                     btfhub's <distro>/<version>/<arch>/<release>.btf\n"
-		"                     (or .btf.tar.xz...), into the same tree under -o\n"
-		"                     as <release>.btf; kernels whose output is newer\n"
-		"                     than their input and the objects are skipped\n"
-		"      --jobs N       worker threads for --batch (default: one per CPU)\n"
-		"      --force        with --batch, redo kernels already up to date\n"
-		"\n"
-		"Exit status: 0 when the types were written (even if relocations\n"
-		"are unsatisfied: see the report), 1 on errors; with --batch 1 if a\n"
-		"kernel failed.\n"
-		"\n", prog_name, prog_name);
-	help_global_options(out);
-}
-
 struct min_args {
 	struct input_args in;
 	const char **objs;
@@ -424,48 +378,72 @@ static int run_batch(const struct min_args *a, struct tg_min *m)
 
 /* ---- options ------------------------------------------------------------ */
 
-/* min's own options: OPT_HANDLED, OPT_BAD, or OPT_UNKNOWN. */
-static enum opt_result parse_min_opt(int c, void *args)
-{
-	struct min_args *a = args;
+static const struct cmd_opt min_opts[] = {
+	OPTION_INPUT("the kernel's types, in any form dump reads\n"
+		     "(default: found as typegen(1) describes)",
+		     struct min_args, in.loc),
+	OPTION_FROM_DWARF(HELP_FROM_DWARF, struct min_args, in.loc),
+	OPTION_BTF_FEATURES(HELP_BTF_FEATURES, struct min_args, in.loc),
+	OPTION_BASE("the kernel's types, if -i is a module's",
+		    struct min_args, in),
+	OPTION_MODULE("a kernel module's types, split BTF on the\n"
+		      "kernel's (repeatable): relocations to types\n"
+		      "vmlinux lacks are looked for there, and what\n"
+		      "they need is written with the rest",
+		      struct min_args, in),
+	OPTION_RELEASE("kernel release in the probed paths",
+		       struct min_args, in.loc),
+	OPTION_SYSROOT("look for the probed paths under DIR",
+		       struct min_args, in.loc),
+	OPTION_STR("output", 'o', "PATH",
+		   "the file to write (raw BTF; standard output if\n"
+		   "not a terminal), or with --batch the directory",
+		   struct min_args, output),
+	OPTION_STR("batch", 0, "DIR",
+		   "minimize every kernel under DIR, a tree like\n"
+		   "btfhub's <distro>/<version>/<arch>/<release>.btf\n"
+		   "(or .btf.tar.xz...), into the same tree under -o\n"
+		   "as <release>.btf; kernels whose output is newer\n"
+		   "than their input and the objects are skipped",
+		   struct min_args, batch),
+	OPTION_FN("jobs", 0, "N",
+		  "worker threads for --batch (default: one per CPU)",
+		  struct min_args, jobs, opt_jobs),
+	OPTION_FLAG("force", "with --batch, redo kernels already up to date",
+		    struct min_args, force),
+	{ 0 },
+};
 
-	switch (c) {
-	case 'o':
-		a->output = optarg;
-		return check_nonempty("--output", "min");
-	case OPT_BASE:
-		a->in.base = optarg;
-		return check_nonempty("--base", "min");
-	case OPT_MODULE:
-		return add_module_opt(&a->in, "min");
-	case OPT_BATCH:
-		a->batch = optarg;
-		return check_nonempty("--batch", "min");
-	case OPT_JOBS:
-		return parse_jobs_opt(&a->jobs);
-	case OPT_FORCE:
-		a->force = true;
-		return OPT_HANDLED;
-	}
-	return OPT_UNKNOWN;
-}
+static int do_min(int argc, char **argv);
+
+static const char *const min_usage[] = {
+	"OBJ... [-i PATH] [--base PATH] [--module PATH]... -o FILE",
+	"OBJ... --batch DIR -o DIR [--jobs N] [--force]",
+	NULL,
+};
+
+const struct cmd cmd_min = {
+	.name = "min",
+	.summary = "write the BTF CO-RE objects need from kernels, and nothing else",
+	.run = do_min,
+	.usage = min_usage,
+	.about =
+		"Write the BTF that CO-RE BPF objects (OBJ, compiled with clang -g\n"
+		"-target bpf) need from a kernel: only the types and members their\n"
+		"relocations resolve to, at their original offsets and sizes. Give\n"
+		"the result to libbpf as btf_custom_path on a kernel without BTF.\n"
+		"Relocations the kernel cannot satisfy are reported, with whether\n"
+		"each object will still load.\n",
+	.opts = min_opts,
+	.epilog =
+		"Exit status: 0 when the types were written (even if relocations\n"
+		"are unsatisfied: see the report), 1 on errors; with --batch 1 if a\n"
+		"kernel failed.\n",
+};
 
 static int parse_args(int argc, char **argv, struct min_args *a)
 {
-	static const struct option opts[] = {
-		COMMON_LONG_OPTS,
-		LOCATE_LONG_OPTS,
-		{ "output",	required_argument,	NULL, 'o' },
-		{ "base",	required_argument,	NULL, OPT_BASE },
-		{ "module",	required_argument,	NULL, OPT_MODULE },
-		{ "batch",	required_argument,	NULL, OPT_BATCH },
-		{ "jobs",	required_argument,	NULL, OPT_JOBS },
-		{ "force",	no_argument,		NULL, OPT_FORCE },
-		{ 0 },
-	};
-	int ret = parse_cmd_opts(argc, argv, "min", ":" COMMON_SHORT_OPTS
-				 LOCATE_SHORT_OPTS "o:", opts, parse_min_opt, a,
-				 &a->in.loc);
+	int ret = parse_opts(&cmd_min, argc, argv, a);
 
 	if (ret)
 		return ret;
@@ -494,14 +472,14 @@ static int check_args(const struct min_args *a)
 	return EXIT_USAGE;
 }
 
-int do_min(int argc, char **argv)
+static int do_min(int argc, char **argv)
 {
 	struct min_args a = {};
 	struct tg_min *m = NULL;
 	int ret;
 
 	ret = parse_args(argc, argv, &a);
-	if (ret == -1) {
+	if (ret == PARSE_HELP) {
 		ret = EXIT_OK;
 		goto out;
 	}

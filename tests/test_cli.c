@@ -334,6 +334,9 @@ static void test_usage_errors(void **state)
 		{ "dump --module ''", "'--module' needs a non-empty argument" },
 		{ "btf -o ''", "'--output' needs a non-empty argument" },
 		{ "btf extra", "unexpected argument 'extra'" },
+		/* Named, not "-" and getopt's code for it. */
+		{ "dump --unsorted=1", "option '--unsorted' takes no argument" },
+		{ "min --force=yes", "option '--force' takes no argument" },
 		/* JSON where the output is C or BTF: refused, not ignored. */
 		{ "dump -j", "option '--json' is not for dump" },
 		{ "-p dump", "option '--json' is not for dump" },
