@@ -23,19 +23,6 @@ static int write_raw(FILE *out, void *arg)
 	return tg_btf__write_raw(ctx->btf, out, &opts);
 }
 
-static int parse_endian(const char *s, enum tg_byte_order *order)
-{
-	if (!strcmp(s, "little"))
-		*order = TG_BYTE_ORDER_LITTLE;
-	else if (!strcmp(s, "big"))
-		*order = TG_BYTE_ORDER_BIG;
-	else if (!strcmp(s, "native"))
-		*order = TG_BYTE_ORDER_NATIVE;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 static int output(const struct raw_ctx *ctx, const char *path)
 {
 	int err = write_output_file(path, write_raw, (void *)ctx);
@@ -50,18 +37,6 @@ struct btf_args {
 	const char *output;	/* -o FILE */
 	enum tg_byte_order order;
 };
-
-static enum opt_result opt_endian(void *dst, const char *arg,
-				  const char *cmd_name)
-{
-	(void)cmd_name;
-	if (parse_endian(arg, dst)) {
-		p_err(NULL, "option '--endian' takes little, big or native, not '%s'",
-		      arg);
-		return OPT_BAD;
-	}
-	return OPT_HANDLED;
-}
 
 static const struct cmd_opt btf_opts[] = {
 	OPTION_INPUT("read the types from PATH (see typegen dump);\n"
@@ -79,35 +54,13 @@ static const struct cmd_opt btf_opts[] = {
 		   "write FILE instead of standard output; FILE is\n"
 		   "replaced only once all of it is written",
 		   struct btf_args, output),
-	OPTION_FN("endian", 0, "ORDER",
-		  "byte order: little, big or native (default: the\n"
-		  "input's)", struct btf_args, order, opt_endian),
+	OPTION_CHOICE("endian", "ORDER",
+		      "byte order: little, big or native (default: the\n"
+		      "input's)", struct btf_args, order,
+		      { "little", TG_BYTE_ORDER_LITTLE },
+		      { "big", TG_BYTE_ORDER_BIG },
+		      { "native", TG_BYTE_ORDER_NATIVE }),
 	{ 0 },
-};
-
-static int do_btf(int argc, char **argv);
-
-static const char *const btf_usage[] = {
-	"[-i PATH] [--base PATH] [--release R] [--sysroot DIR]\n"
-	"[--from-dwarf] [-o FILE] [--endian little|big|native]",
-	NULL,
-};
-
-const struct cmd cmd_btf = {
-	.name = "btf",
-	.summary = "write the kernel's types as raw BTF, as in /sys/kernel/btf",
-	.run = do_btf,
-	.usage = btf_usage,
-	.about =
-		"Write the kernel's types as raw BTF, as the kernel gives them in\n"
-		"/sys/kernel/btf/, to FILE or to standard output (not a terminal).\n"
-		"The input is any that dump reads: a vmlinuz, a btfhub .tar.xz, a\n"
-		"compressed ELF file... A kernel module's BTF is written as split\n"
-		"BTF on its base, as /sys/kernel/btf/MODULE is. An ELF file without\n"
-		"BTF (an old or vendor kernel's -dbg vmlinux) has its DWARF converted,\n"
-		"as pahole -J would, only faster.\n",
-	.opts = btf_opts,
-	.not_json = "raw BTF",
 };
 
 static int do_btf(int argc, char **argv)
@@ -142,3 +95,24 @@ static int do_btf(int argc, char **argv)
 	free_inputs(&in);
 	return ret;
 }
+
+const struct cmd cmd_btf = {
+	.name = "btf",
+	.summary = "write the kernel's types as raw BTF, as in /sys/kernel/btf",
+	.run = do_btf,
+	.usage = (const char *const []){
+		"[-i PATH] [--base PATH] [--release R] [--sysroot DIR]\n"
+		"[--from-dwarf] [-o FILE] [--endian little|big|native]",
+		NULL,
+	},
+	.about =
+		"Write the kernel's types as raw BTF, as the kernel gives them in\n"
+		"/sys/kernel/btf/, to FILE or to standard output (not a terminal).\n"
+		"The input is any that dump reads: a vmlinuz, a btfhub .tar.xz, a\n"
+		"compressed ELF file... A kernel module's BTF is written as split\n"
+		"BTF on its base, as /sys/kernel/btf/MODULE is. An ELF file without\n"
+		"BTF (an old or vendor kernel's -dbg vmlinux) has its DWARF converted,\n"
+		"as pahole -J would, only faster.\n",
+	.opts = btf_opts,
+	.not_json = "raw BTF",
+};

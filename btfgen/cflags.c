@@ -66,17 +66,6 @@ static char *probe_api_dir(void)
 	return dir;
 }
 
-static int parse_method(const char *s, enum tg_method *m)
-{
-	if (!strcmp(s, "vmlinux"))
-		*m = TG_METHOD_VMLINUX;
-	else if (!strcmp(s, "headers"))
-		*m = TG_METHOD_HEADERS;
-	else
-		return -1;
-	return 0;
-}
-
 /* Why the decision cannot be carried out, on one line. */
 static void report_failure(const struct tg_selection *sel)
 {
@@ -144,18 +133,6 @@ struct cflags_args {
 	const char *out_dir;	/* --out-dir DIR */
 };
 
-static enum opt_result opt_method(void *dst, const char *arg,
-				  const char *cmd_name)
-{
-	(void)cmd_name;
-	if (parse_method(arg, dst)) {
-		p_err(NULL, "option '--method' takes vmlinux or headers, not '%s'",
-		      arg);
-		return OPT_BAD;
-	}
-	return OPT_HANDLED;
-}
-
 /*
  * --from-dwarf and --btf-features are taken, as every command that finds
  * the kernel's types takes them, but not shown: the decision reads no
@@ -164,8 +141,11 @@ static enum opt_result opt_method(void *dst, const char *arg,
 static const struct cmd_opt cflags_opts[] = {
 	OPTION_STR("out-dir", 0, "DIR", "where vmlinux.h goes (created if missing;\n"
 		   "default: .)", struct cflags_args, out_dir),
-	OPTION_FN("method", 0, "M", "vmlinux or headers, whatever the environment\n"
-		  "says", struct cflags_args, sel.method, opt_method),
+	OPTION_CHOICE("method", "M",
+		      "vmlinux or headers, whatever the environment\n"
+		      "says", struct cflags_args, sel.method,
+		      { "vmlinux", TG_METHOD_VMLINUX },
+		      { "headers", TG_METHOD_HEADERS }),
 	OPTION_STR("arch", 0, "ARCH",
 		   "target architecture: x86_64, arm64... (default:\n"
 		   "the input's, else this machine's)",
@@ -179,33 +159,6 @@ static const struct cmd_opt cflags_opts[] = {
 	OPTION_FROM_DWARF(NULL, struct cflags_args, sel.loc),
 	OPTION_BTF_FEATURES(NULL, struct cflags_args, sel.loc),
 	{ 0 },
-};
-
-static int do_cflags(int argc, char **argv);
-
-static const char *const cflags_usage[] = {
-	"[--out-dir DIR] [--method vmlinux|headers]\n"
-	"[--arch ARCH] [-i PATH] [--release R]\n"
-	"[--sysroot DIR] [-j]",
-	NULL,
-};
-
-const struct cmd cmd_cflags = {
-	.name = "cflags",
-	.summary = "choose vmlinux.h or the kernel headers; print the compiler flags",
-	.run = do_cflags,
-	.usage = cflags_usage,
-	.about =
-		"Decide where BPF programs get the kernel's types from, by the\n"
-		"rules in typegen(1) (REDBPF_VMLINUX, KERNEL_SOURCE, KERNEL_VERSION),\n"
-		"carry the decision out and print the compiler flags, on one line:\n"
-		"  vmlinux method: DIR/vmlinux.h is written (only if it changed);\n"
-		"    compile with clang -target bpf FLAGS\n"
-		"  headers method: the kernel's include directories and defines;\n"
-		"    compile with clang FLAGS -emit-llvm | llc -march=bpf\n"
-		"Both give -I for the probe API's headers (typegen/probe.h) unless\n"
-		"they are in a standard directory. 'typegen probe' shows why.\n",
-	.opts = cflags_opts,
 };
 
 static int parse_args(int argc, char **argv, struct cflags_args *a)
@@ -270,3 +223,26 @@ out:
 	tg_selection__free(sel);
 	return ret;
 }
+
+const struct cmd cmd_cflags = {
+	.name = "cflags",
+	.summary = "choose vmlinux.h or the kernel headers; print the compiler flags",
+	.run = do_cflags,
+	.usage = (const char *const []){
+		"[--out-dir DIR] [--method vmlinux|headers]\n"
+		"[--arch ARCH] [-i PATH] [--release R]\n"
+		"[--sysroot DIR] [-j]",
+		NULL,
+	},
+	.about =
+		"Decide where BPF programs get the kernel's types from, by the\n"
+		"rules in typegen(1) (REDBPF_VMLINUX, KERNEL_SOURCE, KERNEL_VERSION),\n"
+		"carry the decision out and print the compiler flags, on one line:\n"
+		"  vmlinux method: DIR/vmlinux.h is written (only if it changed);\n"
+		"    compile with clang -target bpf FLAGS\n"
+		"  headers method: the kernel's include directories and defines;\n"
+		"    compile with clang FLAGS -emit-llvm | llc -march=bpf\n"
+		"Both give -I for the probe API's headers (typegen/probe.h) unless\n"
+		"they are in a standard directory. 'typegen probe' shows why.\n",
+	.opts = cflags_opts,
+};

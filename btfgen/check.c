@@ -815,48 +815,6 @@ static const struct cmd_opt check_opts[] = {
 	{ 0 },
 };
 
-static int do_check(int argc, char **argv);
-
-static const char *const check_usage[] = {
-	"OBJ... [-i PATH] [--base PATH] [--module PATH]... [--allow FILE]",
-	"OBJ... --batch DIR [--jobs N] [--allow FILE]",
-	NULL,
-};
-
-const struct cmd cmd_check = {
-	.name = "check",
-	.summary = "tell whether CO-RE objects load on kernels, program by program",
-	.run = do_check,
-	.usage = check_usage,
-	.about =
-		"Tell whether CO-RE BPF objects (OBJ, compiled with clang -g -target\n"
-		"bpf) load on a kernel, program by program, as libbpf decides: every\n"
-		"relocation resolves (loads); some are poisoned but only in code the\n"
-		"verifier never reaches, behind an existence check such as\n"
-		"bpf_core_field_exists() (loads, poisoned dead code); or the program\n"
-		"fails. Each relocation the kernel does not satisfy is named in\n"
-		"source terms (\"struct task_struct.__state missing\"), with its\n"
-		"program and the existence check that guards it, if any.\n",
-	.opts = check_opts,
-	.epilog =
-		"With -j, the whole matrix (kernel, object, program, problems) as JSON.\n"
-		"\n"
-		"Exit status: 0 when every object loads on every kernel (failures\n"
-		"--allow lists aside), 1 when one does not or a kernel cannot be\n"
-		"read, 2 on a bad command line.\n",
-};
-
-static int parse_args(int argc, char **argv, struct check_args *a)
-{
-	int ret = parse_opts(&cmd_check, argc, argv, a);
-
-	if (ret)
-		return ret;
-	a->objs = (const char **)argv + optind;
-	a->obj_cnt = argc - optind;
-	return EXIT_OK;
-}
-
 static int check_args(const struct check_args *a)
 {
 	const char *why = NULL;
@@ -900,7 +858,9 @@ static int do_check(int argc, char **argv)
 	struct allow al = {};
 	int ret;
 
-	ret = parse_args(argc, argv, &a);
+	ret = parse_opts(&cmd_check, argc, argv, &a);
+	a.objs = (const char **)argv + optind;
+	a.obj_cnt = argc - optind;
 	if (ret == PARSE_HELP) {
 		ret = EXIT_OK;
 		goto out;
@@ -916,3 +876,30 @@ out:
 	free(a.in.modules);
 	return ret;
 }
+
+const struct cmd cmd_check = {
+	.name = "check",
+	.summary = "tell whether CO-RE objects load on kernels, program by program",
+	.run = do_check,
+	.usage = (const char *const []){
+		"OBJ... [-i PATH] [--base PATH] [--module PATH]... [--allow FILE]",
+		"OBJ... --batch DIR [--jobs N] [--allow FILE]",
+		NULL,
+	},
+	.about =
+		"Tell whether CO-RE BPF objects (OBJ, compiled with clang -g -target\n"
+		"bpf) load on a kernel, program by program, as libbpf decides: every\n"
+		"relocation resolves (loads); some are poisoned but only in code the\n"
+		"verifier never reaches, behind an existence check such as\n"
+		"bpf_core_field_exists() (loads, poisoned dead code); or the program\n"
+		"fails. Each relocation the kernel does not satisfy is named in\n"
+		"source terms (\"struct task_struct.__state missing\"), with its\n"
+		"program and the existence check that guards it, if any.\n",
+	.opts = check_opts,
+	.epilog =
+		"With -j, the whole matrix (kernel, object, program, problems) as JSON.\n"
+		"\n"
+		"Exit status: 0 when every object loads on every kernel (failures\n"
+		"--allow lists aside), 1 when one does not or a kernel cannot be\n"
+		"read, 2 on a bad command line.\n",
+};

@@ -174,6 +174,29 @@ bool global_opt(int c)
 	return false;
 }
 
+/* "takes A, B or C, not 'X'", from @o's choices. */
+static enum opt_result take_choice(const struct cmd_opt *o, const char *arg,
+				   int *dst, const char *cmd_name)
+{
+	const struct opt_choice *ch;
+	char list[256];
+	size_t len = 0;
+
+	for (ch = o->choices; ch->name; ch++) {
+		if (!strcmp(ch->name, arg)) {
+			*dst = ch->value;
+			return OPT_HANDLED;
+		}
+	}
+	for (ch = o->choices; ch->name && len < sizeof(list); ch++)
+		len += snprintf(list + len, sizeof(list) - len, "%s%s",
+				ch == o->choices ? "" : ch[1].name ? ", " : " or ",
+				ch->name);
+	p_err(NULL, "option '--%s' takes %s, not '%s'; try '%s %s --help'",
+	      o->name, list, arg, prog_name, cmd_name);
+	return OPT_BAD;
+}
+
 /* Option @o of a command's table, with its argument @arg, into @args. */
 static enum opt_result take_opt(const struct cmd_opt *o, const char *arg,
 				void *args, const char *cmd_name)
@@ -201,6 +224,8 @@ static enum opt_result take_opt(const struct cmd_opt *o, const char *arg,
 		*(const char ***)dst = list;
 		list[(*cnt)++] = arg;
 		return OPT_HANDLED;
+	case OPTK_CHOICE:
+		return take_choice(o, arg, dst, cmd_name);
 	case OPTK_FN:
 		return o->fn(dst, arg, cmd_name);
 	}

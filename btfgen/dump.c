@@ -152,28 +152,6 @@ static int select_types(struct tg_c_dumper *d, const struct selection *sel,
 	return 0;
 }
 
-static int parse_pointee(const char *arg, enum tg_pointee *p)
-{
-	if (!strcmp(arg, "fwd"))
-		*p = TG_POINTEE_FWD;
-	else if (!strcmp(arg, "full"))
-		*p = TG_POINTEE_FULL;
-	else
-		return -EINVAL;
-	return 0;
-}
-
-static enum opt_result opt_pointee(void *dst, const char *arg,
-				   const char *cmd_name)
-{
-	if (parse_pointee(arg, dst)) {
-		p_err(NULL, "option '--pointee' takes fwd or full, not '%s'; try '%s %s --help'",
-		      arg, prog_name, cmd_name);
-		return OPT_BAD;
-	}
-	return OPT_HANDLED;
-}
-
 static enum opt_result opt_timeout(void *dst, const char *arg,
 				   const char *cmd_name)
 {
@@ -235,10 +213,11 @@ static const struct cmd_opt dump_opts[] = {
 		    "NAME', 'union NAME', 'enum NAME', or NAME (a\n"
 		    "typedef, tag or kfunc); shell globs ('bpf_*')",
 		    struct dump_args, sel.types, sel.type_cnt),
-	OPTION_FN("pointee", 0, "MODE",
-		  "what pointers pull in: fwd (default), a\n"
-		  "forward declaration; full, the definition",
-		  struct dump_args, sel.pointee, opt_pointee),
+	OPTION_CHOICE("pointee", "MODE",
+		      "what pointers pull in: fwd (default), a\n"
+		      "forward declaration; full, the definition",
+		      struct dump_args, sel.pointee,
+		      { "fwd", TG_POINTEE_FWD }, { "full", TG_POINTEE_FULL }),
 	OPTION_LIST("for", 0, "FILE",
 		    "only what the BPF program FILE uses\n"
 		    "(repeatable); it is compiled with clang\n"
@@ -253,35 +232,6 @@ static const struct cmd_opt dump_opts[] = {
 		  "stop a compiler run of --for after S seconds\n"
 		  "(default 60)", struct dump_args, sel.timeout, opt_timeout),
 	{ 0 },
-};
-
-static int do_dump(int argc, char **argv);
-
-static const char *const dump_usage[] = {
-	"[-i PATH] [--release R] [--sysroot DIR] [--from-dwarf]\n"
-	"[--arch ARCH] [-o FILE] [--unsorted]",
-	"[-i PATH] [--base PATH] [--module PATH]... [--module-only] [-o FILE]",
-	"[-i PATH] -t TYPE... [--pointee fwd|full] [-o FILE]",
-	"[-i PATH] --for PROG.bpf.c... [--no-cache] [--timeout S]\n"
-	"[-o FILE] [-- CFLAGS...]",
-	NULL,
-};
-
-const struct cmd cmd_dump = {
-	.name = "dump",
-	.summary = "write the kernel's types as a C header (vmlinux.h)",
-	.run = do_dump,
-	.usage = dump_usage,
-	.about =
-		"Write the kernel's types as a C header (vmlinux.h), to standard\n"
-		"output or to FILE. Without -i the types are found as typegen(1)\n"
-		"describes: REDBPF_VMLINUX, else the usual places for release R.\n"
-		"With kernel modules, the header holds the kernel's types and the\n"
-		"modules', deduplicated, or with --module-only what the modules add.\n"
-		"With -t or --for, it holds only the types asked for or used, and\n"
-		"what they need to compile.\n",
-	.opts = dump_opts,
-	.not_json = "a C header",
 };
 
 static int do_dump(int argc, char **argv)
@@ -344,3 +294,28 @@ out:
 	free(sel->fors);
 	return ret;
 }
+
+const struct cmd cmd_dump = {
+	.name = "dump",
+	.summary = "write the kernel's types as a C header (vmlinux.h)",
+	.run = do_dump,
+	.usage = (const char *const []){
+		"[-i PATH] [--release R] [--sysroot DIR] [--from-dwarf]\n"
+		"[--arch ARCH] [-o FILE] [--unsorted]",
+		"[-i PATH] [--base PATH] [--module PATH]... [--module-only] [-o FILE]",
+		"[-i PATH] -t TYPE... [--pointee fwd|full] [-o FILE]",
+		"[-i PATH] --for PROG.bpf.c... [--no-cache] [--timeout S]\n"
+		"[-o FILE] [-- CFLAGS...]",
+		NULL,
+	},
+	.about =
+		"Write the kernel's types as a C header (vmlinux.h), to standard\n"
+		"output or to FILE. Without -i the types are found as typegen(1)\n"
+		"describes: REDBPF_VMLINUX, else the usual places for release R.\n"
+		"With kernel modules, the header holds the kernel's types and the\n"
+		"modules', deduplicated, or with --module-only what the modules add.\n"
+		"With -t or --for, it holds only the types asked for or used, and\n"
+		"what they need to compile.\n",
+	.opts = dump_opts,
+	.not_json = "a C header",
+};

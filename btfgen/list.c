@@ -186,24 +186,6 @@ static const struct cmd_opt list_opts[] = {
 	{ 0 },
 };
 
-static int do_list(int argc, char **argv);
-
-static const char *const list_usage[] = {
-	"[PATTERN] [--kind KIND] [-i PATH] [-j|-p]", NULL,
-};
-
-const struct cmd cmd_list = {
-	.name = "list",
-	.summary = "list the kernel's named types: id, kind, size, name",
-	.run = do_list,
-	.usage = list_usage,
-	.about =
-		"List the kernel's named types, one per line: BTF id, kind, size\n"
-		"in bytes ('-' for functions and variables' own) and name, in id\n"
-		"order. PATTERN is a shell glob on the name ('sk_*').\n",
-	.opts = list_opts,
-};
-
 static int do_list(int argc, char **argv)
 {
 	struct list_args la = {};
@@ -240,3 +222,18 @@ out:
 	free_inputs(&in);
 	return ret;
 }
+
+const struct cmd cmd_list = {
+	.name = "list",
+	.summary = "list the kernel's named types: id, kind, size, name",
+	.run = do_list,
+	.usage = (const char *const []){
+		"[PATTERN] [--kind KIND] [-i PATH] [-j|-p]",
+		NULL,
+	},
+	.about =
+		"List the kernel's named types, one per line: BTF id, kind, size\n"
+		"in bytes ('-' for functions and variables' own) and name, in id\n"
+		"order. PATTERN is a shell glob on the name ('sk_*').\n",
+	.opts = list_opts,
+};

@@ -18,13 +18,11 @@
 
 static int do_help(int argc, char **argv);
 
-static const char *const help_usage[] = { "[COMMAND]", NULL };
-
 static const struct cmd cmd_help = {
 	.name = "help",
 	.summary = "show the help of typegen or of one command",
 	.run = do_help,
-	.usage = help_usage,
+	.usage = (const char *const []){ "[COMMAND]", NULL },
 	.about = "Show the help of typegen, or of COMMAND.\n",
 };
 

@@ -41,7 +41,14 @@ enum opt_kind {
 	OPTK_STR,	/* the const char * at off, not empty */
 	OPTK_LIST,	/* appended to the const char ** at off, not empty;
 			   the size_t at cnt_off counts them */
+	OPTK_CHOICE,	/* the int at off: the value of the choice named */
 	OPTK_FN,	/* fn(args + off, argument, command name) */
+};
+
+/* One of the words an OPTK_CHOICE option takes, and its value. */
+struct opt_choice {
+	const char *name;
+	int value;
 };
 
 typedef enum opt_result (*opt_fn)(void *dst, const char *arg,
@@ -55,6 +62,7 @@ struct cmd_opt {
 	enum opt_kind kind;
 	size_t off;		/* in the command's argument struct */
 	size_t cnt_off;		/* OPTK_LIST */
+	const struct opt_choice *choices;	/* OPTK_CHOICE, ends with { 0 } */
 	opt_fn fn;		/* OPTK_FN */
 };
 
@@ -70,6 +78,10 @@ struct cmd_opt {
 	       .cnt_off = offsetof(type, cnt))
 #define OPTION_FN(n, s, a, h, type, field, f)				\
 	OPTION(n, s, a, h, OPTK_FN, type, field, .fn = (f))
+/* The field is an enum: an int, as C gives enums whose values fit one. */
+#define OPTION_CHOICE(n, a, h, type, field, ...)			\
+	OPTION(n, 0, a, h, OPTK_CHOICE, type, field,			\
+	       .choices = (const struct opt_choice[]){ __VA_ARGS__, { 0 } })
 
 /*
  * The locator's options (struct locate_args @loc in @type), each with the

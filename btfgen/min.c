@@ -414,44 +414,6 @@ static const struct cmd_opt min_opts[] = {
 	{ 0 },
 };
 
-static int do_min(int argc, char **argv);
-
-static const char *const min_usage[] = {
-	"OBJ... [-i PATH] [--base PATH] [--module PATH]... -o FILE",
-	"OBJ... --batch DIR -o DIR [--jobs N] [--force]",
-	NULL,
-};
-
-const struct cmd cmd_min = {
-	.name = "min",
-	.summary = "write the BTF CO-RE objects need from kernels, and nothing else",
-	.run = do_min,
-	.usage = min_usage,
-	.about =
-		"Write the BTF that CO-RE BPF objects (OBJ, compiled with clang -g\n"
-		"-target bpf) need from a kernel: only the types and members their\n"
-		"relocations resolve to, at their original offsets and sizes. Give\n"
-		"the result to libbpf as btf_custom_path on a kernel without BTF.\n"
-		"Relocations the kernel cannot satisfy are reported, with whether\n"
-		"each object will still load.\n",
-	.opts = min_opts,
-	.epilog =
-		"Exit status: 0 when the types were written (even if relocations\n"
-		"are unsatisfied: see the report), 1 on errors; with --batch 1 if a\n"
-		"kernel failed.\n",
-};
-
-static int parse_args(int argc, char **argv, struct min_args *a)
-{
-	int ret = parse_opts(&cmd_min, argc, argv, a);
-
-	if (ret)
-		return ret;
-	a->objs = (const char **)argv + optind;
-	a->obj_cnt = argc - optind;
-	return EXIT_OK;
-}
-
 static int check_args(const struct min_args *a)
 {
 	const char *why = NULL;
@@ -478,7 +440,9 @@ static int do_min(int argc, char **argv)
 	struct tg_min *m = NULL;
 	int ret;
 
-	ret = parse_args(argc, argv, &a);
+	ret = parse_opts(&cmd_min, argc, argv, &a);
+	a.objs = (const char **)argv + optind;
+	a.obj_cnt = argc - optind;
 	if (ret == PARSE_HELP) {
 		ret = EXIT_OK;
 		goto out;
@@ -494,3 +458,26 @@ out:
 	free(a.in.modules);
 	return ret;
 }
+
+const struct cmd cmd_min = {
+	.name = "min",
+	.summary = "write the BTF CO-RE objects need from kernels, and nothing else",
+	.run = do_min,
+	.usage = (const char *const []){
+		"OBJ... [-i PATH] [--base PATH] [--module PATH]... -o FILE",
+		"OBJ... --batch DIR -o DIR [--jobs N] [--force]",
+		NULL,
+	},
+	.about =
+		"Write the BTF that CO-RE BPF objects (OBJ, compiled with clang -g\n"
+		"-target bpf) need from a kernel: only the types and members their\n"
+		"relocations resolve to, at their original offsets and sizes. Give\n"
+		"the result to libbpf as btf_custom_path on a kernel without BTF.\n"
+		"Relocations the kernel cannot satisfy are reported, with whether\n"
+		"each object will still load.\n",
+	.opts = min_opts,
+	.epilog =
+		"Exit status: 0 when the types were written (even if relocations\n"
+		"are unsatisfied: see the report), 1 on errors; with --batch 1 if a\n"
+		"kernel failed.\n",
+};

@@ -155,29 +155,6 @@ static const struct cmd_opt probe_opts[] = {
 	{ 0 },
 };
 
-static int do_probe(int argc, char **argv);
-
-static const char *const probe_usage[] = {
-	"[-i PATH] [--release R] [--sysroot DIR] [-j]", NULL,
-};
-
-const struct cmd cmd_probe = {
-	.name = "probe",
-	.summary = "show where the kernel's types are looked for and which file wins",
-	.run = do_probe,
-	.usage = probe_usage,
-	.about =
-		"Show how the kernel's types are found: what was asked for (-i,\n"
-		"REDBPF_VMLINUX or the system probe), each candidate tried with the\n"
-		"reason it was rejected, and the file chosen with the layers it was\n"
-		"read through (bzImage > xz > ELF); then the method BPF programs get\n"
-		"the types by (typegen cflags): vmlinux.h or the kernel headers, with\n"
-		"the rule that chose it (REDBPF_VMLINUX, KERNEL_SOURCE,\n"
-		"KERNEL_VERSION) and every place checked. Exits 0 if the decision can\n"
-		"be carried out, 1 if not.\n",
-	.opts = probe_opts,
-};
-
 static int do_probe(int argc, char **argv)
 {
 	struct select_args sa = {};
@@ -219,3 +196,22 @@ static int do_probe(int argc, char **argv)
 	}
 	return err ? EXIT_ERR : EXIT_OK;
 }
+
+const struct cmd cmd_probe = {
+	.name = "probe",
+	.summary = "show where the kernel's types are looked for and which file wins",
+	.run = do_probe,
+	.usage = (const char *const []){
+		"[-i PATH] [--release R] [--sysroot DIR] [-j]", NULL,
+	},
+	.about =
+		"Show how the kernel's types are found: what was asked for (-i,\n"
+		"REDBPF_VMLINUX or the system probe), each candidate tried with the\n"
+		"reason it was rejected, and the file chosen with the layers it was\n"
+		"read through (bzImage > xz > ELF); then the method BPF programs get\n"
+		"the types by (typegen cflags): vmlinux.h or the kernel headers, with\n"
+		"the rule that chose it (REDBPF_VMLINUX, KERNEL_SOURCE,\n"
+		"KERNEL_VERSION) and every place checked. Exits 0 if the decision can\n"
+		"be carried out, 1 if not.\n",
+	.opts = probe_opts,
+};

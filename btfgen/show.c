@@ -657,27 +657,6 @@ static const struct cmd_opt show_opts[] = {
 	{ 0 },
 };
 
-static int do_show(int argc, char **argv);
-
-static const char *const show_usage[] = {
-	"TYPE [-i PATH] [--with PATH] [-j|-p]", NULL,
-};
-
-const struct cmd cmd_show = {
-	.name = "show",
-	.summary = "show a type's layout (offsets, holes), or how it changed",
-	.run = do_show,
-	.usage = show_usage,
-	.about =
-		"Show TYPE ('struct NAME', 'union NAME', 'enum NAME' or NAME) as C,\n"
-		"each member with its offset and size in bytes (bytes:bits for\n"
-		"bitfields), and the holes and padding in its layout. A typedef is\n"
-		"shown with the type it names. With --with, show how TYPE differs\n"
-		"in the types of PATH: size, and each member added, removed,\n"
-		"moved, resized or retyped.\n",
-	.opts = show_opts,
-};
-
 static int do_show(int argc, char **argv)
 {
 	struct show_args a = {};
@@ -716,3 +695,20 @@ out:
 	free_shown(&s2);
 	return ret;
 }
+
+const struct cmd cmd_show = {
+	.name = "show",
+	.summary = "show a type's layout (offsets, holes), or how it changed",
+	.run = do_show,
+	.usage = (const char *const []){
+		"TYPE [-i PATH] [--with PATH] [-j|-p]", NULL,
+	},
+	.about =
+		"Show TYPE ('struct NAME', 'union NAME', 'enum NAME' or NAME) as C,\n"
+		"each member with its offset and size in bytes (bytes:bits for\n"
+		"bitfields), and the holes and padding in its layout. A typedef is\n"
+		"shown with the type it names. With --with, show how TYPE differs\n"
+		"in the types of PATH: size, and each member added, removed,\n"
+		"moved, resized or retyped.\n",
+	.opts = show_opts,
+};
