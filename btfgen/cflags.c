@@ -139,7 +139,8 @@ struct cflags_args {
  * DWARF.
  */
 static const struct cmd_opt cflags_opts[] = {
-	OPTION_STR("out-dir", 0, "DIR", "where vmlinux.h goes (created if missing;\n"
+	OPTION_STR("out-dir", 0, "DIR",
+		   "where vmlinux.h goes (created if missing;\n"
 		   "default: .)", struct cflags_args, out_dir),
 	OPTION_CHOICE("method", "M",
 		      "vmlinux or headers, whatever the environment\n"

@@ -73,9 +73,11 @@ void report_bad_opt(int c, char **argv, const char *cmd_name)
 	const char *where = cmd_name ? cmd_name : "";
 	const char *sep = cmd_name ? " " : "";
 	const char *word = argv[optind - 1];
+	bool extra_arg = c == '?' && optopt >= LONG_ONLY_CODE;
 	char name[64];
 
-	if ((c == '?' && !optopt) || (c == ':' && !strncmp(word, "--", 2)))
+	if ((c == '?' && !optopt) || extra_arg ||
+	    (c == ':' && !strncmp(word, "--", 2)))
 		snprintf(name, sizeof(name), "%.*s", (int)strcspn(word, "="),
 			 word);
 	else
@@ -84,9 +86,9 @@ void report_bad_opt(int c, char **argv, const char *cmd_name)
 	if (c == ':')
 		p_err(NULL, "option '%s' needs an argument; try '%s%s%s --help'",
 		      name, prog_name, sep, where);
-	else if (optopt >= LONG_ONLY_CODE)
-		p_err(NULL, "option '%.*s' takes no argument; try '%s%s%s --help'",
-		      (int)strcspn(word, "="), word, prog_name, sep, where);
+	else if (extra_arg)
+		p_err(NULL, "option '%s' takes no argument; try '%s%s%s --help'",
+		      name, prog_name, sep, where);
 	else
 		p_err(NULL, "unknown option '%s'; try '%s%s%s --help'",
 		      name, prog_name, sep, where);

@@ -195,7 +195,8 @@ static const struct cmd_opt dump_opts[] = {
 		    "(default: found as without -i)", struct dump_args, in),
 	OPTION_MODULE("also a kernel module's types (repeatable)",
 		      struct dump_args, in),
-	OPTION_FLAG("module-only", "only what the modules add, with the kernel's\n"
+	OPTION_FLAG("module-only",
+		    "only what the modules add, with the kernel's\n"
 		    "types they need", struct dump_args, in.module_only),
 	OPTION_RELEASE("kernel release in the probed paths (default:\n"
 		       "the running kernel's, uname -r)", struct dump_args,
@@ -206,7 +207,8 @@ static const struct cmd_opt dump_opts[] = {
 		   "write FILE instead of standard output; FILE is\n"
 		   "replaced only once the whole header is written",
 		   struct dump_args, sel.output),
-	OPTION_FLAG("unsorted", "keep BTF type id order instead of sorting by\n"
+	OPTION_FLAG("unsorted",
+		    "keep BTF type id order instead of sorting by\n"
 		    "kind and name", struct dump_args, unsorted),
 	OPTION_LIST("type", 't', "TYPE",
 		    "only TYPE and what it needs (repeatable): 'struct\n"
@@ -223,7 +225,8 @@ static const struct cmd_opt dump_opts[] = {
 		    "(repeatable); it is compiled with clang\n"
 		    "($CLANG, else clang-19 or clang) and the\n"
 		    "CFLAGS after --", struct dump_args, sel.fors, sel.for_cnt),
-	OPTION_FLAG("no-cache", "prove the --for selection again, even for a\n"
+	OPTION_FLAG("no-cache",
+		    "prove the --for selection again, even for a\n"
 		    "program unchanged since the last time\n"
 		    "(cache: $TYPEGEN_CACHE_DIR, else\n"
 		    "$XDG_CACHE_HOME/typegen, ~/.cache/typegen)",

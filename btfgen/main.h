@@ -78,9 +78,11 @@ struct cmd_opt {
 	       .cnt_off = offsetof(type, cnt))
 #define OPTION_FN(n, s, a, h, type, field, f)				\
 	OPTION(n, s, a, h, OPTK_FN, type, field, .fn = (f))
-/* The field is an enum: an int, as C gives enums whose values fit one. */
+/* The field is an enum, written as an int: the build fails if not int-sized. */
 #define OPTION_CHOICE(n, a, h, type, field, ...)			\
 	OPTION(n, 0, a, h, OPTK_CHOICE, type, field,			\
+	       .cnt_off = 0 * sizeof(char[sizeof(((type *)0)->field) ==	\
+					   sizeof(int) ? 1 : -1]),	\
 	       .choices = (const struct opt_choice[]){ __VA_ARGS__, { 0 } })
 
 /*
