@@ -708,10 +708,7 @@ static int run_one(const struct check_args *a, const struct tg_check *c,
 	struct kres k = {};
 	int ret = EXIT_ERR, err;
 
-	if (load_inputs(&a->in, &in))
-		goto out;
-	kernel = in.input ? (tg_btf__base(in.input) ?: in.input) : in.base;
-	if (load_modules(&a->in, &in, kernel))
+	if (load_unmerged(&a->in, &in, &kernel))
 		goto out;
 	err = tg_check__run(c, kernel, in.mods, in.mod_cnt, &res);
 	if (err) {

@@ -561,8 +561,12 @@ static int load_path(const struct input_args *a, struct inputs *in)
 	return EXIT_OK;
 }
 
-int load_modules(const struct input_args *a, struct inputs *in,
-		 const struct tg_btf *kernel)
+/*
+ * Open @a's --module files split on @kernel into in->mods (after -i if it
+ * is a module's), unmerged; reports and returns EXIT_ERR on failure.
+ */
+static int load_modules(const struct input_args *a, struct inputs *in,
+			const struct tg_btf *kernel)
 {
 	TG_OPTS(tg_open_opts, opts, .base = kernel,
 		.max_size = max_decompressed());
@@ -594,6 +598,16 @@ int load_modules(const struct input_args *a, struct inputs *in,
 		in->mod_cnt++;
 	}
 	return EXIT_OK;
+}
+
+int load_unmerged(const struct input_args *a, struct inputs *in,
+		  const struct tg_btf **kernelp)
+{
+	if (load_inputs(a, in))
+		return EXIT_ERR;
+	*kernelp = in->input ? (tg_btf__base(in->input) ?: in->input) :
+			       in->base;
+	return load_modules(a, in, *kernelp);
 }
 
 /*

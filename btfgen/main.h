@@ -247,11 +247,12 @@ struct inputs {
 int load_inputs(const struct input_args *a, struct inputs *in);
 void free_inputs(struct inputs *in);
 /*
- * Open @a's --module files split on @kernel into in->mods (after -i if it
- * is a module's), unmerged; reports and returns EXIT_ERR on failure.
+ * For min and check: load_inputs() of @a (not merged), then its --module
+ * files on the kernel's types, which *@kernelp points to. As
+ * load_inputs(): EXIT_ERR (reported) or EXIT_OK, free_inputs() either way.
  */
-int load_modules(const struct input_args *a, struct inputs *in,
-		 const struct tg_btf *kernel);
+int load_unmerged(const struct input_args *a, struct inputs *in,
+		  const struct tg_btf **kernelp);
 
 /*
  * What @fn writes, to @path (tg_write_file_atomic()) or, if @path is

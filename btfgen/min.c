@@ -166,42 +166,6 @@ static int load_objects(const struct min_args *a, struct tg_min **mp)
 	return EXIT_OK;
 }
 
-/* The --module files, split BTF on @kernel, after a module -i if any. */
-static int open_modules(const struct min_args *a, const struct inputs *in,
-			const struct tg_btf *kernel, struct tg_btf ***modsp,
-			size_t *cntp)
-{
-	TG_OPTS(tg_open_opts, opts, .base = kernel);
-	struct tg_btf **mods;
-	size_t i, n = 0;
-	int err;
-
-	mods = calloc(a->in.module_cnt + 1, sizeof(*mods));
-	if (!mods) {
-		p_err_code(NULL, -ENOMEM);
-		return EXIT_ERR;
-	}
-	*modsp = mods;
-	if (in->input && tg_btf__base(in->input))
-		mods[n++] = in->input;
-	for (i = 0; i < a->in.module_cnt; i++) {
-		err = tg_btf__open(a->in.modules[i], &opts, &mods[n]);
-		if (!err && tg_btf__base(mods[n]) != kernel) {
-			tg_btf__free(mods[n]);
-			mods[n] = NULL;
-			err = -TG_ERRNO__NOTSPLIT;
-		}
-		if (err) {
-			*cntp = n;
-			p_err_code(a->in.modules[i], err);
-			return EXIT_ERR;
-		}
-		n++;
-	}
-	*cntp = n;
-	return EXIT_OK;
-}
-
 static int output_one(const struct min_args *a, const struct tg_min *m,
 		      const struct tg_min_result *res, const char *kernel)
 {
@@ -222,19 +186,14 @@ static int output_one(const struct min_args *a, const struct tg_min *m,
 
 static int run_one(const struct min_args *a, struct tg_min *m)
 {
-	struct tg_btf **mods = NULL;
 	struct tg_min_result *res = NULL;
 	const struct tg_btf *kernel;
 	struct inputs in = {};
-	size_t mod_cnt = 0, i;
 	int ret = EXIT_ERR, err;
 
-	if (load_inputs(&a->in, &in))
+	if (load_unmerged(&a->in, &in, &kernel))
 		goto out;
-	kernel = in.input ? (tg_btf__base(in.input) ?: in.input) : in.base;
-	if (open_modules(a, &in, kernel, &mods, &mod_cnt))
-		goto out;
-	err = tg_min__run(m, kernel, mods, mod_cnt, &res);
+	err = tg_min__run(m, kernel, in.mods, in.mod_cnt, &res);
 	if (err) {
 		p_err_code(in.name, err);
 		goto out;
@@ -242,10 +201,6 @@ static int run_one(const struct min_args *a, struct tg_min *m)
 	ret = output_one(a, m, res, in.name);
 out:
 	tg_min_result__free(res);
-	for (i = 0; i < mod_cnt; i++)
-		if (mods[i] != in.input)
-			tg_btf__free(mods[i]);
-	free(mods);
 	free_inputs(&in);
 	return ret;
 }
