@@ -78,7 +78,10 @@ struct cmd_opt {
 	       .cnt_off = offsetof(type, cnt))
 #define OPTION_FN(n, s, a, h, type, field, f)				\
 	OPTION(n, s, a, h, OPTK_FN, type, field, .fn = (f))
-/* The field is an enum, written as an int: the build fails if not int-sized. */
+/*
+ * The field is an enum, written as an int: the build fails if it is not
+ * int-sized (the check is in cnt_off, which a choice does not use).
+ */
 #define OPTION_CHOICE(n, a, h, type, field, ...)			\
 	OPTION(n, 0, a, h, OPTK_CHOICE, type, field,			\
 	       .cnt_off = 0 * sizeof(char[sizeof(((type *)0)->field) ==	\
@@ -110,7 +113,10 @@ struct cmd_opt {
 #define HELP_BTF_FEATURES "conventions of BTF from DWARF (default: the\n" \
 	"input kernel version's; see typegen(1))"
 
-/* Handlers of the options above, and of --jobs N (an unsigned int). */
+/*
+ * Handlers of the locator's options, of dump's --arch (an enum tg_arch)
+ * and of --jobs N (an unsigned int).
+ */
 enum opt_result opt_release(void *dst, const char *arg, const char *cmd_name);
 enum opt_result opt_btf_features(void *dst, const char *arg,
 				 const char *cmd_name);
