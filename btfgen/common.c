@@ -58,22 +58,22 @@ int usage_extra_arg(const char *cmd_name, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* getopt's code for a command's option that has no short name. */
-#define LONG_ONLY_CODE	0x100
-
 /*
  * Report getopt's '?' (unknown option) or ':' (missing argument). For an
  * unknown long option optopt is 0 and getopt has moved optind past the
  * word; a missing argument can only happen on the last word of argv, so
- * that word is argv[optind - 1] too. A long-only option given an argument
- * ("--unsorted=1") is '?' with optopt its code, not a character.
+ * that word is argv[optind - 1] too. A long option given an argument it
+ * does not take ("--unsorted=1", "--json=1") is '?' with optopt its code:
+ * one of @shorts (getopt's) or a long-only code, never an unknown char.
  */
-void report_bad_opt(int c, char **argv, const char *cmd_name)
+void report_bad_opt(int c, char **argv, const char *cmd_name,
+		    const char *shorts)
 {
 	const char *where = cmd_name ? cmd_name : "";
 	const char *sep = cmd_name ? " " : "";
 	const char *word = argv[optind - 1];
-	bool extra_arg = c == '?' && optopt >= LONG_ONLY_CODE;
+	bool extra_arg = c == '?' && optopt > ':' &&
+			 (optopt >= LONG_ONLY_CODE || strchr(shorts, optopt));
 	char name[64];
 
 	if ((c == '?' && !optopt) || extra_arg ||
@@ -318,7 +318,7 @@ int parse_opts(const struct cmd *cmd, int argc, char **argv, void *args)
 		}
 		if (global_opt(c))
 			continue;
-		report_bad_opt(c, argv, cmd->name);
+		report_bad_opt(c, argv, cmd->name, so);
 		ret = EXIT_USAGE;
 		break;
 	}

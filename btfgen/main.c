@@ -191,18 +191,18 @@ int main(int argc, char **argv)
 		{ "pretty",	no_argument,	NULL, 'p' },
 		{ "debug",	no_argument,	NULL, 'd' },
 		{ "version",	no_argument,	NULL, 'V' },
-		{ "makefile-fragment", no_argument, NULL, 'M' },
+		{ "makefile-fragment", no_argument, NULL, LONG_ONLY_CODE },
 		{ 0 },
 	};
+	/* "+": stop at the command; ":": report errors ourselves. */
+	static const char shorts[] = "+:hjpdV";
 	bool version = false;
 	const struct cmd *cmd;
 	int c;
 
 	setup_libbpf_print();
-	/* "+": stop at the command; ":": report errors ourselves. */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:hjpdV", opts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			help_main(stdout);
@@ -210,12 +210,12 @@ int main(int argc, char **argv)
 		case 'V':
 			version = true;
 			break;
-		case 'M':
+		case LONG_ONLY_CODE:
 			return print_makefile_fragment();
 		default:
 			if (global_opt(c))
 				break;
-			report_bad_opt(c, argv, NULL);
+			report_bad_opt(c, argv, NULL, shorts);
 			return EXIT_USAGE;
 		}
 	}

@@ -196,8 +196,15 @@ void open_opts_for(const struct locate_args *args, const char *name,
 /* Say on stderr how many DWARF entries @btf (read from @name) left out. */
 void note_dwarf_skipped(const struct tg_btf *btf, const char *name);
 
-/* Report getopt_long()'s '?' or ':' return; @cmd_name may be NULL. */
-void report_bad_opt(int c, char **argv, const char *cmd_name);
+/* getopt codes of options without a short name: from here, clear of chars. */
+#define LONG_ONLY_CODE	0x100
+
+/*
+ * Report getopt_long()'s '?' or ':' return for options @shorts (as given
+ * to getopt); @cmd_name may be NULL.
+ */
+void report_bad_opt(int c, char **argv, const char *cmd_name,
+		    const char *shorts);
 
 /* "[done/total] path" on stderr, for the --batch modes on a terminal. */
 void batch_progress(const char *path, size_t done, size_t total);

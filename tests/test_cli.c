@@ -388,6 +388,10 @@ static void test_usage_errors(void **state)
 		/* Named, not "-" and getopt's code for it. */
 		{ "dump --unsorted=1", "option '--unsorted' takes no argument" },
 		{ "min --force=yes", "option '--force' takes no argument" },
+		{ "list --json=1", "option '--json' takes no argument" },
+		{ "--makefile-fragment=1", "option '--makefile-fragment' takes no argument" },
+		/* After "--input=x" (the previous word), -Z is still -Z. */
+		{ "dump --input=x -Zq", "unknown option '-Z'" },
 		/* JSON where the output is C or BTF: refused, not ignored. */
 		{ "dump -j", "option '--json' is not for dump" },
 		{ "-p dump", "option '--json' is not for dump" },
