@@ -13,48 +13,10 @@
 #include "json.h"
 #include "main.h"
 
-/* Option codes of this command only, clear of main.h's. */
-enum {
-	OPT_OUT_DIR = 0x200,
-	OPT_METHOD,
-	OPT_ARCH,
-};
-
 /* The probe API's main header, under an installed prefix or the sources. */
 static const char *const probe_api_hdr[] = {
 	"include/typegen/probe.h",
 };
-
-void help_cflags(FILE *out)
-{
-	fprintf(out,
-		"Usage: %s cflags [--out-dir DIR] [--method vmlinux|headers]\n"
-		"                      [--arch ARCH] [-i PATH] [--release R]\n"
-		"                      [--sysroot DIR] [-j]\n"
-		"\n"
-		"Decide where BPF programs get the kernel's types from, by the\n"
-		"rules in typegen(1) (REDBPF_VMLINUX, KERNEL_SOURCE, KERNEL_VERSION),\n"
-		"carry the decision out and print the compiler flags, on one line:\n"
-		"  vmlinux method: DIR/vmlinux.h is written (only if it changed);\n"
-		"    compile with clang -target bpf FLAGS\n"
-		"  headers method: the kernel's include directories and defines;\n"
-		"    compile with clang FLAGS -emit-llvm | llc -march=bpf\n"
-		"Both give -I for the probe API's headers (typegen/probe.h) unless\n"
-		"they are in a standard directory. 'typegen probe' shows why.\n"
-		"\n"
-		"Options:\n"
-		"      --out-dir DIR  where vmlinux.h goes (created if missing;\n"
-		"                     default: .)\n"
-		"      --method M     vmlinux or headers, whatever the environment\n"
-		"                     says\n"
-		"      --arch ARCH    target architecture: x86_64, arm64... (default:\n"
-		"                     the input's, else this machine's)\n"
-		"  -i, --input PATH   the vmlinux method, with the types in PATH\n"
-		"      --release R    kernel release (default: uname -r)\n"
-		"      --sysroot DIR  look for /lib/modules and BTF under DIR\n"
-		"\n", prog_name);
-	help_global_options(out);
-}
 
 /* Characters a shell takes literally. */
 static bool shell_safe(const char *s)
@@ -102,17 +64,6 @@ static char *probe_api_dir(void)
 		return NULL;
 	}
 	return dir;
-}
-
-static int parse_method(const char *s, enum tg_method *m)
-{
-	if (!strcmp(s, "vmlinux"))
-		*m = TG_METHOD_VMLINUX;
-	else if (!strcmp(s, "headers"))
-		*m = TG_METHOD_HEADERS;
-	else
-		return -1;
-	return 0;
 }
 
 /* Why the decision cannot be carried out, on one line. */
@@ -177,51 +128,47 @@ static void print_flags(const struct tg_selection *sel, const char *api,
 	jsonw_finish(&w);
 }
 
-static int parse_args(int argc, char **argv, struct select_args *a,
-		      const char **out_dir)
-{
-	static const struct option opts[] = {
-		COMMON_LONG_OPTS,
-		LOCATE_LONG_OPTS,
-		{ "out-dir",	required_argument,	NULL, OPT_OUT_DIR },
-		{ "method",	required_argument,	NULL, OPT_METHOD },
-		{ "arch",	required_argument,	NULL, OPT_ARCH },
-		{ 0 },
-	};
-	int c;
+struct cflags_args {
+	struct select_args sel;
+	const char *out_dir;	/* --out-dir DIR */
+};
 
-	while ((c = getopt_long(argc, argv, ":" COMMON_SHORT_OPTS
-				LOCATE_SHORT_OPTS, opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_OUT_DIR:
-			*out_dir = optarg;
-			if (check_nonempty("--out-dir", "cflags") != OPT_HANDLED)
-				return EXIT_USAGE;
-			continue;
-		case OPT_METHOD:
-			if (parse_method(optarg, &a->method)) {
-				p_err(NULL, "option '--method' takes vmlinux or headers, not '%s'",
-				      optarg);
-				return EXIT_USAGE;
-			}
-			continue;
-		case OPT_ARCH:
-			a->arch = optarg;
-			if (check_nonempty("--arch", "cflags") != OPT_HANDLED)
-				return EXIT_USAGE;
-			continue;
-		}
-		switch (parse_common_opt(c, argv, "cflags", &a->loc)) {
-		case OPT_HANDLED:
-			continue;
-		case OPT_HELP:
-			return EXIT_OK;
-		case OPT_BAD:
-		case OPT_UNKNOWN:
-			return EXIT_USAGE;
-		}
-	}
-	if (a->loc.path && a->method == TG_METHOD_HEADERS) {
+/*
+ * --from-dwarf and --btf-features are taken, as every command that finds
+ * the kernel's types takes them, but not shown: the decision reads no
+ * DWARF.
+ */
+static const struct cmd_opt cflags_opts[] = {
+	OPTION_STR("out-dir", 0, "DIR",
+		   "where vmlinux.h goes (created if missing;\n"
+		   "default: .)", struct cflags_args, out_dir),
+	OPTION_CHOICE("method", "M",
+		      "vmlinux or headers, whatever the environment\n"
+		      "says", struct cflags_args, sel.method,
+		      { "vmlinux", TG_METHOD_VMLINUX },
+		      { "headers", TG_METHOD_HEADERS }),
+	OPTION_STR("arch", 0, "ARCH",
+		   "target architecture: x86_64, arm64... (default:\n"
+		   "the input's, else this machine's)",
+		   struct cflags_args, sel.arch),
+	OPTION_INPUT("the vmlinux method, with the types in PATH",
+		     struct cflags_args, sel.loc),
+	OPTION_RELEASE("kernel release (default: uname -r)",
+		       struct cflags_args, sel.loc),
+	OPTION_SYSROOT("look for /lib/modules and BTF under DIR",
+		       struct cflags_args, sel.loc),
+	OPTION_FROM_DWARF(NULL, struct cflags_args, sel.loc),
+	OPTION_BTF_FEATURES(NULL, struct cflags_args, sel.loc),
+	{ 0 },
+};
+
+static int parse_args(int argc, char **argv, struct cflags_args *a)
+{
+	int ret = parse_opts(&cmd_cflags, argc, argv, a);
+
+	if (ret)
+		return ret == PARSE_HELP ? EXIT_OK : ret;
+	if (a->sel.loc.path && a->sel.method == TG_METHOD_HEADERS) {
 		p_err(NULL, "cflags: -i gives BTF, which the headers method does not use");
 		return EXIT_USAGE;
 	}
@@ -230,18 +177,19 @@ static int parse_args(int argc, char **argv, struct select_args *a,
 	return -1;
 }
 
-int do_cflags(int argc, char **argv)
+static int do_cflags(int argc, char **argv)
 {
-	struct select_args a = {};
-	const char *out_dir = ".";
+	struct cflags_args a = { .out_dir = "." };
+	const char *out_dir;
 	struct tg_selection *sel;
 	char *api = NULL;
 	int ret, wrote = 0;
 
-	ret = parse_args(argc, argv, &a, &out_dir);
+	ret = parse_args(argc, argv, &a);
 	if (ret >= 0)
 		return ret;
-	sel = new_selection(&a);
+	out_dir = a.out_dir;
+	sel = new_selection(&a.sel);
 	if (!sel)
 		return EXIT_ERR;
 	ret = EXIT_ERR;
@@ -276,3 +224,26 @@ out:
 	tg_selection__free(sel);
 	return ret;
 }
+
+const struct cmd cmd_cflags = {
+	.name = "cflags",
+	.summary = "choose vmlinux.h or the kernel headers; print the compiler flags",
+	.run = do_cflags,
+	.usage = (const char *const []){
+		"[--out-dir DIR] [--method vmlinux|headers]\n"
+		"[--arch ARCH] [-i PATH] [--release R]\n"
+		"[--sysroot DIR] [-j]",
+		NULL,
+	},
+	.about =
+		"Decide where BPF programs get the kernel's types from, by the\n"
+		"rules in typegen(1) (REDBPF_VMLINUX, KERNEL_SOURCE, KERNEL_VERSION),\n"
+		"carry the decision out and print the compiler flags, on one line:\n"
+		"  vmlinux method: DIR/vmlinux.h is written (only if it changed);\n"
+		"    compile with clang -target bpf FLAGS\n"
+		"  headers method: the kernel's include directories and defines;\n"
+		"    compile with clang FLAGS -emit-llvm | llc -march=bpf\n"
+		"Both give -I for the probe API's headers (typegen/probe.h) unless\n"
+		"they are in a standard directory. 'typegen probe' shows why.\n",
+	.opts = cflags_opts,
+};

@@ -17,53 +17,6 @@
 #include "json.h"
 #include "main.h"
 
-enum {
-	OPT_BATCH = 0x200,
-	OPT_JOBS,
-	OPT_ALLOW,
-};
-
-void help_check(FILE *out)
-{
-	fprintf(out,
-		"Usage: %s check OBJ... [-i PATH] [--base PATH] [--module PATH]... [--allow FILE]\n"
-		"       %s check OBJ... --batch DIR [--jobs N] [--allow FILE]\n"
-		"\n"
-		"Tell whether CO-RE BPF objects (OBJ, compiled with clang -g -target\n"
-		"bpf) load on a kernel, program by program, as libbpf decides: every\n"
-		"relocation resolves (loads); some are poisoned but only in code the\n"
-		"verifier never reaches, behind an existence check such as\n"
-		"bpf_core_field_exists() (loads, poisoned dead code); or the program\n"
-		"fails. Each relocation the kernel does not satisfy is named in\n"
-		"source terms (\"struct task_struct.__state missing\"), with its\n"
-		"program and the existence check that guards it, if any.\n"
-		"\n"
-		"Options:\n"
-		"  -i, --input PATH   the kernel's types, in any form dump reads\n"
-		"                     (default: found as typegen(1) describes)\n"
-		"      --base PATH    the kernel's types, if -i is a module's\n"
-		"      --module PATH  a kernel module's types, split BTF on the\n"
-		"                     kernel's (repeatable)\n"
-		"      --release R    kernel release in the probed paths\n"
-		"      --sysroot DIR  look for the probed paths under DIR\n"
-		"      --batch DIR    check every kernel under DIR, a tree like\n"
-		"                     btfhub's <distro>/<version>/<arch>/<release>.btf\n"
-		"                     (or .btf.tar.xz...): kernels grouped by\n"
-		"                     identical verdicts, what breaks most first\n"
-		"      --jobs N       worker threads for --batch (default: one per CPU)\n"
-		"      --allow FILE   known gaps: lines \"PROGRAM: WHAT\" (shell\n"
-		"                     patterns, # comments) matching failures that\n"
-		"                     do not count against the exit status\n"
-		"\n"
-		"With -j, the whole matrix (kernel, object, program, problems) as JSON.\n"
-		"\n"
-		"Exit status: 0 when every object loads on every kernel (failures\n"
-		"--allow lists aside), 1 when one does not or a kernel cannot be\n"
-		"read, 2 on a bad command line.\n"
-		"\n", prog_name, prog_name);
-	help_global_options(out);
-}
-
 struct check_args {
 	struct input_args in;
 	const char **objs;
@@ -755,10 +708,7 @@ static int run_one(const struct check_args *a, const struct tg_check *c,
 	struct kres k = {};
 	int ret = EXIT_ERR, err;
 
-	if (load_inputs(&a->in, &in))
-		goto out;
-	kernel = in.input ? (tg_btf__base(in.input) ?: in.input) : in.base;
-	if (load_modules(&a->in, &in, kernel))
+	if (load_unmerged(&a->in, &in, &kernel))
 		goto out;
 	err = tg_check__run(c, kernel, in.mods, in.mod_cnt, &res);
 	if (err) {
@@ -831,50 +781,36 @@ static int run_batch(const struct check_args *a, const struct tg_check *c,
 
 /* ---- options ------------------------------------------------------------ */
 
-static enum opt_result parse_check_opt(int c, void *args)
-{
-	struct check_args *a = args;
-
-	switch (c) {
-	case OPT_BASE:
-		a->in.base = optarg;
-		return check_nonempty("--base", "check");
-	case OPT_MODULE:
-		return add_module_opt(&a->in, "check");
-	case OPT_BATCH:
-		a->batch = optarg;
-		return check_nonempty("--batch", "check");
-	case OPT_ALLOW:
-		a->allow = optarg;
-		return check_nonempty("--allow", "check");
-	case OPT_JOBS:
-		return parse_jobs_opt(&a->jobs);
-	}
-	return OPT_UNKNOWN;
-}
-
-static int parse_args(int argc, char **argv, struct check_args *a)
-{
-	static const struct option opts[] = {
-		COMMON_LONG_OPTS,
-		LOCATE_LONG_OPTS,
-		{ "base",	required_argument,	NULL, OPT_BASE },
-		{ "module",	required_argument,	NULL, OPT_MODULE },
-		{ "batch",	required_argument,	NULL, OPT_BATCH },
-		{ "jobs",	required_argument,	NULL, OPT_JOBS },
-		{ "allow",	required_argument,	NULL, OPT_ALLOW },
-		{ 0 },
-	};
-	int ret = parse_cmd_opts(argc, argv, "check", ":" COMMON_SHORT_OPTS
-				 LOCATE_SHORT_OPTS, opts, parse_check_opt, a,
-				 &a->in.loc);
-
-	if (ret)
-		return ret;
-	a->objs = (const char **)argv + optind;
-	a->obj_cnt = argc - optind;
-	return EXIT_OK;
-}
+static const struct cmd_opt check_opts[] = {
+	OPTION_INPUT("the kernel's types, in any form dump reads\n"
+		     "(default: found as typegen(1) describes)",
+		     struct check_args, in.loc),
+	OPTION_FROM_DWARF(HELP_FROM_DWARF, struct check_args, in.loc),
+	OPTION_BTF_FEATURES(HELP_BTF_FEATURES, struct check_args, in.loc),
+	OPTION_BASE("the kernel's types, if -i is a module's",
+		    struct check_args, in),
+	OPTION_MODULE("a kernel module's types, split BTF on the\n"
+		      "kernel's (repeatable)", struct check_args, in),
+	OPTION_RELEASE("kernel release in the probed paths",
+		       struct check_args, in.loc),
+	OPTION_SYSROOT("look for the probed paths under DIR",
+		       struct check_args, in.loc),
+	OPTION_STR("batch", 0, "DIR",
+		   "check every kernel under DIR, a tree like\n"
+		   "btfhub's <distro>/<version>/<arch>/<release>.btf\n"
+		   "(or .btf.tar.xz...): kernels grouped by\n"
+		   "identical verdicts, what breaks most first",
+		   struct check_args, batch),
+	OPTION_FN("jobs", 0, "N",
+		  "worker threads for --batch (default: one per CPU)",
+		  struct check_args, jobs, opt_jobs),
+	OPTION_STR("allow", 0, "FILE",
+		   "known gaps: lines \"PROGRAM: WHAT\" (shell\n"
+		   "patterns, # comments) matching failures that\n"
+		   "do not count against the exit status",
+		   struct check_args, allow),
+	{ 0 },
+};
 
 static int check_args(const struct check_args *a)
 {
@@ -912,15 +848,17 @@ static int load_objects(const struct check_args *a, struct tg_check **cp)
 	return EXIT_OK;
 }
 
-int do_check(int argc, char **argv)
+static int do_check(int argc, char **argv)
 {
 	struct check_args a = {};
 	struct tg_check *c = NULL;
 	struct allow al = {};
 	int ret;
 
-	ret = parse_args(argc, argv, &a);
-	if (ret == -1) {
+	ret = parse_opts(&cmd_check, argc, argv, &a);
+	a.objs = (const char **)argv + optind;
+	a.obj_cnt = argc - optind;
+	if (ret == PARSE_HELP) {
 		ret = EXIT_OK;
 		goto out;
 	}
@@ -935,3 +873,30 @@ out:
 	free(a.in.modules);
 	return ret;
 }
+
+const struct cmd cmd_check = {
+	.name = "check",
+	.summary = "tell whether CO-RE objects load on kernels, program by program",
+	.run = do_check,
+	.usage = (const char *const []){
+		"OBJ... [-i PATH] [--base PATH] [--module PATH]... [--allow FILE]",
+		"OBJ... --batch DIR [--jobs N] [--allow FILE]",
+		NULL,
+	},
+	.about =
+		"Tell whether CO-RE BPF objects (OBJ, compiled with clang -g -target\n"
+		"bpf) load on a kernel, program by program, as libbpf decides: every\n"
+		"relocation resolves (loads); some are poisoned but only in code the\n"
+		"verifier never reaches, behind an existence check such as\n"
+		"bpf_core_field_exists() (loads, poisoned dead code); or the program\n"
+		"fails. Each relocation the kernel does not satisfy is named in\n"
+		"source terms (\"struct task_struct.__state missing\"), with its\n"
+		"program and the existence check that guards it, if any.\n",
+	.opts = check_opts,
+	.epilog =
+		"With -j, the whole matrix (kernel, object, program, problems) as JSON.\n"
+		"\n"
+		"Exit status: 0 when every object loads on every kernel (failures\n"
+		"--allow lists aside), 1 when one does not or a kernel cannot be\n"
+		"read, 2 on a bad command line.\n",
+};

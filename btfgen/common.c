@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * What the subcommands share: error reporting, option parsing and finding
- * the kernel's types.
+ * What the commands share: error reporting, option parsing and help,
+ * finding the kernel's types. It sits below every command and main.c,
+ * and uses none of them.
  */
 #include <errno.h>
+#include <getopt.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,7 +14,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <bpf/libbpf.h>
+
 #include "main.h"
+
+bool json_output;
+bool pretty_output;
+bool debug_output;
+const char *prog_name = "typegen";
 
 void p_err(const char *what, const char *fmt, ...)
 {
@@ -41,16 +51,6 @@ void p_err_code(const char *what, int err)
 	p_err(what, "%s", err_str(err, msg, sizeof(msg)));
 }
 
-int reject_json(const char *cmd_name)
-{
-	if (!json_output)
-		return 0;
-	p_err(NULL, "option '--json' is not for %s, whose output is %s; try '%s %s --help'",
-	      cmd_name, strcmp(cmd_name, "btf") ? "a C header" : "raw BTF",
-	      prog_name, cmd_name);
-	return EXIT_USAGE;
-}
-
 int usage_extra_arg(const char *cmd_name, const char *arg)
 {
 	p_err(NULL, "%s: unexpected argument '%s'; try '%s %s --help'",
@@ -62,16 +62,22 @@ int usage_extra_arg(const char *cmd_name, const char *arg)
  * Report getopt's '?' (unknown option) or ':' (missing argument). For an
  * unknown long option optopt is 0 and getopt has moved optind past the
  * word; a missing argument can only happen on the last word of argv, so
- * that word is argv[optind - 1] too.
+ * that word is argv[optind - 1] too. A long option given an argument it
+ * does not take ("--unsorted=1", "--json=1") is '?' with optopt its code:
+ * one of @shorts (getopt's) or a long-only code, never an unknown char.
  */
-void report_bad_opt(int c, char **argv, const char *cmd_name)
+void report_bad_opt(int c, char **argv, const char *cmd_name,
+		    const char *shorts)
 {
 	const char *where = cmd_name ? cmd_name : "";
 	const char *sep = cmd_name ? " " : "";
 	const char *word = argv[optind - 1];
+	bool extra_arg = c == '?' && optopt > ':' &&
+			 (optopt >= LONG_ONLY_CODE || strchr(shorts, optopt));
 	char name[64];
 
-	if ((c == '?' && !optopt) || (c == ':' && !strncmp(word, "--", 2)))
+	if ((c == '?' && !optopt) || extra_arg ||
+	    (c == ':' && !strncmp(word, "--", 2)))
 		snprintf(name, sizeof(name), "%.*s", (int)strcspn(word, "="),
 			 word);
 	else
@@ -79,6 +85,9 @@ void report_bad_opt(int c, char **argv, const char *cmd_name)
 
 	if (c == ':')
 		p_err(NULL, "option '%s' needs an argument; try '%s%s%s --help'",
+		      name, prog_name, sep, where);
+	else if (extra_arg)
+		p_err(NULL, "option '%s' takes no argument; try '%s%s%s --help'",
 		      name, prog_name, sep, where);
 	else
 		p_err(NULL, "unknown option '%s'; try '%s%s%s --help'",
@@ -89,75 +98,240 @@ void report_bad_opt(int c, char **argv, const char *cmd_name)
  * An empty file name or release is a slip of the shell (an unset variable),
  * not a request: say so instead of passing "" on to fail obscurely.
  */
-enum opt_result check_nonempty(const char *opt_name, const char *cmd_name)
+static enum opt_result check_nonempty(const char *name, const char *arg,
+				      const char *cmd_name)
 {
-	if (*optarg)
+	if (*arg)
 		return OPT_HANDLED;
-	p_err(NULL, "option '%s' needs a non-empty argument; try '%s %s --help'",
-	      opt_name, prog_name, cmd_name);
+	p_err(NULL, "option '--%s' needs a non-empty argument; try '%s %s --help'",
+	      name, prog_name, cmd_name);
 	return OPT_BAD;
 }
 
-enum opt_result parse_common_opt(int c, char **argv, const char *cmd_name,
-				 struct locate_args *loc)
+enum opt_result opt_release(void *dst, const char *arg, const char *cmd_name)
+{
+	*(const char **)dst = arg;
+	/* The library would only say EINVAL: say what is wrong. */
+	if (strchr(arg, '/')) {
+		p_err(NULL, "option '--release' takes a kernel release such as 6.1.0-13-amd64, not a path");
+		return OPT_BAD;
+	}
+	return check_nonempty("release", arg, cmd_name);
+}
+
+enum opt_result opt_btf_features(void *dst, const char *arg,
+				 const char *cmd_name)
+{
+	(void)cmd_name;
+	*(const char **)dst = arg;
+	if (tg_btf_features_parse(arg, NULL)) {
+		p_err(NULL, "option '--btf-features' takes a list of var, enum64, optimized_func, consistent_func, decl_tag_kfuncs, not '%s'",
+		      arg);
+		return OPT_BAD;
+	}
+	return OPT_HANDLED;
+}
+
+enum opt_result opt_input_arch(void *dst, const char *arg,
+			       const char *cmd_name)
+{
+	if (tg_arch__from_str(arg, dst)) {
+		p_err(NULL, "option '--arch' takes an architecture such as x86_64, i386, arm64, arm, ppc64, s390x or riscv64, not '%s'; try '%s %s --help'",
+		      arg, prog_name, cmd_name);
+		return OPT_BAD;
+	}
+	return OPT_HANDLED;
+}
+
+enum opt_result opt_jobs(void *dst, const char *arg, const char *cmd_name)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+
+	(void)cmd_name;
+	if (*end || n < 1 || n > 1024) {
+		p_err(NULL, "option '--jobs' takes a number from 1 to 1024, not '%s'",
+		      arg);
+		return OPT_BAD;
+	}
+	*(unsigned int *)dst = n;
+	return OPT_HANDLED;
+}
+
+bool global_opt(int c)
 {
 	switch (c) {
-	case 'h':
-		find_cmd(cmd_name)->help(stdout);
-		return OPT_HELP;
 	case 'j':
 		json_output = true;
-		return OPT_HANDLED;
+		return true;
 	case 'p':
 		json_output = true;
 		pretty_output = true;
-		return OPT_HANDLED;
+		return true;
 	case 'd':
 		debug_output = true;
 		setup_libbpf_print();
-		return OPT_HANDLED;
-	case '?':
-	case ':':
-		report_bad_opt(c, argv, cmd_name);
-		return OPT_BAD;
+		return true;
 	}
-	if (!loc)
-		return OPT_UNKNOWN;
-	switch (c) {
-	case 'i':
-		loc->path = optarg;
-		return check_nonempty("--input", cmd_name);
-	case OPT_RELEASE:
-		loc->release = optarg;
-		/* The library would only say EINVAL: say what is wrong. */
-		if (strchr(optarg, '/')) {
-			p_err(NULL, "option '--release' takes a kernel release such as 6.1.0-13-amd64, not a path");
-			return OPT_BAD;
+	return false;
+}
+
+/* "takes A, B or C, not 'X'", from @o's choices. */
+static enum opt_result take_choice(const struct cmd_opt *o, const char *arg,
+				   int *dst, const char *cmd_name)
+{
+	const struct opt_choice *ch;
+	char list[256];
+	size_t len = 0;
+
+	for (ch = o->choices; ch->name; ch++) {
+		if (!strcmp(ch->name, arg)) {
+			*dst = ch->value;
+			return OPT_HANDLED;
 		}
-		return check_nonempty("--release", cmd_name);
-	case OPT_SYSROOT:
-		loc->sysroot = optarg;
-		return check_nonempty("--sysroot", cmd_name);
-	case OPT_FROM_DWARF:
-		loc->from_dwarf = true;
-		return OPT_HANDLED;
-	case OPT_BTF_FEATURES:
-		loc->btf_features = optarg;
-		if (tg_btf_features_parse(optarg, NULL)) {
-			p_err(NULL, "option '--btf-features' takes a list of var, enum64, optimized_func, consistent_func, decl_tag_kfuncs, not '%s'",
-			      optarg);
-			return OPT_BAD;
-		}
-		return OPT_HANDLED;
-	case OPT_INPUT_ARCH:
-		if (tg_arch__from_str(optarg, &loc->arch)) {
-			p_err(NULL, "option '--arch' takes an architecture such as x86_64, i386, arm64, arm, ppc64, s390x or riscv64, not '%s'; try '%s %s --help'",
-			      optarg, prog_name, cmd_name);
-			return OPT_BAD;
-		}
-		return OPT_HANDLED;
 	}
-	return OPT_UNKNOWN;
+	for (ch = o->choices; ch->name && len < sizeof(list); ch++)
+		len += snprintf(list + len, sizeof(list) - len, "%s%s",
+				ch == o->choices ? "" : ch[1].name ? ", " : " or ",
+				ch->name);
+	p_err(NULL, "option '--%s' takes %s, not '%s'; try '%s %s --help'",
+	      o->name, list, arg, prog_name, cmd_name);
+	return OPT_BAD;
+}
+
+/* Option @o of a command's table, with its argument @arg, into @args. */
+static enum opt_result take_opt(const struct cmd_opt *o, const char *arg,
+				void *args, const char *cmd_name)
+{
+	void *dst = (char *)args + o->off;
+	size_t *cnt = (size_t *)((char *)args + o->cnt_off);
+	const char **list;
+
+	switch (o->kind) {
+	case OPTK_FLAG:
+		*(bool *)dst = true;
+		return OPT_HANDLED;
+	case OPTK_STR:
+		*(const char **)dst = arg;
+		return check_nonempty(o->name, arg, cmd_name);
+	case OPTK_LIST:
+		if (check_nonempty(o->name, arg, cmd_name))
+			return OPT_BAD;
+		list = realloc(*(const char ***)dst,
+			       (*cnt + 1) * sizeof(*list));
+		if (!list) {
+			p_err_code(NULL, -ENOMEM);
+			return OPT_BAD;
+		}
+		*(const char ***)dst = list;
+		list[(*cnt)++] = arg;
+		return OPT_HANDLED;
+	case OPTK_CHOICE:
+		return take_choice(o, arg, dst, cmd_name);
+	case OPTK_FN:
+		return o->fn(dst, arg, cmd_name);
+	}
+	return OPT_BAD;
+}
+
+/* The getopt_long() tables for @opts (@cnt of them) and the global ones. */
+static int make_getopt_tables(const struct cmd_opt *opts, size_t cnt,
+			      struct option **longp, char **shortp)
+{
+	static const struct option global[] = {
+		{ "help",	no_argument,	NULL, 'h' },
+		{ "json",	no_argument,	NULL, 'j' },
+		{ "pretty",	no_argument,	NULL, 'p' },
+		{ "debug",	no_argument,	NULL, 'd' },
+	};
+	const size_t n_global = sizeof(global) / sizeof(global[0]);
+	/* ":": missing arguments are told from unknown options. */
+	static const char global_short[] = ":hjpd";
+	struct option *lo = calloc(n_global + cnt + 1, sizeof(*lo));
+	char *so = malloc(sizeof(global_short) + 2 * cnt), *q;
+	size_t i;
+
+	*longp = lo;
+	*shortp = so;
+	if (!lo || !so)
+		return -ENOMEM;
+	memcpy(lo, global, sizeof(global));
+	q = stpcpy(so, global_short);
+	for (i = 0; i < cnt; i++) {
+		const struct cmd_opt *o = &opts[i];
+		struct option *l = &lo[n_global + i];
+
+		l->name = o->name;
+		l->has_arg = o->arg ? required_argument : no_argument;
+		l->val = o->short_name ?: LONG_ONLY_CODE + (int)i;
+		if (o->short_name) {
+			*q++ = o->short_name;
+			if (o->arg)
+				*q++ = ':';
+		}
+	}
+	*q = '\0';
+	return 0;
+}
+
+/* The entry of @opts getopt returned @c for, or NULL. */
+static const struct cmd_opt *find_opt(const struct cmd_opt *opts, size_t cnt,
+				      int c)
+{
+	size_t i;
+
+	if (c >= LONG_ONLY_CODE)
+		return &opts[c - LONG_ONLY_CODE];
+	for (i = 0; i < cnt; i++)
+		if (opts[i].short_name == c)
+			return &opts[i];
+	return NULL;
+}
+
+int parse_opts(const struct cmd *cmd, int argc, char **argv, void *args)
+{
+	const struct cmd_opt *o;
+	struct option *lo;
+	size_t cnt = 0;
+	int c, ret = EXIT_OK;
+	char *so;
+
+	while (cmd->opts[cnt].name)
+		cnt++;
+	if (make_getopt_tables(cmd->opts, cnt, &lo, &so)) {
+		p_err_code(NULL, -ENOMEM);
+		ret = EXIT_ERR;
+		goto out;
+	}
+	while ((c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+		o = find_opt(cmd->opts, cnt, c);
+		if (o) {
+			if (take_opt(o, optarg, args, cmd->name) == OPT_HANDLED)
+				continue;
+			ret = EXIT_USAGE;
+			break;
+		}
+		if (c == 'h') {
+			print_cmd_help(cmd, stdout);
+			ret = PARSE_HELP;
+			break;
+		}
+		if (global_opt(c))
+			continue;
+		report_bad_opt(c, argv, cmd->name, so);
+		ret = EXIT_USAGE;
+		break;
+	}
+	/* JSON where the output is C or BTF is a mistake, not ignored. */
+	if (!ret && cmd->not_json && json_output) {
+		p_err(NULL, "option '--json' is not for %s, whose output is %s; try '%s %s --help'",
+		      cmd->name, cmd->not_json, prog_name, cmd->name);
+		ret = EXIT_USAGE;
+	}
+out:
+	free(lo);
+	free(so);
+	return ret;
 }
 
 int write_output_file(const char *path, tg_write_fn fn, void *ctx)
@@ -387,8 +561,12 @@ static int load_path(const struct input_args *a, struct inputs *in)
 	return EXIT_OK;
 }
 
-int load_modules(const struct input_args *a, struct inputs *in,
-		 const struct tg_btf *kernel)
+/*
+ * Open @a's --module files split on @kernel into in->mods (after -i if it
+ * is a module's), unmerged; reports and returns EXIT_ERR on failure.
+ */
+static int load_modules(const struct input_args *a, struct inputs *in,
+			const struct tg_btf *kernel)
 {
 	TG_OPTS(tg_open_opts, opts, .base = kernel,
 		.max_size = max_decompressed());
@@ -420,6 +598,16 @@ int load_modules(const struct input_args *a, struct inputs *in,
 		in->mod_cnt++;
 	}
 	return EXIT_OK;
+}
+
+int load_unmerged(const struct input_args *a, struct inputs *in,
+		  const struct tg_btf **kernelp)
+{
+	if (load_inputs(a, in))
+		return EXIT_ERR;
+	*kernelp = in->input ? (tg_btf__base(in->input) ?: in->input) :
+			       in->base;
+	return load_modules(a, in, *kernelp);
 }
 
 /*
@@ -537,36 +725,6 @@ void free_inputs(struct inputs *in)
 	memset(in, 0, sizeof(*in));
 }
 
-enum opt_result parse_jobs_opt(unsigned int *jobs)
-{
-	char *end;
-	long n = strtol(optarg, &end, 10);
-
-	if (*end || n < 1 || n > 1024) {
-		p_err(NULL, "option '--jobs' takes a number from 1 to 1024, not '%s'",
-		      optarg);
-		return OPT_BAD;
-	}
-	*jobs = n;
-	return OPT_HANDLED;
-}
-
-enum opt_result add_module_opt(struct input_args *in, const char *cmd_name)
-{
-	const char **p;
-
-	if (check_nonempty("--module", cmd_name) == OPT_BAD)
-		return OPT_BAD;
-	p = realloc(in->modules, (in->module_cnt + 1) * sizeof(*p));
-	if (!p) {
-		p_err_code(NULL, -ENOMEM);
-		return OPT_BAD;
-	}
-	in->modules = p;
-	p[in->module_cnt++] = optarg;
-	return OPT_HANDLED;
-}
-
 void batch_progress(const char *path, size_t done, size_t total)
 {
 	fprintf(stderr, "\r\033[K[%zu/%zu] %s", done, total, path);
@@ -575,22 +733,145 @@ void batch_progress(const char *path, size_t done, size_t total)
 	fflush(stderr);
 }
 
-int parse_cmd_opts(int argc, char **argv, const char *cmd_name,
-		   const char *short_opts, const struct option *long_opts,
-		   own_opt_fn own, void *args, struct locate_args *loc)
+static int libbpf_print_all(enum libbpf_print_level level, const char *fmt,
+			    va_list ap)
 {
-	enum opt_result r;
-	int c;
+	(void)level;
+	return vfprintf(stderr, fmt, ap);
+}
 
-	while ((c = getopt_long(argc, argv, short_opts, long_opts,
-				NULL)) != -1) {
-		r = own(c, args);
-		if (r == OPT_UNKNOWN)
-			r = parse_common_opt(c, argv, cmd_name, loc);
-		if (r == OPT_HELP)
-			return -1;
-		if (r != OPT_HANDLED)
-			return EXIT_USAGE;
+static int libbpf_print_none(enum libbpf_print_level level, const char *fmt,
+			     va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+/*
+ * libbpf prints its own "libbpf: ..." warnings when it fails to parse a
+ * file; the library already turns those failures into error codes, so the
+ * lines would only duplicate (and break the one-line error promise).
+ */
+void setup_libbpf_print(void)
+{
+	libbpf_set_print(debug_output ? libbpf_print_all : libbpf_print_none);
+}
+
+void help_global_options(FILE *out)
+{
+	fprintf(out,
+		"Global options (before or after COMMAND):\n"
+		"  -h, --help       show help and exit\n"
+		"  -V, --version    show the version and exit\n"
+		"  -j, --json       write JSON instead of text (list, show, probe,\n"
+		"                   min, cflags; not dump or btf, whose output is\n"
+		"                   C or BTF)\n"
+		"  -p, --pretty     write indented JSON; implies --json\n"
+		"  -d, --debug      show libbpf's own warnings on stderr\n"
+		"      --makefile-fragment\n"
+		"                   print the path of typegen.mk, for Make's include\n");
+}
+
+/* @text, its first line where the cursor is, the others @indent in. */
+static void print_lines(FILE *out, const char *text, int indent)
+{
+	const char *nl;
+
+	for (;;) {
+		nl = strchrnul(text, '\n');
+		fprintf(out, "%.*s\n", (int)(nl - text), text);
+		if (!*nl)
+			return;
+		text = nl + 1;
+		fprintf(out, "%*s", indent, "");
 	}
-	return EXIT_OK;
+}
+
+/* Where an option's help starts: "  -i, --input PATH   read..." */
+#define HELP_COL	21
+
+static void print_opt_help(FILE *out, const struct cmd_opt *o)
+{
+	int n;
+
+	if (o->short_name)
+		n = fprintf(out, "  -%c, --%s", o->short_name, o->name);
+	else
+		n = fprintf(out, "      --%s", o->name);
+	if (o->arg)
+		n += fprintf(out, " %s", o->arg);
+	fprintf(out, "%*s", n < HELP_COL ? HELP_COL - n : 2, "");
+	print_lines(out, o->help, HELP_COL);
+}
+
+void print_cmd_help(const struct cmd *cmd, FILE *out)
+{
+	/* Continued synopses line up after "Usage: typegen NAME ". */
+	int indent = strlen("Usage: ") + strlen(prog_name) +
+		     strlen(cmd->name) + 2;
+	const struct cmd_opt *o;
+	size_t i;
+
+	for (i = 0; cmd->usage[i]; i++) {
+		fprintf(out, "%s%s %s ", i ? "       " : "Usage: ", prog_name,
+			cmd->name);
+		print_lines(out, cmd->usage[i], indent);
+	}
+	fprintf(out, "\n%s", cmd->about);
+	if (!cmd->opts)
+		return;
+	fprintf(out, "\nOptions:\n");
+	for (o = cmd->opts; o->name; o++)
+		if (o->help)
+			print_opt_help(out, o);
+	fprintf(out, "\n");
+	if (cmd->epilog)
+		fprintf(out, "%s\n", cmd->epilog);
+	help_global_options(out);
+}
+
+/*
+ * The directory this typegen was installed under (PREFIX, from
+ * PREFIX/bin/typegen), or the source tree of one run from its build
+ * directory (build/typegen): the parent of the executable's directory.
+ */
+static char *prefix_dir(void)
+{
+	char exe[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	int i;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	for (i = 0; i < 2; i++) {
+		slash = strrchr(exe, '/');
+		if (!slash)
+			return NULL;
+		*slash = '\0';
+	}
+	return strdup(*exe ? exe : "/");
+}
+
+char *find_data_file(const char *const *rels, size_t cnt)
+{
+	char *prefix = prefix_dir(), *path;
+	size_t i;
+
+	if (!prefix)
+		return NULL;
+	for (i = 0; i < cnt; i++) {
+		if (asprintf(&path, "%s/%s", strcmp(prefix, "/") ? prefix : "",
+			     rels[i]) < 0)
+			break;
+		if (!access(path, R_OK)) {
+			free(prefix);
+			return path;
+		}
+		free(path);
+	}
+	free(prefix);
+	return NULL;
 }

@@ -9,74 +9,6 @@
 
 #include "main.h"
 
-enum {
-	OPT_NO_CACHE = 0x200,
-	OPT_TIMEOUT,
-};
-
-void help_dump(FILE *out)
-{
-	fprintf(out,
-		"Usage: %s dump [-i PATH] [--release R] [--sysroot DIR] [--from-dwarf]\n"
-		"                    [--arch ARCH] [-o FILE] [--unsorted]\n"
-		"       %s dump [-i PATH] [--base PATH] [--module PATH]... [--module-only] [-o FILE]\n"
-		"       %s dump [-i PATH] -t TYPE... [--pointee fwd|full] [-o FILE]\n"
-		"       %s dump [-i PATH] --for PROG.bpf.c... [--no-cache] [--timeout S]\n"
-		"                    [-o FILE] [-- CFLAGS...]\n"
-		"\n"
-		"Write the kernel's types as a C header (vmlinux.h), to standard\n"
-		"output or to FILE. Without -i the types are found as typegen(1)\n"
-		"describes: REDBPF_VMLINUX, else the usual places for release R.\n"
-		"With kernel modules, the header holds the kernel's types and the\n"
-		"modules', deduplicated, or with --module-only what the modules add.\n"
-		"With -t or --for, it holds only the types asked for or used, and\n"
-		"what they need to compile.\n"
-		"\n"
-		"Options:\n"
-		"  -i, --input PATH   read the types from PATH: raw BTF, an ELF file\n"
-		"                     with .BTF (vmlinux, a module's .ko), a vmlinuz,\n"
-		"                     a btfhub .tar.xz, any of them compressed, or an\n"
-		"                     ELF file with DWARF (a -dbg vmlinux, a .debug\n"
-		"                     file); overrides REDBPF_VMLINUX\n"
-		"      --from-dwarf   read an ELF file's DWARF even if it has .BTF\n"
-		"      --btf-features LIST  conventions of BTF from DWARF (default: the\n"
-		"                     input kernel version's; see typegen(1))\n"
-		"                     (without: DWARF only when there is no .BTF)\n"
-		"      --arch ARCH    the machine the types are from, where the input\n"
-		"                     cannot say (raw BTF): x86_64, i386, arm64, arm,\n"
-		"                     ppc64, s390x, riscv64...; the header's layouts\n"
-		"                     follow that machine's C ABI\n"
-		"      --base PATH    the kernel's types, for a module's -i or --module\n"
-		"                     (default: found as without -i)\n"
-		"      --module PATH  also a kernel module's types (repeatable)\n"
-		"      --module-only  only what the modules add, with the kernel's\n"
-		"                     types they need\n"
-		"      --release R    kernel release in the probed paths (default:\n"
-		"                     the running kernel's, uname -r)\n"
-		"      --sysroot DIR  look for the probed paths under DIR (default: /)\n"
-		"  -o, --output FILE  write FILE instead of standard output; FILE is\n"
-		"                     replaced only once the whole header is written\n"
-		"      --unsorted     keep BTF type id order instead of sorting by\n"
-		"                     kind and name\n"
-		"  -t, --type TYPE    only TYPE and what it needs (repeatable): 'struct\n"
-		"                     NAME', 'union NAME', 'enum NAME', or NAME (a\n"
-		"                     typedef, tag or kfunc); shell globs ('bpf_*')\n"
-		"      --pointee MODE what pointers pull in: fwd (default), a\n"
-		"                     forward declaration; full, the definition\n"
-		"      --for FILE     only what the BPF program FILE uses\n"
-		"                     (repeatable); it is compiled with clang\n"
-		"                     ($CLANG, else clang-19 or clang) and the\n"
-		"                     CFLAGS after --\n"
-		"      --no-cache     prove the --for selection again, even for a\n"
-		"                     program unchanged since the last time\n"
-		"                     (cache: $TYPEGEN_CACHE_DIR, else\n"
-		"                     $XDG_CACHE_HOME/typegen, ~/.cache/typegen)\n"
-		"      --timeout S    stop a compiler run of --for after S seconds\n"
-		"                     (default 60)\n"
-		"\n", prog_name, prog_name, prog_name, prog_name);
-	help_global_options(out);
-}
-
 static int write_header(FILE *out, void *ctx)
 {
 	return tg_c_dumper__dump(ctx, out);
@@ -220,151 +152,132 @@ static int select_types(struct tg_c_dumper *d, const struct selection *sel,
 	return 0;
 }
 
-static int parse_pointee(const char *arg, enum tg_pointee *p)
+static enum opt_result opt_timeout(void *dst, const char *arg,
+				   const char *cmd_name)
 {
-	if (!strcmp(arg, "fwd"))
-		*p = TG_POINTEE_FWD;
-	else if (!strcmp(arg, "full"))
-		*p = TG_POINTEE_FULL;
-	else
-		return -EINVAL;
-	return 0;
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || *end || !*arg || !v || v > 86400) {
+		p_err(NULL, "option '--timeout' takes seconds, 1 to 86400, not '%s'; try '%s %s --help'",
+		      arg, prog_name, cmd_name);
+		return OPT_BAD;
+	}
+	*(unsigned int *)dst = v;
+	return OPT_HANDLED;
 }
 
-int do_dump(int argc, char **argv)
+struct dump_args {
+	struct input_args in;
+	struct selection sel;
+	bool unsorted;
+};
+
+static const struct cmd_opt dump_opts[] = {
+	OPTION_INPUT("read the types from PATH: raw BTF, an ELF file\n"
+		     "with .BTF (vmlinux, a module's .ko), a vmlinuz,\n"
+		     "a btfhub .tar.xz, any of them compressed, or an\n"
+		     "ELF file with DWARF (a -dbg vmlinux, a .debug\n"
+		     "file); overrides REDBPF_VMLINUX", struct dump_args, in.loc),
+	OPTION_FROM_DWARF(HELP_FROM_DWARF "\n"
+			  "(without: DWARF only when there is no .BTF)",
+			  struct dump_args, in.loc),
+	OPTION_BTF_FEATURES(HELP_BTF_FEATURES, struct dump_args, in.loc),
+	OPTION_FN("arch", 0, "ARCH",
+		  "the machine the types are from, where the input\n"
+		  "cannot say (raw BTF): x86_64, i386, arm64, arm,\n"
+		  "ppc64, s390x, riscv64...; the header's layouts\n"
+		  "follow that machine's C ABI",
+		  struct dump_args, in.loc.arch, opt_input_arch),
+	OPTION_BASE("the kernel's types, for a module's -i or --module\n"
+		    "(default: found as without -i)", struct dump_args, in),
+	OPTION_MODULE("also a kernel module's types (repeatable)",
+		      struct dump_args, in),
+	OPTION_FLAG("module-only",
+		    "only what the modules add, with the kernel's\n"
+		    "types they need", struct dump_args, in.module_only),
+	OPTION_RELEASE("kernel release in the probed paths (default:\n"
+		       "the running kernel's, uname -r)", struct dump_args,
+		       in.loc),
+	OPTION_SYSROOT("look for the probed paths under DIR (default: /)",
+		       struct dump_args, in.loc),
+	OPTION_STR("output", 'o', "FILE",
+		   "write FILE instead of standard output; FILE is\n"
+		   "replaced only once the whole header is written",
+		   struct dump_args, sel.output),
+	OPTION_FLAG("unsorted",
+		    "keep BTF type id order instead of sorting by\n"
+		    "kind and name", struct dump_args, unsorted),
+	OPTION_LIST("type", 't', "TYPE",
+		    "only TYPE and what it needs (repeatable): 'struct\n"
+		    "NAME', 'union NAME', 'enum NAME', or NAME (a\n"
+		    "typedef, tag or kfunc); shell globs ('bpf_*')",
+		    struct dump_args, sel.types, sel.type_cnt),
+	OPTION_CHOICE("pointee", "MODE",
+		      "what pointers pull in: fwd (default), a\n"
+		      "forward declaration; full, the definition",
+		      struct dump_args, sel.pointee,
+		      { "fwd", TG_POINTEE_FWD }, { "full", TG_POINTEE_FULL }),
+	OPTION_LIST("for", 0, "FILE",
+		    "only what the BPF program FILE uses\n"
+		    "(repeatable); it is compiled with clang\n"
+		    "($CLANG, else clang-19 or clang) and the\n"
+		    "CFLAGS after --", struct dump_args, sel.fors, sel.for_cnt),
+	OPTION_FLAG("no-cache",
+		    "prove the --for selection again, even for a\n"
+		    "program unchanged since the last time\n"
+		    "(cache: $TYPEGEN_CACHE_DIR, else\n"
+		    "$XDG_CACHE_HOME/typegen, ~/.cache/typegen)",
+		    struct dump_args, sel.no_cache),
+	OPTION_FN("timeout", 0, "S",
+		  "stop a compiler run of --for after S seconds\n"
+		  "(default 60)", struct dump_args, sel.timeout, opt_timeout),
+	{ 0 },
+};
+
+static int do_dump(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		COMMON_LONG_OPTS,
-		LOCATE_LONG_OPTS,
-		INPUT_ARCH_LONG_OPT,
-		{ "output",	required_argument,	NULL, 'o' },
-		{ "unsorted",	no_argument,		NULL, OPT_UNSORTED },
-		{ "base",	required_argument,	NULL, OPT_BASE },
-		{ "module",	required_argument,	NULL, OPT_MODULE },
-		{ "module-only", no_argument,		NULL, OPT_MODULE_ONLY },
-		{ "type",	required_argument,	NULL, 't' },
-		{ "pointee",	required_argument,	NULL, OPT_POINTEE },
-		{ "for",	required_argument,	NULL, OPT_FOR },
-		{ "no-cache",	no_argument,		NULL, OPT_NO_CACHE },
-		{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
-		{ 0 },
-	};
-	struct input_args args = { .merge = true };
-	struct selection sel = {};
+	struct dump_args a = { .in = { .merge = true } };
+	struct input_args *args = &a.in;
+	struct selection *sel = &a.sel;
 	struct tg_c_dumper *d = NULL;
 	struct inputs in = {};
-	const char *output = NULL;
-	bool unsorted = false;
-	int c, err, ret = EXIT_USAGE;
+	int err, ret = parse_opts(&cmd_dump, argc, argv, &a);
 
-	/* Every --module, -t and --for fits in argv's room. */
-	args.modules = calloc(argc, sizeof(*args.modules));
-	sel.types = calloc(argc, sizeof(*sel.types));
-	sel.fors = calloc(argc, sizeof(*sel.fors));
-	if (!args.modules || !sel.types || !sel.fors) {
-		p_err_code(NULL, -ENOMEM);
-		ret = EXIT_ERR;
-		goto out;
-	}
-
-	while ((c = getopt_long(argc, argv, ":" COMMON_SHORT_OPTS
-				LOCATE_SHORT_OPTS "o:t:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			output = optarg;
-			if (check_nonempty("--output", "dump") == OPT_BAD)
-				goto out;
-			continue;
-		case OPT_UNSORTED:
-			unsorted = true;
-			continue;
-		case OPT_BASE:
-			args.base = optarg;
-			if (check_nonempty("--base", "dump") == OPT_BAD)
-				goto out;
-			continue;
-		case OPT_MODULE:
-			args.modules[args.module_cnt++] = optarg;
-			if (check_nonempty("--module", "dump") == OPT_BAD)
-				goto out;
-			continue;
-		case OPT_MODULE_ONLY:
-			args.module_only = true;
-			continue;
-		case 't':
-			sel.types[sel.type_cnt++] = optarg;
-			if (check_nonempty("--type", "dump") == OPT_BAD)
-				goto out;
-			continue;
-		case OPT_FOR:
-			sel.fors[sel.for_cnt++] = optarg;
-			if (check_nonempty("--for", "dump") == OPT_BAD)
-				goto out;
-			continue;
-		case OPT_NO_CACHE:
-			sel.no_cache = true;
-			continue;
-		case OPT_TIMEOUT: {
-			char *end;
-			unsigned long v;
-
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || *end || !*optarg || !v || v > 86400) {
-				p_err(NULL, "option '--timeout' takes seconds, 1 to 86400, not '%s'; try '%s dump --help'",
-				      optarg, prog_name);
-				goto out;
-			}
-			sel.timeout = v;
-			continue;
-		}
-		case OPT_POINTEE:
-			if (parse_pointee(optarg, &sel.pointee)) {
-				p_err(NULL, "option '--pointee' takes fwd or full, not '%s'; try '%s dump --help'",
-				      optarg, prog_name);
-				goto out;
-			}
-			continue;
-		}
-		switch (parse_common_opt(c, argv, "dump", &args.loc)) {
-		case OPT_HANDLED:
-			continue;
-		case OPT_HELP:
+	if (ret) {
+		if (ret == PARSE_HELP)
 			ret = EXIT_OK;
-			goto out;
-		case OPT_BAD:
-		case OPT_UNKNOWN:
-			goto out;
-		}
-	}
-	if (reject_json("dump"))
 		goto out;
+	}
+	ret = EXIT_USAGE;
 	if (optind < argc) {
 		/* after --, the flags the --for programs are built with */
-		if (!sel.for_cnt || strcmp(argv[optind - 1], "--")) {
+		if (!sel->for_cnt || strcmp(argv[optind - 1], "--")) {
 			ret = usage_extra_arg("dump", argv[optind]);
 			goto out;
 		}
-		sel.cflags = argv + optind;
-		sel.cflag_cnt = argc - optind;
+		sel->cflags = argv + optind;
+		sel->cflag_cnt = argc - optind;
 	}
-	if (args.base && !args.loc.path && !args.module_cnt) {
+	if (args->base && !args->loc.path && !args->module_cnt) {
 		p_err(NULL, "option '--base' is the base of a module: give the module with -i or --module; try '%s dump --help'",
 		      prog_name);
 		goto out;
 	}
-	if (args.module_only && !args.loc.path && !args.module_cnt) {
+	if (args->module_only && !args->loc.path && !args->module_cnt) {
 		p_err(NULL, "option '--module-only' needs a module (-i or --module); try '%s dump --help'",
 		      prog_name);
 		goto out;
 	}
 
 	ret = EXIT_ERR;
-	if (load_inputs(&args, &in))
+	if (load_inputs(args, &in))
 		goto out;
 	{
-		TG_OPTS(tg_c_opts, copts, .unsorted = unsorted,
-			.pointee = sel.pointee);
+		TG_OPTS(tg_c_opts, copts, .unsorted = a.unsorted,
+			.pointee = sel->pointee);
 
 		err = tg_c_dumper__new(in.result, &copts, &d);
 	}
@@ -372,16 +285,40 @@ int do_dump(int argc, char **argv)
 		p_err_code(in.name, err);
 		goto out;
 	}
-	sel.output = output;
-	if (select_types(d, &sel, in.name))
+	if (select_types(d, sel, in.name))
 		goto out;
-	if (!write_output(d, output, in.name))
+	if (!write_output(d, sel->output, in.name))
 		ret = EXIT_OK;
 out:
 	tg_c_dumper__free(d);
 	free_inputs(&in);
-	free(args.modules);
-	free(sel.types);
-	free(sel.fors);
+	free(args->modules);
+	free(sel->types);
+	free(sel->fors);
 	return ret;
 }
+
+const struct cmd cmd_dump = {
+	.name = "dump",
+	.summary = "write the kernel's types as a C header (vmlinux.h)",
+	.run = do_dump,
+	.usage = (const char *const []){
+		"[-i PATH] [--release R] [--sysroot DIR] [--from-dwarf]\n"
+		"[--arch ARCH] [-o FILE] [--unsorted]",
+		"[-i PATH] [--base PATH] [--module PATH]... [--module-only] [-o FILE]",
+		"[-i PATH] -t TYPE... [--pointee fwd|full] [-o FILE]",
+		"[-i PATH] --for PROG.bpf.c... [--no-cache] [--timeout S]\n"
+		"[-o FILE] [-- CFLAGS...]",
+		NULL,
+	},
+	.about =
+		"Write the kernel's types as a C header (vmlinux.h), to standard\n"
+		"output or to FILE. Without -i the types are found as typegen(1)\n"
+		"describes: REDBPF_VMLINUX, else the usual places for release R.\n"
+		"With kernel modules, the header holds the kernel's types and the\n"
+		"modules', deduplicated, or with --module-only what the modules add.\n"
+		"With -t or --for, it holds only the types asked for or used, and\n"
+		"what they need to compile.\n",
+	.opts = dump_opts,
+	.not_json = "a C header",
+};

@@ -11,28 +11,6 @@
 #include "json.h"
 #include "main.h"
 
-void help_list(FILE *out)
-{
-	fprintf(out,
-		"Usage: %s list [PATTERN] [--kind KIND] [-i PATH] [-j|-p]\n"
-		"\n"
-		"List the kernel's named types, one per line: BTF id, kind, size\n"
-		"in bytes ('-' for functions and variables' own) and name, in id\n"
-		"order. PATTERN is a shell glob on the name ('sk_*').\n"
-		"\n"
-		"Options:\n"
-		"      --kind KIND    only types of KIND: struct, union, enum (with\n"
-		"                     enum64), typedef, fwd, int, float, func, var,\n"
-		"                     datasec, decl_tag, kfunc (functions BPF\n"
-		"                     programs may call)\n"
-		"  -i, --input PATH   read the types from PATH (see dump --help)\n"
-		"      --base PATH    the kernel's types, for a module's -i\n"
-		"      --release R    kernel release in the probed paths\n"
-		"      --sysroot DIR  look for the probed paths under DIR\n"
-		"\n", prog_name);
-	help_global_options(out);
-}
-
 /* Kinds as users name them: BTF's own names, lowercase. */
 static const char *kind_name(const struct btf_type *t)
 {
@@ -108,6 +86,7 @@ static long long type_size(const struct btf *btf, __u32 id)
 }
 
 struct list_args {
+	struct input_args in;
 	const char *pattern;
 	const char *kind;
 };
@@ -176,56 +155,54 @@ static void list_types(const struct btf *btf, const struct list_args *a,
 	}
 }
 
-int do_list(int argc, char **argv)
+static enum opt_result opt_kind(void *dst, const char *arg,
+				const char *cmd_name)
 {
-	static const struct option opts[] = {
-		COMMON_LONG_OPTS,
-		LOCATE_LONG_OPTS,
-		{ "kind",	required_argument,	NULL, OPT_KIND },
-		{ "base",	required_argument,	NULL, OPT_BASE },
-		{ 0 },
-	};
-	struct input_args args = {};
+	if (!valid_kind(arg)) {
+		p_err(NULL, "option '--kind' does not know '%s'; try '%s %s --help'",
+		      arg, prog_name, cmd_name);
+		return OPT_BAD;
+	}
+	*(const char **)dst = arg;
+	return OPT_HANDLED;
+}
+
+static const struct cmd_opt list_opts[] = {
+	OPTION_FN("kind", 0, "KIND",
+		  "only types of KIND: struct, union, enum (with\n"
+		  "enum64), typedef, fwd, int, float, func, var,\n"
+		  "datasec, decl_tag, kfunc (functions BPF\n"
+		  "programs may call)", struct list_args, kind, opt_kind),
+	OPTION_INPUT("read the types from PATH (see dump --help)",
+		     struct list_args, in.loc),
+	OPTION_FROM_DWARF(HELP_FROM_DWARF, struct list_args, in.loc),
+	OPTION_BTF_FEATURES(HELP_BTF_FEATURES, struct list_args, in.loc),
+	OPTION_BASE("the kernel's types, for a module's -i",
+		    struct list_args, in),
+	OPTION_RELEASE("kernel release in the probed paths",
+		       struct list_args, in.loc),
+	OPTION_SYSROOT("look for the probed paths under DIR",
+		       struct list_args, in.loc),
+	{ 0 },
+};
+
+static int do_list(int argc, char **argv)
+{
 	struct list_args la = {};
 	struct inputs in = {};
 	const struct btf *btf;
 	bool *is_kfunc;
-	int c, ret = EXIT_USAGE;
+	int ret = parse_opts(&cmd_list, argc, argv, &la);
 
-	while ((c = getopt_long(argc, argv, ":" COMMON_SHORT_OPTS
-				LOCATE_SHORT_OPTS, opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_KIND:
-			la.kind = optarg;
-			if (!valid_kind(optarg)) {
-				p_err(NULL, "option '--kind' does not know '%s'; try '%s list --help'",
-				      optarg, prog_name);
-				return EXIT_USAGE;
-			}
-			continue;
-		case OPT_BASE:
-			args.base = optarg;
-			if (check_nonempty("--base", "list") == OPT_BAD)
-				return EXIT_USAGE;
-			continue;
-		}
-		switch (parse_common_opt(c, argv, "list", &args.loc)) {
-		case OPT_HANDLED:
-			continue;
-		case OPT_HELP:
-			return EXIT_OK;
-		case OPT_BAD:
-		case OPT_UNKNOWN:
-			return EXIT_USAGE;
-		}
-	}
+	if (ret)
+		return ret == PARSE_HELP ? EXIT_OK : ret;
 	if (optind < argc)
 		la.pattern = argv[optind++];
 	if (optind < argc)
 		return usage_extra_arg("list", argv[optind]);
 
 	ret = EXIT_ERR;
-	if (load_inputs(&args, &in))
+	if (load_inputs(&la.in, &in))
 		goto out;
 	btf = tg_btf__btf(in.result);
 	is_kfunc = calloc(btf__type_cnt(btf), sizeof(*is_kfunc));
@@ -245,3 +222,18 @@ out:
 	free_inputs(&in);
 	return ret;
 }
+
+const struct cmd cmd_list = {
+	.name = "list",
+	.summary = "list the kernel's named types: id, kind, size, name",
+	.run = do_list,
+	.usage = (const char *const []){
+		"[PATTERN] [--kind KIND] [-i PATH] [-j|-p]",
+		NULL,
+	},
+	.about =
+		"List the kernel's named types, one per line: BTF id, kind, size\n"
+		"in bytes ('-' for functions and variables' own) and name, in id\n"
+		"order. PATTERN is a shell glob on the name ('sk_*').\n",
+	.opts = list_opts,
+};

@@ -3,11 +3,10 @@
  * typegen - write Linux kernel types (BTF) as C headers for BPF programs.
  *
  * main() parses the global options, then hands the rest of the command line
- * to the subcommand named by the first word. Adding a subcommand means one
- * file with do_NAME()/help_NAME() and one line in cmds[].
+ * to the command named by the first word. Adding a command means one file
+ * defining its struct cmd (options, help, run) and one line in cmds[].
  */
-#include <errno.h>
-#include <stdarg.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,34 +16,20 @@
 #include "json.h"
 #include "main.h"
 
-bool json_output;
-bool pretty_output;
-bool debug_output;
-const char *prog_name = "typegen";
-
 static int do_help(int argc, char **argv);
-static void help_help(FILE *out);
 
-static const struct cmd cmds[] = {
-	{ "dump",  do_dump,  help_dump,
-	  "write the kernel's types as a C header (vmlinux.h)" },
-	{ "btf",   do_btf,   help_btf,
-	  "write the kernel's types as raw BTF, as in /sys/kernel/btf" },
-	{ "list",  do_list,  help_list,
-	  "list the kernel's named types: id, kind, size, name" },
-	{ "show",  do_show,  help_show,
-	  "show a type's layout (offsets, holes), or how it changed" },
-	{ "probe", do_probe, help_probe,
-	  "show where the kernel's types are looked for and which file wins" },
-	{ "min",   do_min,   help_min,
-	  "write the BTF CO-RE objects need from kernels, and nothing else" },
-	{ "check", do_check, help_check,
-	  "tell whether CO-RE objects load on kernels, program by program" },
-	{ "cflags", do_cflags, help_cflags,
-	  "choose vmlinux.h or the kernel headers; print the compiler flags" },
-	{ "help",  do_help,  help_help,
-	  "show the help of typegen or of one command" },
-	{ 0 },
+static const struct cmd cmd_help = {
+	.name = "help",
+	.summary = "show the help of typegen or of one command",
+	.run = do_help,
+	.usage = (const char *const []){ "[COMMAND]", NULL },
+	.about = "Show the help of typegen, or of COMMAND.\n",
+};
+
+/* The commands, in the order the help lists them. */
+static const struct cmd *const cmds[] = {
+	&cmd_dump, &cmd_btf, &cmd_list, &cmd_show, &cmd_probe, &cmd_min,
+	&cmd_check, &cmd_cflags, &cmd_help, NULL,
 };
 
 /* Edits (insert, delete, replace, swap two) from @a to @b, capped at 3. */
@@ -79,14 +64,14 @@ static int edit_distance(const char *a, const char *b)
 /* The command @name is most likely a slip for, or NULL. */
 static const char *suggest_cmd(const char *name)
 {
-	const struct cmd *c, *best = NULL;
+	const struct cmd *const *c, *best = NULL;
 	int best_d = 3, d;
 
-	for (c = cmds; c->name; c++) {
-		d = edit_distance(name, c->name);
+	for (c = cmds; *c; c++) {
+		d = edit_distance(name, (*c)->name);
 		/* One slip in a short name, two in a longer one. */
-		if (d < best_d && d <= (strlen(c->name) > 4 ? 2 : 1)) {
-			best = c;
+		if (d < best_d && d <= (strlen((*c)->name) > 4 ? 2 : 1)) {
+			best = *c;
 			best_d = d;
 		}
 	}
@@ -106,60 +91,20 @@ static void p_err_unknown_cmd(const char *name, const char *hint)
 		      prog_name, hint);
 }
 
-const struct cmd *find_cmd(const char *name)
+/* The command called @name, or NULL. */
+static const struct cmd *find_cmd(const char *name)
 {
-	const struct cmd *c;
+	const struct cmd *const *c;
 
-	for (c = cmds; c->name; c++)
-		if (!strcmp(c->name, name))
-			return c;
+	for (c = cmds; *c; c++)
+		if (!strcmp((*c)->name, name))
+			return *c;
 	return NULL;
-}
-
-static int libbpf_print_all(enum libbpf_print_level level, const char *fmt,
-			    va_list ap)
-{
-	(void)level;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static int libbpf_print_none(enum libbpf_print_level level, const char *fmt,
-			     va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
-
-/*
- * libbpf prints its own "libbpf: ..." warnings when it fails to parse a
- * file; the library already turns those failures into error codes, so the
- * lines would only duplicate (and break the one-line error promise).
- */
-void setup_libbpf_print(void)
-{
-	libbpf_set_print(debug_output ? libbpf_print_all : libbpf_print_none);
-}
-
-void help_global_options(FILE *out)
-{
-	fprintf(out,
-		"Global options (before or after COMMAND):\n"
-		"  -h, --help       show help and exit\n"
-		"  -V, --version    show the version and exit\n"
-		"  -j, --json       write JSON instead of text (list, show, probe,\n"
-		"                   min, cflags; not dump or btf, whose output is\n"
-		"                   C or BTF)\n"
-		"  -p, --pretty     write indented JSON; implies --json\n"
-		"  -d, --debug      show libbpf's own warnings on stderr\n"
-		"      --makefile-fragment\n"
-		"                   print the path of typegen.mk, for Make's include\n");
 }
 
 static void help_main(FILE *out)
 {
-	const struct cmd *c;
+	const struct cmd *const *c;
 
 	fprintf(out,
 		"Usage: %s COMMAND [OPTIONS]\n"
@@ -169,8 +114,8 @@ static void help_main(FILE *out)
 		"Write Linux kernel types (BTF) as C headers for BPF programs.\n"
 		"\n"
 		"Commands:\n", prog_name, prog_name, prog_name);
-	for (c = cmds; c->name; c++)
-		fprintf(out, "  %-8s %s\n", c->name, c->summary);
+	for (c = cmds; *c; c++)
+		fprintf(out, "  %-8s %s\n", (*c)->name, (*c)->summary);
 	fprintf(out, "\n");
 	help_global_options(out);
 	fprintf(out,
@@ -178,14 +123,6 @@ static void help_main(FILE *out)
 		"Run '%s COMMAND --help' for the options of COMMAND.\n"
 		"See typegen(1) for the rules used to find the kernel's types.\n",
 		prog_name);
-}
-
-static void help_help(FILE *out)
-{
-	fprintf(out,
-		"Usage: %s help [COMMAND]\n"
-		"\n"
-		"Show the help of typegen, or of COMMAND.\n", prog_name);
 }
 
 static int do_help(int argc, char **argv)
@@ -203,7 +140,7 @@ static int do_help(int argc, char **argv)
 		p_err_unknown_cmd(argv[1], "help");
 		return EXIT_USAGE;
 	}
-	c->help(stdout);
+	print_cmd_help(c, stdout);
 	return EXIT_OK;
 }
 
@@ -249,20 +186,23 @@ static void print_version(void)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		COMMON_LONG_OPTS,
+		{ "help",	no_argument,	NULL, 'h' },
+		{ "json",	no_argument,	NULL, 'j' },
+		{ "pretty",	no_argument,	NULL, 'p' },
+		{ "debug",	no_argument,	NULL, 'd' },
 		{ "version",	no_argument,	NULL, 'V' },
-		{ "makefile-fragment", no_argument, NULL, 'M' },
+		{ "makefile-fragment", no_argument, NULL, LONG_ONLY_CODE },
 		{ 0 },
 	};
+	/* "+": stop at the command; ":": report errors ourselves. */
+	static const char shorts[] = "+:hjpdV";
 	bool version = false;
 	const struct cmd *cmd;
 	int c;
 
 	setup_libbpf_print();
-	/* "+": stop at the command; ":": report errors ourselves. */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:" COMMON_SHORT_OPTS "V", opts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			help_main(stdout);
@@ -270,15 +210,13 @@ int main(int argc, char **argv)
 		case 'V':
 			version = true;
 			break;
-		case 'M':
+		case LONG_ONLY_CODE:
 			return print_makefile_fragment();
-		case '?':
-		case ':':
-			report_bad_opt(c, argv, NULL);
-			return EXIT_USAGE;
 		default:
-			parse_common_opt(c, argv, NULL, NULL);
-			break;
+			if (global_opt(c))
+				break;
+			report_bad_opt(c, argv, NULL, shorts);
+			return EXIT_USAGE;
 		}
 	}
 	if (version) {

@@ -9,6 +9,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "typegen.h"
@@ -18,37 +19,146 @@
 #define EXIT_ERR	1	/* the command failed */
 #define EXIT_USAGE	2	/* bad command line */
 
-/* Global options; set by main() and by each subcommand's option parser. */
+/* Global options; set by main() and by each command's option parser. */
 extern bool json_output;
 extern bool pretty_output;
 extern bool debug_output;
 extern const char *prog_name;
 
-/* A subcommand: argv[0] is its own name. */
-struct cmd {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	void (*help)(FILE *out);
-	const char *summary;
+/*
+ * A command's options are one table of struct cmd_opt, parsed by
+ * parse_opts() and shown by print_cmd_help(): an option is one line of
+ * its table, and --help cannot miss one the parser takes.
+ */
+enum opt_result {
+	OPT_HANDLED,
+	OPT_BAD,	/* reported */
 };
 
-int do_dump(int argc, char **argv);
-void help_dump(FILE *out);
-int do_probe(int argc, char **argv);
-void help_probe(FILE *out);
-int do_btf(int argc, char **argv);
-void help_btf(FILE *out);
-int do_list(int argc, char **argv);
-void help_list(FILE *out);
-int do_show(int argc, char **argv);
-void help_show(FILE *out);
-int do_min(int argc, char **argv);
-void help_min(FILE *out);
-int do_check(int argc, char **argv);
-void help_check(FILE *out);
+/* Where an option's value goes. */
+enum opt_kind {
+	OPTK_FLAG,	/* no argument; the bool at off is set */
+	OPTK_STR,	/* the const char * at off, not empty */
+	OPTK_LIST,	/* appended to the const char ** at off, not empty;
+			   the size_t at cnt_off counts them */
+	OPTK_CHOICE,	/* the int at off: the value of the choice named */
+	OPTK_FN,	/* fn(args + off, argument, command name) */
+};
 
-/* The subcommand called @name, or NULL. */
-const struct cmd *find_cmd(const char *name);
+/* One of the words an OPTK_CHOICE option takes, and its value. */
+struct opt_choice {
+	const char *name;
+	int value;
+};
+
+typedef enum opt_result (*opt_fn)(void *dst, const char *arg,
+				  const char *cmd_name);
+
+struct cmd_opt {
+	const char *name;	/* --name */
+	char short_name;	/* -c, or 0 */
+	const char *arg;	/* the argument in help ("PATH"); NULL: none */
+	const char *help;	/* lines of help; NULL: left out of --help */
+	enum opt_kind kind;
+	size_t off;		/* in the command's argument struct */
+	size_t cnt_off;		/* OPTK_LIST */
+	const struct opt_choice *choices;	/* OPTK_CHOICE, ends with { 0 } */
+	opt_fn fn;		/* OPTK_FN */
+};
+
+#define OPTION(n, s, a, h, k, type, field, ...)				\
+	{ .name = (n), .short_name = (s), .arg = (a), .help = (h),	\
+	  .kind = (k), .off = offsetof(type, field), __VA_ARGS__ }
+#define OPTION_FLAG(n, h, type, field)					\
+	OPTION(n, 0, NULL, h, OPTK_FLAG, type, field)
+#define OPTION_STR(n, s, a, h, type, field)				\
+	OPTION(n, s, a, h, OPTK_STR, type, field)
+#define OPTION_LIST(n, s, a, h, type, field, cnt)			\
+	OPTION(n, s, a, h, OPTK_LIST, type, field,			\
+	       .cnt_off = offsetof(type, cnt))
+#define OPTION_FN(n, s, a, h, type, field, f)				\
+	OPTION(n, s, a, h, OPTK_FN, type, field, .fn = (f))
+/*
+ * The field is an enum, written as an int: the build fails if it is not
+ * int-sized (the check is in cnt_off, which a choice does not use).
+ */
+#define OPTION_CHOICE(n, a, h, type, field, ...)			\
+	OPTION(n, 0, a, h, OPTK_CHOICE, type, field,			\
+	       .cnt_off = 0 * sizeof(char[sizeof(((type *)0)->field) ==	\
+					   sizeof(int) ? 1 : -1]),	\
+	       .choices = (const struct opt_choice[]){ __VA_ARGS__, { 0 } })
+
+/*
+ * The locator's options (struct locate_args @loc in @type), each with the
+ * help its command gives it.
+ */
+#define OPTION_INPUT(h, type, loc)					\
+	OPTION_STR("input", 'i', "PATH", h, type, loc.path)
+#define OPTION_RELEASE(h, type, loc)					\
+	OPTION_FN("release", 0, "R", h, type, loc.release, opt_release)
+#define OPTION_SYSROOT(h, type, loc)					\
+	OPTION_STR("sysroot", 0, "DIR", h, type, loc.sysroot)
+#define OPTION_FROM_DWARF(h, type, loc)					\
+	OPTION_FLAG("from-dwarf", h, type, loc.from_dwarf)
+#define OPTION_BTF_FEATURES(h, type, loc)				\
+	OPTION_FN("btf-features", 0, "LIST", h, type, loc.btf_features, \
+		  opt_btf_features)
+/* --base and --module of struct input_args @in. */
+#define OPTION_BASE(h, type, in)					\
+	OPTION_STR("base", 0, "PATH", h, type, in.base)
+#define OPTION_MODULE(h, type, in)					\
+	OPTION_LIST("module", 0, "PATH", h, type, in.modules, in.module_cnt)
+
+#define HELP_FROM_DWARF "read an ELF file's DWARF even if it has .BTF"
+#define HELP_BTF_FEATURES "conventions of BTF from DWARF (default: the\n" \
+	"input kernel version's; see typegen(1))"
+
+/*
+ * Handlers of the locator's options, of dump's --arch (an enum tg_arch)
+ * and of --jobs N (an unsigned int).
+ */
+enum opt_result opt_release(void *dst, const char *arg, const char *cmd_name);
+enum opt_result opt_btf_features(void *dst, const char *arg,
+				 const char *cmd_name);
+enum opt_result opt_input_arch(void *dst, const char *arg,
+			       const char *cmd_name);
+enum opt_result opt_jobs(void *dst, const char *arg, const char *cmd_name);
+
+/*
+ * A command: argv[0] is its own name. Its help is "Usage: typegen NAME"
+ * with each of @usage (a '\n' in one continues it under the first),
+ * @about, the options of @opts that have help, @epilog, and the global
+ * options; a command without @opts has only the first two.
+ */
+struct cmd {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+	const char *const *usage;	/* NULL-terminated */
+	const char *about;
+	const struct cmd_opt *opts;	/* ends with { 0 } */
+	const char *epilog;
+	/* -j refused: the output is this (C, raw BTF), not JSON. */
+	const char *not_json;
+};
+
+extern const struct cmd cmd_dump, cmd_btf, cmd_list, cmd_show, cmd_probe,
+	cmd_min, cmd_check, cmd_cflags;
+
+#define PARSE_HELP	(-1)
+
+/*
+ * getopt_long() over @argv with @cmd's options and the global -h, -j, -p,
+ * -d; values into @args. Returns EXIT_OK (optind at the operands),
+ * PARSE_HELP after --help, or EXIT_USAGE (reported).
+ */
+int parse_opts(const struct cmd *cmd, int argc, char **argv, void *args);
+
+/* @cmd's --help. */
+void print_cmd_help(const struct cmd *cmd, FILE *out);
+
+/* The global option -j, -p or -d: true if @c is one (it is applied). */
+bool global_opt(int c);
 
 /* Help text for the global options, shared by every help screen. */
 void help_global_options(FILE *out);
@@ -63,52 +173,6 @@ void p_err_code(const char *what, int err);
 
 /* tg_strerror() into @buf; returns @buf for use in printf arguments. */
 const char *err_str(int err, char *buf, size_t size);
-
-/*
- * Options every subcommand accepts (-h, -j, -p, -d) and the locator's
- * (-i, --release, --sysroot). A subcommand builds its long option table
- * from these and its own, then hands the codes it does not know to
- * parse_common_opt().
- */
-enum {
-	OPT_RELEASE = 0x100,
-	OPT_SYSROOT,
-	OPT_UNSORTED,
-	OPT_BASE,
-	OPT_MODULE,
-	OPT_MODULE_ONLY,
-	OPT_ENDIAN,
-	OPT_POINTEE,
-	OPT_FOR,
-	OPT_KIND,
-	OPT_WITH,
-	OPT_FROM_DWARF,
-	OPT_BTF_FEATURES,
-	OPT_INPUT_ARCH,
-};
-
-#define COMMON_SHORT_OPTS "hjpd"
-#define COMMON_LONG_OPTS					\
-	{ "help",	no_argument,		NULL, 'h' },	\
-	{ "json",	no_argument,		NULL, 'j' },	\
-	{ "pretty",	no_argument,		NULL, 'p' },	\
-	{ "debug",	no_argument,		NULL, 'd' }
-
-#define LOCATE_SHORT_OPTS "i:"
-#define LOCATE_LONG_OPTS					\
-	{ "input",	required_argument,	NULL, 'i' },	\
-	{ "release",	required_argument,	NULL, OPT_RELEASE }, \
-	{ "sysroot",	required_argument,	NULL, OPT_SYSROOT }, \
-	{ "from-dwarf",	no_argument,		NULL, OPT_FROM_DWARF }, \
-	{ "btf-features", required_argument,	NULL, OPT_BTF_FEATURES }
-
-/*
- * --arch for the commands that write C (dump): the machine the types are
- * from, where the input cannot say (raw BTF). Handled by parse_common_opt()
- * and applied by load_inputs().
- */
-#define INPUT_ARCH_LONG_OPT					\
-	{ "arch",	required_argument,	NULL, OPT_INPUT_ARCH }
 
 /* What the locator options asked for. */
 struct locate_args {
@@ -132,58 +196,18 @@ void open_opts_for(const struct locate_args *args, const char *name,
 /* Say on stderr how many DWARF entries @btf (read from @name) left out. */
 void note_dwarf_skipped(const struct tg_btf *btf, const char *name);
 
-/*
- * Result of parse_common_opt(): the option was handled, the caller should
- * return an exit status (help shown, or a usage error), or it is not ours.
- */
-enum opt_result {
-	OPT_HANDLED,
-	OPT_HELP,
-	OPT_BAD,
-	OPT_UNKNOWN,
-};
+/* getopt codes of options without a short name: from here, clear of chars. */
+#define LONG_ONLY_CODE	0x100
 
 /*
- * Handle option @c as returned by getopt_long() for subcommand @cmd_name:
- * common options, locator options (if @loc is not NULL) and getopt's own
- * error returns ('?' and ':'), which are reported here.
+ * Report getopt_long()'s '?' or ':' return for options @shorts (as given
+ * to getopt); @cmd_name may be NULL.
  */
-enum opt_result parse_common_opt(int c, char **argv, const char *cmd_name,
-				 struct locate_args *loc);
-
-/* Report getopt_long()'s '?' or ':' return; @cmd_name may be NULL. */
-void report_bad_opt(int c, char **argv, const char *cmd_name);
-
-/* OPT_HANDLED if optarg is not empty, else reports it and OPT_BAD. */
-enum opt_result check_nonempty(const char *opt_name, const char *cmd_name);
-
-/*
- * For a command whose output is not text (dump, btf): -j or -p is a
- * mistake, not something to ignore. Reports it; EXIT_USAGE, or 0.
- */
-int reject_json(const char *cmd_name);
-struct input_args;
-
-/* --jobs N (optarg): worker threads, 1 to 1024, into *@jobs. */
-enum opt_result parse_jobs_opt(unsigned int *jobs);
-
-/* --module PATH (optarg): appended to @in's modules. */
-enum opt_result add_module_opt(struct input_args *in, const char *cmd_name);
+void report_bad_opt(int c, char **argv, const char *cmd_name,
+		    const char *shorts);
 
 /* "[done/total] path" on stderr, for the --batch modes on a terminal. */
 void batch_progress(const char *path, size_t done, size_t total);
-
-/* A command's own option @c: OPT_HANDLED, OPT_BAD or OPT_UNKNOWN. */
-typedef enum opt_result (*own_opt_fn)(int c, void *args);
-
-/*
- * getopt_long() over @argv: each option to @own first, then to
- * parse_common_opt(). Returns EXIT_OK (optind at the operands), -1 after
- * --help, or EXIT_USAGE (reported).
- */
-int parse_cmd_opts(int argc, char **argv, const char *cmd_name,
-		   const char *short_opts, const struct option *long_opts,
-		   own_opt_fn own, void *args, struct locate_args *loc);
 
 /* Report a stray positional argument; returns EXIT_USAGE. */
 int usage_extra_arg(const char *cmd_name, const char *arg);
@@ -236,11 +260,12 @@ struct inputs {
 int load_inputs(const struct input_args *a, struct inputs *in);
 void free_inputs(struct inputs *in);
 /*
- * Open @a's --module files split on @kernel into in->mods (after -i if it
- * is a module's), unmerged; reports and returns EXIT_ERR on failure.
+ * For min and check: load_inputs() of @a (not merged), then its --module
+ * files on the kernel's types, which *@kernelp points to. As
+ * load_inputs(): EXIT_ERR (reported) or EXIT_OK, free_inputs() either way.
  */
-int load_modules(const struct input_args *a, struct inputs *in,
-		 const struct tg_btf *kernel);
+int load_unmerged(const struct input_args *a, struct inputs *in,
+		  const struct tg_btf **kernelp);
 
 /*
  * What @fn writes, to @path (tg_write_file_atomic()) or, if @path is
@@ -252,10 +277,14 @@ int write_output_file(const char *path, tg_write_fn fn, void *ctx);
 /* Make libbpf quiet unless -d was given; called after option parsing. */
 void setup_libbpf_print(void);
 
-/* ---- the method decision (select.c) and typegen cflags ---------------- */
+/*
+ * The first of @rels (paths relative to the prefix typegen was installed
+ * under, or to the source tree it was built in) that exists; malloc'ed,
+ * or NULL.
+ */
+char *find_data_file(const char *const *rels, size_t cnt);
 
-int do_cflags(int argc, char **argv);
-void help_cflags(FILE *out);
+/* ---- the method decision (select.c), for probe and cflags -------------- */
 
 struct json_writer;
 
@@ -275,12 +304,5 @@ struct tg_selection *new_selection(const struct select_args *a);
 void print_selection_text(const struct tg_selection *sel);
 void print_selection_json(struct json_writer *w,
 			  const struct tg_selection *sel);
-
-/*
- * The first of @rels (paths relative to the prefix typegen was installed
- * under, or to the source tree it was built in) that exists; malloc'ed,
- * or NULL.
- */
-char *find_data_file(const char *const *rels, size_t cnt);
 
 #endif /* __BTFGEN_MAIN_H */

@@ -13,52 +13,6 @@
 #include "json.h"
 #include "main.h"
 
-enum {
-	OPT_BATCH = 0x200,
-	OPT_JOBS,
-	OPT_FORCE,
-};
-
-void help_min(FILE *out)
-{
-	fprintf(out,
-		"Usage: %s min OBJ... [-i PATH] [--base PATH] [--module PATH]... -o FILE\n"
-		"       %s min OBJ... --batch DIR -o DIR [--jobs N] [--force]\n"
-		"\n"
-		"Write the BTF that CO-RE BPF objects (OBJ, compiled with clang -g\n"
-		"-target bpf) need from a kernel: only the types and members their\n"
-		"relocations resolve to, at their original offsets and sizes. Give\n"
-		"the result to libbpf as btf_custom_path on a kernel without BTF.\n"
-		"Relocations the kernel cannot satisfy are reported, with whether\n"
-		"each object will still load.\n"
-		"\n"
-		"Options:\n"
-		"  -i, --input PATH   the kernel's types, in any form dump reads\n"
-		"                     (default: found as typegen(1) describes)\n"
-		"      --base PATH    the kernel's types, if -i is a module's\n"
-		"      --module PATH  a kernel module's types, split BTF on the\n"
-		"                     kernel's (repeatable): relocations to types\n"
-		"                     vmlinux lacks are looked for there, and what\n"
-		"                     they need is written with the rest\n"
-		"      --release R    kernel release in the probed paths\n"
-		"      --sysroot DIR  look for the probed paths under DIR\n"
-		"  -o, --output PATH  the file to write (raw BTF; standard output if\n"
-		"                     not a terminal), or with --batch the directory\n"
-		"      --batch DIR    minimize every kernel under DIR, a tree like\n"
-		"                     btfhub's <distro>/<version>/<arch>/<release>.btf\n"
-		"                     (or .btf.tar.xz...), into the same tree under -o\n"
-		"                     as <release>.btf; kernels whose output is newer\n"
-		"                     than their input and the objects are skipped\n"
-		"      --jobs N       worker threads for --batch (default: one per CPU)\n"
-		"      --force        with --batch, redo kernels already up to date\n"
-		"\n"
-		"Exit status: 0 when the types were written (even if relocations\n"
-		"are unsatisfied: see the report), 1 on errors; with --batch 1 if a\n"
-		"kernel failed.\n"
-		"\n", prog_name, prog_name);
-	help_global_options(out);
-}
-
 struct min_args {
 	struct input_args in;
 	const char **objs;
@@ -212,42 +166,6 @@ static int load_objects(const struct min_args *a, struct tg_min **mp)
 	return EXIT_OK;
 }
 
-/* The --module files, split BTF on @kernel, after a module -i if any. */
-static int open_modules(const struct min_args *a, const struct inputs *in,
-			const struct tg_btf *kernel, struct tg_btf ***modsp,
-			size_t *cntp)
-{
-	TG_OPTS(tg_open_opts, opts, .base = kernel);
-	struct tg_btf **mods;
-	size_t i, n = 0;
-	int err;
-
-	mods = calloc(a->in.module_cnt + 1, sizeof(*mods));
-	if (!mods) {
-		p_err_code(NULL, -ENOMEM);
-		return EXIT_ERR;
-	}
-	*modsp = mods;
-	if (in->input && tg_btf__base(in->input))
-		mods[n++] = in->input;
-	for (i = 0; i < a->in.module_cnt; i++) {
-		err = tg_btf__open(a->in.modules[i], &opts, &mods[n]);
-		if (!err && tg_btf__base(mods[n]) != kernel) {
-			tg_btf__free(mods[n]);
-			mods[n] = NULL;
-			err = -TG_ERRNO__NOTSPLIT;
-		}
-		if (err) {
-			*cntp = n;
-			p_err_code(a->in.modules[i], err);
-			return EXIT_ERR;
-		}
-		n++;
-	}
-	*cntp = n;
-	return EXIT_OK;
-}
-
 static int output_one(const struct min_args *a, const struct tg_min *m,
 		      const struct tg_min_result *res, const char *kernel)
 {
@@ -268,19 +186,14 @@ static int output_one(const struct min_args *a, const struct tg_min *m,
 
 static int run_one(const struct min_args *a, struct tg_min *m)
 {
-	struct tg_btf **mods = NULL;
 	struct tg_min_result *res = NULL;
 	const struct tg_btf *kernel;
 	struct inputs in = {};
-	size_t mod_cnt = 0, i;
 	int ret = EXIT_ERR, err;
 
-	if (load_inputs(&a->in, &in))
+	if (load_unmerged(&a->in, &in, &kernel))
 		goto out;
-	kernel = in.input ? (tg_btf__base(in.input) ?: in.input) : in.base;
-	if (open_modules(a, &in, kernel, &mods, &mod_cnt))
-		goto out;
-	err = tg_min__run(m, kernel, mods, mod_cnt, &res);
+	err = tg_min__run(m, kernel, in.mods, in.mod_cnt, &res);
 	if (err) {
 		p_err_code(in.name, err);
 		goto out;
@@ -288,10 +201,6 @@ static int run_one(const struct min_args *a, struct tg_min *m)
 	ret = output_one(a, m, res, in.name);
 out:
 	tg_min_result__free(res);
-	for (i = 0; i < mod_cnt; i++)
-		if (mods[i] != in.input)
-			tg_btf__free(mods[i]);
-	free(mods);
 	free_inputs(&in);
 	return ret;
 }
@@ -424,55 +333,41 @@ static int run_batch(const struct min_args *a, struct tg_min *m)
 
 /* ---- options ------------------------------------------------------------ */
 
-/* min's own options: OPT_HANDLED, OPT_BAD, or OPT_UNKNOWN. */
-static enum opt_result parse_min_opt(int c, void *args)
-{
-	struct min_args *a = args;
-
-	switch (c) {
-	case 'o':
-		a->output = optarg;
-		return check_nonempty("--output", "min");
-	case OPT_BASE:
-		a->in.base = optarg;
-		return check_nonempty("--base", "min");
-	case OPT_MODULE:
-		return add_module_opt(&a->in, "min");
-	case OPT_BATCH:
-		a->batch = optarg;
-		return check_nonempty("--batch", "min");
-	case OPT_JOBS:
-		return parse_jobs_opt(&a->jobs);
-	case OPT_FORCE:
-		a->force = true;
-		return OPT_HANDLED;
-	}
-	return OPT_UNKNOWN;
-}
-
-static int parse_args(int argc, char **argv, struct min_args *a)
-{
-	static const struct option opts[] = {
-		COMMON_LONG_OPTS,
-		LOCATE_LONG_OPTS,
-		{ "output",	required_argument,	NULL, 'o' },
-		{ "base",	required_argument,	NULL, OPT_BASE },
-		{ "module",	required_argument,	NULL, OPT_MODULE },
-		{ "batch",	required_argument,	NULL, OPT_BATCH },
-		{ "jobs",	required_argument,	NULL, OPT_JOBS },
-		{ "force",	no_argument,		NULL, OPT_FORCE },
-		{ 0 },
-	};
-	int ret = parse_cmd_opts(argc, argv, "min", ":" COMMON_SHORT_OPTS
-				 LOCATE_SHORT_OPTS "o:", opts, parse_min_opt, a,
-				 &a->in.loc);
-
-	if (ret)
-		return ret;
-	a->objs = (const char **)argv + optind;
-	a->obj_cnt = argc - optind;
-	return EXIT_OK;
-}
+static const struct cmd_opt min_opts[] = {
+	OPTION_INPUT("the kernel's types, in any form dump reads\n"
+		     "(default: found as typegen(1) describes)",
+		     struct min_args, in.loc),
+	OPTION_FROM_DWARF(HELP_FROM_DWARF, struct min_args, in.loc),
+	OPTION_BTF_FEATURES(HELP_BTF_FEATURES, struct min_args, in.loc),
+	OPTION_BASE("the kernel's types, if -i is a module's",
+		    struct min_args, in),
+	OPTION_MODULE("a kernel module's types, split BTF on the\n"
+		      "kernel's (repeatable): relocations to types\n"
+		      "vmlinux lacks are looked for there, and what\n"
+		      "they need is written with the rest",
+		      struct min_args, in),
+	OPTION_RELEASE("kernel release in the probed paths",
+		       struct min_args, in.loc),
+	OPTION_SYSROOT("look for the probed paths under DIR",
+		       struct min_args, in.loc),
+	OPTION_STR("output", 'o', "PATH",
+		   "the file to write (raw BTF; standard output if\n"
+		   "not a terminal), or with --batch the directory",
+		   struct min_args, output),
+	OPTION_STR("batch", 0, "DIR",
+		   "minimize every kernel under DIR, a tree like\n"
+		   "btfhub's <distro>/<version>/<arch>/<release>.btf\n"
+		   "(or .btf.tar.xz...), into the same tree under -o\n"
+		   "as <release>.btf; kernels whose output is newer\n"
+		   "than their input and the objects are skipped",
+		   struct min_args, batch),
+	OPTION_FN("jobs", 0, "N",
+		  "worker threads for --batch (default: one per CPU)",
+		  struct min_args, jobs, opt_jobs),
+	OPTION_FLAG("force", "with --batch, redo kernels already up to date",
+		    struct min_args, force),
+	{ 0 },
+};
 
 static int check_args(const struct min_args *a)
 {
@@ -494,14 +389,16 @@ static int check_args(const struct min_args *a)
 	return EXIT_USAGE;
 }
 
-int do_min(int argc, char **argv)
+static int do_min(int argc, char **argv)
 {
 	struct min_args a = {};
 	struct tg_min *m = NULL;
 	int ret;
 
-	ret = parse_args(argc, argv, &a);
-	if (ret == -1) {
+	ret = parse_opts(&cmd_min, argc, argv, &a);
+	a.objs = (const char **)argv + optind;
+	a.obj_cnt = argc - optind;
+	if (ret == PARSE_HELP) {
 		ret = EXIT_OK;
 		goto out;
 	}
@@ -516,3 +413,26 @@ out:
 	free(a.in.modules);
 	return ret;
 }
+
+const struct cmd cmd_min = {
+	.name = "min",
+	.summary = "write the BTF CO-RE objects need from kernels, and nothing else",
+	.run = do_min,
+	.usage = (const char *const []){
+		"OBJ... [-i PATH] [--base PATH] [--module PATH]... -o FILE",
+		"OBJ... --batch DIR -o DIR [--jobs N] [--force]",
+		NULL,
+	},
+	.about =
+		"Write the BTF that CO-RE BPF objects (OBJ, compiled with clang -g\n"
+		"-target bpf) need from a kernel: only the types and members their\n"
+		"relocations resolve to, at their original offsets and sizes. Give\n"
+		"the result to libbpf as btf_custom_path on a kernel without BTF.\n"
+		"Relocations the kernel cannot satisfy are reported, with whether\n"
+		"each object will still load.\n",
+	.opts = min_opts,
+	.epilog =
+		"Exit status: 0 when the types were written (even if relocations\n"
+		"are unsatisfied: see the report), 1 on errors; with --batch 1 if a\n"
+		"kernel failed.\n",
+};

@@ -8,30 +8,6 @@
 #include "json.h"
 #include "main.h"
 
-void help_probe(FILE *out)
-{
-	fprintf(out,
-		"Usage: %s probe [-i PATH] [--release R] [--sysroot DIR] [-j]\n"
-		"\n"
-		"Show how the kernel's types are found: what was asked for (-i,\n"
-		"REDBPF_VMLINUX or the system probe), each candidate tried with the\n"
-		"reason it was rejected, and the file chosen with the layers it was\n"
-		"read through (bzImage > xz > ELF); then the method BPF programs get\n"
-		"the types by (typegen cflags): vmlinux.h or the kernel headers, with\n"
-		"the rule that chose it (REDBPF_VMLINUX, KERNEL_SOURCE,\n"
-		"KERNEL_VERSION) and every place checked. Exits 0 if the decision can\n"
-		"be carried out, 1 if not.\n"
-		"\n"
-		"Options:\n"
-		"  -i, --input PATH   try only PATH; overrides REDBPF_VMLINUX\n"
-		"      --release R    kernel release in the probed paths (default:\n"
-		"                     the running kernel's, uname -r)\n"
-		"      --sysroot DIR  look for the probed paths under DIR (default: /)\n"
-		"      --from-dwarf   read an ELF candidate's DWARF even if it has .BTF\n"
-		"\n", prog_name);
-	help_global_options(out);
-}
-
 /* The "request" value in JSON: stable tokens for scripts. */
 static const char *request_token(enum tg_request req)
 {
@@ -166,41 +142,37 @@ static void print_json(const struct tg_locator *loc, const struct tg_btf *btf,
 	jsonw_finish(&w);
 }
 
-int do_probe(int argc, char **argv)
+static const struct cmd_opt probe_opts[] = {
+	OPTION_INPUT("try only PATH; overrides REDBPF_VMLINUX",
+		     struct select_args, loc),
+	OPTION_RELEASE("kernel release in the probed paths (default:\n"
+		       "the running kernel's, uname -r)", struct select_args, loc),
+	OPTION_SYSROOT("look for the probed paths under DIR (default: /)",
+		       struct select_args, loc),
+	OPTION_FROM_DWARF("read an ELF candidate's DWARF even if it has .BTF",
+			  struct select_args, loc),
+	OPTION_BTF_FEATURES(HELP_BTF_FEATURES, struct select_args, loc),
+	{ 0 },
+};
+
+static int do_probe(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		COMMON_LONG_OPTS,
-		LOCATE_LONG_OPTS,
-		{ 0 },
-	};
 	struct select_args sa = {};
-	struct locate_args args = {};
 	struct tg_selection *sel;
 	struct tg_locator *loc;
 	struct tg_btf *btf = NULL;
-	int c, err;
+	int err = parse_opts(&cmd_probe, argc, argv, &sa);
 
-	while ((c = getopt_long(argc, argv, ":" COMMON_SHORT_OPTS
-				LOCATE_SHORT_OPTS, opts, NULL)) != -1) {
-		switch (parse_common_opt(c, argv, "probe", &args)) {
-		case OPT_HANDLED:
-			continue;
-		case OPT_HELP:
-			return EXIT_OK;
-		case OPT_BAD:
-		case OPT_UNKNOWN:
-			return EXIT_USAGE;
-		}
-	}
+	if (err)
+		return err == PARSE_HELP ? EXIT_OK : err;
 	if (optind < argc)
 		return usage_extra_arg("probe", argv[optind]);
 
-	loc = new_locator(&args);
+	loc = new_locator(&sa.loc);
 	if (!loc)
 		return EXIT_ERR;
 	/* Loading is the test: a candidate counts only if its types load. */
 	err = tg_locator__load(loc, &btf);
-	sa.loc = args;
 	/* The same search: its result, so that the input is read once. */
 	sa.locator = loc;
 	sa.btf = btf;
@@ -227,3 +199,22 @@ int do_probe(int argc, char **argv)
 	}
 	return err ? EXIT_ERR : EXIT_OK;
 }
+
+const struct cmd cmd_probe = {
+	.name = "probe",
+	.summary = "show where the kernel's types are looked for and which file wins",
+	.run = do_probe,
+	.usage = (const char *const []){
+		"[-i PATH] [--release R] [--sysroot DIR] [-j]", NULL,
+	},
+	.about =
+		"Show how the kernel's types are found: what was asked for (-i,\n"
+		"REDBPF_VMLINUX or the system probe), each candidate tried with the\n"
+		"reason it was rejected, and the file chosen with the layers it was\n"
+		"read through (bzImage > xz > ELF); then the method BPF programs get\n"
+		"the types by (typegen cflags): vmlinux.h or the kernel headers, with\n"
+		"the rule that chose it (REDBPF_VMLINUX, KERNEL_SOURCE,\n"
+		"KERNEL_VERSION) and every place checked. Exits 0 if the decision can\n"
+		"be carried out, 1 if not.\n",
+	.opts = probe_opts,
+};

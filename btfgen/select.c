@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * The method decision as the CLI shows it (typegen probe, typegen cflags):
- * in words, or in JSON; and where an installed typegen keeps its probe-API
- * headers and build-system files.
+ * in words, or in JSON.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "json.h"
 #include "main.h"
@@ -161,48 +158,4 @@ void print_selection_json(struct json_writer *w, const struct tg_selection *sel)
 	jsonw_end_array(w);
 	jsonw_string_field(w, "error", err ? err_str(err, msg, sizeof(msg)) : NULL);
 	jsonw_end_object(w);
-}
-
-/*
- * The directory this typegen was installed under (PREFIX, from
- * PREFIX/bin/typegen), or the source tree of one run from its build
- * directory (build/typegen): the parent of the executable's directory.
- */
-static char *prefix_dir(void)
-{
-	char exe[PATH_MAX], *slash;
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	int i;
-
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	for (i = 0; i < 2; i++) {
-		slash = strrchr(exe, '/');
-		if (!slash)
-			return NULL;
-		*slash = '\0';
-	}
-	return strdup(*exe ? exe : "/");
-}
-
-char *find_data_file(const char *const *rels, size_t cnt)
-{
-	char *prefix = prefix_dir(), *path;
-	size_t i;
-
-	if (!prefix)
-		return NULL;
-	for (i = 0; i < cnt; i++) {
-		if (asprintf(&path, "%s/%s", strcmp(prefix, "/") ? prefix : "",
-			     rels[i]) < 0)
-			break;
-		if (!access(path, R_OK)) {
-			free(prefix);
-			return path;
-		}
-		free(path);
-	}
-	free(prefix);
-	return NULL;
 }

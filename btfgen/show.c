@@ -14,27 +14,6 @@
 #include "json.h"
 #include "main.h"
 
-void help_show(FILE *out)
-{
-	fprintf(out,
-		"Usage: %s show TYPE [-i PATH] [--with PATH] [-j|-p]\n"
-		"\n"
-		"Show TYPE ('struct NAME', 'union NAME', 'enum NAME' or NAME) as C,\n"
-		"each member with its offset and size in bytes (bytes:bits for\n"
-		"bitfields), and the holes and padding in its layout. A typedef is\n"
-		"shown with the type it names. With --with, show how TYPE differs\n"
-		"in the types of PATH: size, and each member added, removed,\n"
-		"moved, resized or retyped.\n"
-		"\n"
-		"Options:\n"
-		"  -i, --input PATH   read the types from PATH (see dump --help)\n"
-		"      --with PATH    compare with the types in PATH\n"
-		"      --release R    kernel release in the probed paths\n"
-		"      --sysroot DIR  look for the probed paths under DIR\n"
-		"\n", prog_name);
-	help_global_options(out);
-}
-
 /* A hole, in bits to a byte, whole bytes, and bits into the next byte. */
 struct gap {
 	__u64 bits_before, bytes, bits_after;
@@ -659,37 +638,35 @@ static int show(struct shown *s1, struct shown *s2, bool with)
 	return err;
 }
 
-int do_show(int argc, char **argv)
+/* The types shown (a1) and those compared with (a2, --with). */
+struct show_args {
+	struct input_args a1, a2;
+};
+
+static const struct cmd_opt show_opts[] = {
+	OPTION_INPUT("read the types from PATH (see dump --help)",
+		     struct show_args, a1.loc),
+	OPTION_STR("with", 0, "PATH", "compare with the types in PATH",
+		   struct show_args, a2.loc.path),
+	OPTION_FROM_DWARF(HELP_FROM_DWARF, struct show_args, a1.loc),
+	OPTION_BTF_FEATURES(HELP_BTF_FEATURES, struct show_args, a1.loc),
+	OPTION_RELEASE("kernel release in the probed paths",
+		       struct show_args, a1.loc),
+	OPTION_SYSROOT("look for the probed paths under DIR",
+		       struct show_args, a1.loc),
+	{ 0 },
+};
+
+static int do_show(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		COMMON_LONG_OPTS,
-		LOCATE_LONG_OPTS,
-		{ "with",	required_argument,	NULL, OPT_WITH },
-		{ 0 },
-	};
-	struct input_args a1 = {}, a2 = {};
+	struct show_args a = {};
+	struct input_args *a1 = &a.a1, *a2 = &a.a2;
 	struct shown s1 = {}, s2 = {};
 	const char *type;
-	int c, ret = EXIT_USAGE;
+	int ret = parse_opts(&cmd_show, argc, argv, &a);
 
-	while ((c = getopt_long(argc, argv, ":" COMMON_SHORT_OPTS
-				LOCATE_SHORT_OPTS, opts, NULL)) != -1) {
-		if (c == OPT_WITH) {
-			a2.loc.path = optarg;
-			if (check_nonempty("--with", "show") == OPT_BAD)
-				return EXIT_USAGE;
-			continue;
-		}
-		switch (parse_common_opt(c, argv, "show", &a1.loc)) {
-		case OPT_HANDLED:
-			continue;
-		case OPT_HELP:
-			return EXIT_OK;
-		case OPT_BAD:
-		case OPT_UNKNOWN:
-			return EXIT_USAGE;
-		}
-	}
+	if (ret)
+		return ret == PARSE_HELP ? EXIT_OK : ret;
 	if (optind >= argc) {
 		p_err(NULL, "show needs a TYPE; try '%s show --help'", prog_name);
 		return EXIT_USAGE;
@@ -699,14 +676,14 @@ int do_show(int argc, char **argv)
 		return usage_extra_arg("show", argv[optind]);
 
 	ret = EXIT_ERR;
-	a2.loc.release = a1.loc.release;
-	a2.loc.sysroot = a1.loc.sysroot;
-	if (load_inputs(&a1, &s1.in) || find_type(&s1, type, s1.in.name))
+	a2->loc.release = a1->loc.release;
+	a2->loc.sysroot = a1->loc.sysroot;
+	if (load_inputs(a1, &s1.in) || find_type(&s1, type, s1.in.name))
 		goto out;
-	if (a2.loc.path && (load_inputs(&a2, &s2.in) ||
-			    find_type(&s2, type, s2.in.name)))
+	if (a2->loc.path && (load_inputs(a2, &s2.in) ||
+			     find_type(&s2, type, s2.in.name)))
 		goto out;
-	if (show(&s1, &s2, a2.loc.path != NULL))
+	if (show(&s1, &s2, a2->loc.path != NULL))
 		goto out;
 	if (fflush(stdout)) {
 		p_err_code("standard output", -errno);
@@ -718,3 +695,20 @@ out:
 	free_shown(&s2);
 	return ret;
 }
+
+const struct cmd cmd_show = {
+	.name = "show",
+	.summary = "show a type's layout (offsets, holes), or how it changed",
+	.run = do_show,
+	.usage = (const char *const []){
+		"TYPE [-i PATH] [--with PATH] [-j|-p]", NULL,
+	},
+	.about =
+		"Show TYPE ('struct NAME', 'union NAME', 'enum NAME' or NAME) as C,\n"
+		"each member with its offset and size in bytes (bytes:bits for\n"
+		"bitfields), and the holes and padding in its layout. A typedef is\n"
+		"shown with the type it names. With --with, show how TYPE differs\n"
+		"in the types of PATH: size, and each member added, removed,\n"
+		"moved, resized or retyped.\n",
+	.opts = show_opts,
+};

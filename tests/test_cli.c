@@ -291,6 +291,57 @@ static void test_help_options_in_man(void **state)
 	free(man);
 }
 
+/*
+ * Every option a command's --help lists under "Options:" is one the
+ * command takes: given a value and --help, it is never "unknown".
+ */
+static void test_help_options_accepted(void **state)
+{
+	static const char *const cmds[] = {
+		"dump", "btf", "list", "show", "probe", "min", "check",
+		"cflags",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		char *out, *line, *global, *save;
+		int count = 0;
+
+		assert_int_equal(tg_test_runf(&out, NULL, "%s %s --help", cli,
+					      cmds[i]), 0);
+		line = strstr(out, "\nOptions:\n");
+		global = strstr(out, "Global options (");
+		assert_non_null(line);
+		assert_non_null(global);
+		*global = '\0';
+		/* "  -i, --input PATH ..." or "      --base PATH ...". */
+		for (line = strtok_r(line, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			char *err;
+			int n = 0;
+
+			if (strncmp(line, "  -", 3) && strncmp(line, "      --", 8))
+				continue;
+			line = strstr(line, "--");
+			while (line[2 + n] && line[2 + n] != ' ')
+				n++;
+			/* "--x=1": a value for those that take one. */
+			tg_test_runf(NULL, &err, "%s %s %.*s=1 --help", cli,
+				     cmds[i], n + 2, line);
+			if (strstr(err, "unknown option")) {
+				print_error("%s --help lists %.*s: %s", cmds[i],
+					    n + 2, line, err);
+				fail();
+			}
+			free(err);
+			count++;
+		}
+		free(out);
+		assert_true(count >= 3);
+	}
+}
+
 static void test_version(void **state)
 {
 	char *out, *err;
@@ -334,6 +385,13 @@ static void test_usage_errors(void **state)
 		{ "dump --module ''", "'--module' needs a non-empty argument" },
 		{ "btf -o ''", "'--output' needs a non-empty argument" },
 		{ "btf extra", "unexpected argument 'extra'" },
+		/* Named, not "-" and getopt's code for it. */
+		{ "dump --unsorted=1", "option '--unsorted' takes no argument" },
+		{ "min --force=yes", "option '--force' takes no argument" },
+		{ "list --json=1", "option '--json' takes no argument" },
+		{ "--makefile-fragment=1", "option '--makefile-fragment' takes no argument" },
+		/* After "--input=x" (the previous word), -Z is still -Z. */
+		{ "dump --input=x -Zq", "unknown option '-Z'" },
 		/* JSON where the output is C or BTF: refused, not ignored. */
 		{ "dump -j", "option '--json' is not for dump" },
 		{ "-p dump", "option '--json' is not for dump" },
@@ -1682,6 +1740,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_help_options_in_man),
+		cmocka_unit_test(test_help_options_accepted),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_json_commands),
