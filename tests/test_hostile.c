@@ -655,6 +655,70 @@ static void test_keywords_and_repeats(void **state)
 	free(raw);
 }
 
+/* The first named struct or function at or after @id. */
+static struct btf_type *named_from(struct btf *b, __u32 id)
+{
+	const struct btf_type *t;
+
+	for (; id < btf__type_cnt(b); id++) {
+		t = btf__type_by_id(b, id);
+		if (t->name_off && (btf_is_struct(t) || btf_is_func(t)))
+			return (struct btf_type *)t;
+	}
+	fail_msg("no struct or function after type %u", id);
+	return NULL;
+}
+
+/*
+ * A whole kernel's types are checked on two threads, the first types on
+ * one and the rest and the chains on the other: a fault is found in
+ * either part, and the one reported is still the fault of lowest id, a
+ * type's before a chain's.
+ */
+static void test_rules_of_a_kernel(void **state)
+{
+	static const int want[] = {
+		-TG_ERRNO__NAME, -TG_ERRNO__INTSIZE, -TG_ERRNO__NAME,
+		-TG_ERRNO__DEEP, -TG_ERRNO__INTSIZE, -TG_ERRNO__NAME,
+	};
+	__u32 i32, off, k, q;
+	struct btf_type *t;
+	struct btf *b;
+	int id;
+
+	(void)state;
+	for (k = 0; k < 6; k++) {
+		b = btf__parse(fx.kernel, NULL);
+		assert_non_null(b);
+		assert_true(btf__type_cnt(b) > 20000);
+		i32 = btf__find_by_name_kind(b, "int", BTF_KIND_INT);
+		off = btf__add_str(b, "not a name");
+		assert_true(i32 > 0 && off > 0);
+		/* early: on the first thread's side */
+		if (k == 0 || k == 2 || k == 5)
+			named_from(b, 100)->name_off = off;
+		if (k >= 3) {
+			/* a chain too deep */
+			id = i32;
+			for (q = 0; q < 300; q++)
+				id = btf__add_const(b, id);
+			assert_true(btf__add_typedef(b, "deep_t", id) > 0);
+		}
+		/* late: on the other side, with the chains */
+		if (k == 1 || k == 2 || k == 4) {
+			id = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+			assert_true(id > 0);
+			t = (struct btf_type *)btf__type_by_id(b, id);
+			*(__u32 *)(t + 1) = BTF_INT_SIGNED << 24 | 64;
+		}
+		assert_int_equal(open_rule_btf(b), want[k]);
+	}
+	/* the kernel as it is passes */
+	b = btf__parse(fx.kernel, NULL);
+	assert_non_null(b);
+	assert_int_equal(open_rule_btf(b), 0);
+}
+
 /* A module's broken type is reported against the module, not the base. */
 static void test_module_blamed(void **state)
 {
@@ -750,6 +814,7 @@ int main(void)
 		cmocka_unit_test(test_names_are_identifiers),
 		cmocka_unit_test(test_kernel_rules),
 		cmocka_unit_test(test_keywords_and_repeats),
+		cmocka_unit_test(test_rules_of_a_kernel),
 		cmocka_unit_test(test_misaligned_types),
 		cmocka_unit_test(test_module_blamed),
 		cmocka_unit_test(test_padding_message),
