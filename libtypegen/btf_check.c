@@ -37,6 +37,7 @@ static const char *const keywords[] = {
 struct names {
 	const struct btf *btf;
 	const char *kw[KW_SLOTS];
+	unsigned char kw_len[KW_SLOTS];
 	/*
 	 * A struct's member names, for repeats: a slot is in use only with
 	 * the stamp of the struct being checked, so it is never cleared.
@@ -57,15 +58,17 @@ static __u32 kw_hash(const char *s, size_t len)
 
 static void init_names(struct names *n, const struct btf *btf)
 {
-	size_t i, h;
+	size_t i, h, len;
 
 	memset(n, 0, sizeof(*n));
 	n->btf = btf;
 	for (i = 0; i < sizeof(keywords) / sizeof(*keywords); i++) {
-		h = kw_hash(keywords[i], strlen(keywords[i]));
+		len = strlen(keywords[i]);
+		h = kw_hash(keywords[i], len);
 		while (n->kw[h])
 			h = (h + 1) % KW_SLOTS;
 		n->kw[h] = keywords[i];
+		n->kw_len[h] = len;
 	}
 }
 
@@ -77,7 +80,7 @@ static bool is_keyword(const struct names *n, const char *s, size_t len)
 	if (len < 2)
 		return false;
 	for (h = kw_hash(s, len); (kw = n->kw[h]); h = (h + 1) % KW_SLOTS)
-		if (kw[0] == s[0] && !memcmp(kw, s, len) && !kw[len])
+		if (n->kw_len[h] == len && !memcmp(kw, s, len))
 			return true;
 	return false;
 }
