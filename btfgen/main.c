@@ -7,7 +7,6 @@
  * file with do_NAME()/help_NAME() and one line in cmds[].
  */
 #include <errno.h>
-#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,13 +258,6 @@ int main(int argc, char **argv)
 	const struct cmd *cmd;
 	int c;
 
-	/*
-	 * Every large table on the heap, and kept there once freed: on a
-	 * virtual machine a fresh page costs a fault of microseconds, and
-	 * what the load-time checks free the header's tables reuse.
-	 */
-	mallopt(M_MMAP_THRESHOLD, 64 << 20);
-	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	setup_libbpf_print();
 	/* "+": stop at the command; ":": report errors ourselves. */
 	opterr = 0;
