@@ -1536,56 +1536,6 @@ static const char epilogue[] =
  * Public API
  */
 
-/* ------------------------------------------------------------------------
- * A second thread
- */
-
-/*
- * Linux often queues a new thread on its creator's CPU, and an idle CPU
- * takes it over only at a balancing tick, milliseconds later: in 8 of 14
- * runs of two 4 ms jobs on a 2-CPU machine they ran one after the other.
- * So the thread is started on another CPU than this one, when there is
- * another it may use, and lifts that restriction as it starts.
- */
-struct spawn {
-	void *(*fn)(void *);
-	void *arg;
-	cpu_set_t allowed;	/* what the thread may run on afterwards */
-};
-
-static void *spawned(void *arg)
-{
-	struct spawn *sp = arg;
-
-	pthread_setaffinity_np(pthread_self(), sizeof(sp->allowed),
-			       &sp->allowed);
-	return sp->fn(sp->arg);
-}
-
-/* pthread_create() on another CPU; @sp must outlive the thread. */
-static int spawn_thread(pthread_t *th, struct spawn *sp,
-			void *(*fn)(void *), void *arg)
-{
-	pthread_attr_t attr;
-	cpu_set_t others;
-	int cpu = sched_getcpu(), err;
-
-	sp->fn = fn;
-	sp->arg = arg;
-	if (cpu < 0 || cpu >= CPU_SETSIZE ||
-	    sched_getaffinity(0, sizeof(sp->allowed), &sp->allowed))
-		return pthread_create(th, NULL, fn, arg);
-	others = sp->allowed;
-	CPU_CLR(cpu, &others);
-	if (!CPU_COUNT(&others) || pthread_attr_init(&attr))
-		return pthread_create(th, NULL, fn, arg);
-	err = pthread_attr_setaffinity_np(&attr, sizeof(others), &others);
-	if (!err)
-		err = pthread_create(th, &attr, spawned, sp);
-	pthread_attr_destroy(&attr);
-	return err ? pthread_create(th, NULL, fn, arg) : 0;
-}
-
 /*
  * Planning on two cores. The second thread counts inline uses, which the
  * order depends on, then plans the layouts, which only printing needs;
@@ -1595,7 +1545,7 @@ static int spawn_thread(pthread_t *th, struct spawn *sp,
  */
 struct plan_job {
 	struct tg_c_dumper *d;
-	struct spawn spawn;
+	struct tg_spawn spawn;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool counted;		/* d->occ is final, or count_err is set */
@@ -1639,7 +1589,7 @@ static int plan_parallel(struct tg_c_dumper *d)
 
 	pthread_mutex_init(&job.lock, NULL);
 	pthread_cond_init(&job.cond, NULL);
-	threaded = spawn_thread(&th, &job.spawn, plan_side_job, &job) == 0;
+	threaded = tg_spawn_thread(&th, &job.spawn, plan_side_job, &job) == 0;
 	if (!threaded)
 		plan_side_job(&job);
 	err = tg_c_names_plan(d);
@@ -1877,7 +1827,7 @@ struct print_chunk {
 
 struct printer {
 	struct tg_c_dumper *d;
-	struct spawn spawn;
+	struct tg_spawn spawn;
 	FILE *f;
 	struct print_chunk *chunks;
 	__u32 chunk_cnt;
@@ -2139,7 +2089,7 @@ int tg_c_dumper__dump(struct tg_c_dumper *d, FILE *f)
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.progress, NULL);
 	threaded = p.chunk_cnt > 1 &&
-		   !spawn_thread(&th, &p.spawn, print_worker, &p);
+		   !tg_spawn_thread(&th, &p.spawn, print_worker, &p);
 	print_worker(&p);
 	if (threaded)
 		pthread_join(th, NULL);

@@ -24,11 +24,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -45,11 +47,29 @@
 /* The kernel's own bound on symlinks followed in one lookup. */
 #define SYMLINK_HOPS 40
 
-/* What the content of the file is, once built. */
-struct content {
-	char *data;
-	size_t size;
+/*
+ * The content of the file, once built: blocks of it, in order. A header is
+ * megabytes: a buffer grown by realloc() copied it over and over and
+ * zeroed its new room each time (open_memstream()), and took twice its
+ * size while it moved. Blocks are only appended to, and are mapped with
+ * their pages already there: on a virtual machine a page fault per 4 KB
+ * written cost more than the copy.
+ */
+struct block {
+	struct block *next;
+	size_t len, cap;	/* bytes of data[] used, and mapped */
+	char data[];
 };
+
+struct content {
+	struct block *head, *tail;
+	size_t size;
+	int err;		/* what made a write fail: -ENOMEM */
+};
+
+/* Blocks double from the first to the last size, and stay there. */
+#define BLOCK_FIRST (64 * 1024)
+#define BLOCK_MAX (1024 * 1024)
 
 static uint64_t splitmix64(uint64_t *state)
 {
@@ -121,27 +141,91 @@ static int create_temp(const char *path, char **tmpp)
 	return -EEXIST;
 }
 
+static void free_content(struct content *c)
+{
+	struct block *b, *next;
+
+	for (b = c->head; b; b = next) {
+		next = b->next;
+		munmap(b, offsetof(struct block, data) + b->cap);
+	}
+	c->head = c->tail = NULL;
+	c->size = 0;
+}
+
+/* Append a block with room for @need bytes at least. */
+static int add_block(struct content *c, size_t need)
+{
+	size_t cap = c->tail ? c->tail->cap * 2 : BLOCK_FIRST;
+	size_t hdr = offsetof(struct block, data);
+	struct block *b;
+
+	if (cap > BLOCK_MAX)
+		cap = BLOCK_MAX;
+	if (cap < need)
+		cap = need;
+	/* whole pages: what is mapped anyway */
+	if (cap > SIZE_MAX - hdr - 4095)
+		return -ENOMEM;
+	cap = ((hdr + cap + 4095) & ~(size_t)4095) - hdr;
+	b = mmap(NULL, hdr + cap, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (b == MAP_FAILED)
+		return -ENOMEM;
+	b->next = NULL;
+	b->len = 0;
+	b->cap = cap;
+	if (c->tail)
+		c->tail->next = b;
+	else
+		c->head = b;
+	c->tail = b;
+	return 0;
+}
+
+static ssize_t content_write(void *cookie, const char *buf, size_t size)
+{
+	struct content *c = cookie;
+	size_t done = 0, n;
+
+	while (done < size) {
+		if (!c->tail || c->tail->len == c->tail->cap) {
+			c->err = add_block(c, size - done);
+			if (c->err) {
+				errno = -c->err;
+				return done ? (ssize_t)done : -1;
+			}
+		}
+		n = c->tail->cap - c->tail->len;
+		if (n > size - done)
+			n = size - done;
+		memcpy(c->tail->data + c->tail->len, buf + done, n);
+		c->tail->len += n;
+		c->size += n;
+		done += n;
+	}
+	return size;
+}
+
 /* Run @fn into memory. A failing @fn leaves nothing to write. */
 static int build_content(tg_write_fn fn, void *ctx, struct content *c)
 {
+	static const cookie_io_functions_t io = { .write = content_write };
 	FILE *mem;
 	int err;
 
-	c->data = NULL;
-	c->size = 0;
-	mem = open_memstream(&c->data, &c->size);
+	memset(c, 0, sizeof(*c));
+	mem = fopencookie(c, "w", io);
 	if (!mem)
 		return -ENOMEM;
 	err = fn(mem, ctx);
 	if (err >= 0 && (fflush(mem) == EOF || ferror(mem)))
 		/* A stream error @fn did not notice (or no memory). */
-		err = -EIO;
-	/* A memory stream's fclose() fails only for want of memory. */
+		err = c->err ?: -EIO;
 	if (fclose(mem) == EOF && err >= 0)
-		err = -ENOMEM;
+		err = c->err ?: -EIO;
 	if (err < 0) {
-		free(c->data);
-		c->data = NULL;
+		free_content(c);
 		return err;
 	}
 	return 0;
@@ -150,24 +234,29 @@ static int build_content(tg_write_fn fn, void *ctx, struct content *c)
 /* write() all of @c to @fd; the errno of a failure, as it was. */
 static int write_all(int fd, const struct content *c)
 {
-	size_t done = 0;
+	const struct block *b;
+	size_t done;
 	ssize_t n;
 
-	while (done < c->size) {
-		n = write(fd, c->data + done, c->size - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		done += n;
+	for (b = c->head; b; b = b->next) {
+		for (done = 0; done < b->len; done += n) {
+			n = write(fd, b->data + done, b->len - done);
+			if (n < 0 && errno == EINTR) {
+				n = 0;
+				continue;
+			}
+			if (n < 0)
+				return -errno;
+			if (n == 0)
+				return -EIO;
+		}
 	}
 	return 0;
 }
 
 int tg_write_stream(FILE *out, tg_write_fn fn, void *ctx)
 {
+	const struct block *b;
 	struct content c;
 	int err;
 
@@ -178,9 +267,12 @@ int tg_write_stream(FILE *out, tg_write_fn fn, void *ctx)
 		return err;
 	/* errno right after the failing call: ENOSPC, not a vague EIO. */
 	errno = 0;
-	if (fwrite(c.data, 1, c.size, out) != c.size || fflush(out) == EOF)
+	for (b = c.head; b && !err; b = b->next)
+		if (fwrite(b->data, 1, b->len, out) != b->len)
+			err = errno ? -errno : -EIO;
+	if (!err && fflush(out) == EOF)
 		err = errno ? -errno : -EIO;
-	free(c.data);
+	free_content(&c);
 	return err;
 }
 
@@ -472,7 +564,7 @@ int tg_write_file_atomic(const char *path, tg_write_fn fn, void *ctx)
 	}
 	err = replace_file(target, exists ? &st : NULL, &c);
 out:
-	free(c.data);
+	free_content(&c);
 	free(target);
 	return err;
 }

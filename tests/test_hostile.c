@@ -578,6 +578,147 @@ static void test_kernel_rules(void **state)
 	assert_int_equal(open_rule_btf(b), -TG_ERRNO__DEEP);
 }
 
+/*
+ * Every C keyword is refused as a name, and names a letter away from one
+ * are not; repeated member names are found among many, wherever they sit
+ * in the string section.
+ */
+static void test_keywords_and_repeats(void **state)
+{
+	static const char *const keywords[] = {
+		"_Alignas", "_Alignof", "_Atomic", "_Bool", "_Complex",
+		"_Generic", "_Imaginary", "_Noreturn", "_Static_assert",
+		"_Thread_local", "auto", "break", "case", "char", "const",
+		"continue", "default", "do", "double", "else", "enum", "extern",
+		"float", "for", "goto", "if", "inline", "int", "long",
+		"register", "restrict", "return", "short", "signed", "sizeof",
+		"static", "struct", "switch", "typedef", "union", "unsigned",
+		"void", "volatile", "while",
+	};
+	static const char *const fine[] = {
+		"d", "i", "fo", "in", "Int", "int_", "_int", "lon", "longs",
+		"_Boo", "_Bool_", "whil", "whilee", "unsigne", "unsignedd",
+		"_Static_asser", "_Thread_locals", "dp", "if1", "kfor",
+	};
+	struct tg_btf *tb = NULL;
+	char name[16], *raw;
+	const void *data;
+	struct btf *b;
+	__u32 i32, i, sz;
+	int id;
+
+	(void)state;
+	for (i = 0; i < sizeof(keywords) / sizeof(*keywords); i++) {
+		/* as a member, then as a typedef */
+		assert_int_equal(new_rule_btf(&b, &i32), 0);
+		assert_true(btf__add_struct(b, "s", 4) > 0);
+		assert_int_equal(btf__add_field(b, keywords[i], i32, 0, 0), 0);
+		assert_int_equal(open_rule_btf(b), -TG_ERRNO__NAME);
+		assert_int_equal(new_rule_btf(&b, &i32), 0);
+		assert_true(btf__add_typedef(b, keywords[i], i32) > 0);
+		assert_int_equal(open_rule_btf(b), -TG_ERRNO__NAME);
+	}
+	assert_int_equal(new_rule_btf(&b, &i32), 0);
+	assert_true(btf__add_struct(b, "s", 4 * 20) > 0);
+	for (i = 0; i < sizeof(fine) / sizeof(*fine); i++)
+		assert_int_equal(btf__add_field(b, fine[i], i32, 32 * i, 0), 0);
+	assert_int_equal(open_rule_btf(b), 0);
+
+	/* 300 distinct names, the last two then made one at two offsets */
+	assert_int_equal(new_rule_btf(&b, &i32), 0);
+	id = btf__add_struct(b, "many", 4 * 300);
+	assert_true(id > 0);
+	for (i = 0; i < 298; i++) {
+		snprintf(name, sizeof(name), "m%u", i);
+		assert_int_equal(btf__add_field(b, name, i32, 32 * i, 0), 0);
+	}
+	assert_int_equal(btf__add_field(b, "zz_a", i32, 32 * 298, 0), 0);
+	assert_int_equal(btf__add_field(b, "zz_b", i32, 32 * 299, 0), 0);
+	data = btf__raw_data(b, &sz);
+	raw = malloc(sz);
+	assert_non_null(raw);
+	memcpy(raw, data, sz);
+	assert_int_equal(open_rule_btf(b), 0);
+	memcpy(memmem(raw, sz, "zz_b", 5), "zz_a", 5);
+	assert_int_equal(tg_btf__open_mem(raw, sz, "repeat.btf", NULL, &tb),
+			 -TG_ERRNO__DUPNAME);
+	assert_null(tb);
+	/* a repeat is found wherever the pair sits in the struct */
+	memcpy(memmem(raw, sz, "m7", 3), "m3", 3);
+	memcpy(memmem(raw, sz, "zz_a", 5), "zz_c", 5);
+	assert_int_equal(tg_btf__open_mem(raw, sz, "repeat.btf", NULL, &tb),
+			 -TG_ERRNO__DUPNAME);
+	memcpy(memmem(raw, sz, "m3", 3), "m7", 3);
+	assert_int_equal(tg_btf__open_mem(raw, sz, "repeat.btf", NULL, &tb),
+			 0);
+	tg_btf__free(tb);
+	free(raw);
+}
+
+/* The first named struct or function at or after @id. */
+static struct btf_type *named_from(struct btf *b, __u32 id)
+{
+	const struct btf_type *t;
+
+	for (; id < btf__type_cnt(b); id++) {
+		t = btf__type_by_id(b, id);
+		if (t->name_off && (btf_is_struct(t) || btf_is_func(t)))
+			return (struct btf_type *)t;
+	}
+	fail_msg("no struct or function after type %u", id);
+	return NULL;
+}
+
+/*
+ * A whole kernel's types are checked on two threads, the first types on
+ * one and the rest and the chains on the other: a fault is found in
+ * either part, and the one reported is still the fault of lowest id, a
+ * type's before a chain's.
+ */
+static void test_rules_of_a_kernel(void **state)
+{
+	static const int want[] = {
+		-TG_ERRNO__NAME, -TG_ERRNO__INTSIZE, -TG_ERRNO__NAME,
+		-TG_ERRNO__DEEP, -TG_ERRNO__INTSIZE, -TG_ERRNO__NAME,
+	};
+	__u32 i32, off, k, q;
+	struct btf_type *t;
+	struct btf *b;
+	int id;
+
+	(void)state;
+	for (k = 0; k < 6; k++) {
+		b = btf__parse(fx.kernel, NULL);
+		assert_non_null(b);
+		assert_true(btf__type_cnt(b) > 20000);
+		i32 = btf__find_by_name_kind(b, "int", BTF_KIND_INT);
+		off = btf__add_str(b, "not a name");
+		assert_true(i32 > 0 && off > 0);
+		/* early: on the first thread's side */
+		if (k == 0 || k == 2 || k == 5)
+			named_from(b, 100)->name_off = off;
+		if (k >= 3) {
+			/* a chain too deep */
+			id = i32;
+			for (q = 0; q < 300; q++)
+				id = btf__add_const(b, id);
+			assert_true(btf__add_typedef(b, "deep_t", id) > 0);
+		}
+		/* late: on the other side, with the chains */
+		if (k == 1 || k == 2 || k == 4) {
+			id = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+			assert_true(id > 0);
+			t = (struct btf_type *)btf__type_by_id(b, id);
+			*(__u32 *)(t + 1) = BTF_INT_SIGNED << 24 | 64;
+		}
+		assert_int_equal(open_rule_btf(b), want[k]);
+	}
+	/* the kernel as it is passes */
+	b = btf__parse(fx.kernel, NULL);
+	assert_non_null(b);
+	assert_int_equal(open_rule_btf(b), 0);
+}
+
 /* A module's broken type is reported against the module, not the base. */
 static void test_module_blamed(void **state)
 {
@@ -672,6 +813,8 @@ int main(void)
 		cmocka_unit_test(test_bzimage_endless_names),
 		cmocka_unit_test(test_names_are_identifiers),
 		cmocka_unit_test(test_kernel_rules),
+		cmocka_unit_test(test_keywords_and_repeats),
+		cmocka_unit_test(test_rules_of_a_kernel),
 		cmocka_unit_test(test_misaligned_types),
 		cmocka_unit_test(test_module_blamed),
 		cmocka_unit_test(test_padding_message),
