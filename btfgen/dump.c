@@ -229,14 +229,11 @@ static int select_types(struct tg_c_dumper *d, const struct selection *sel,
 
 /*
  * What the direct cache's header depends on besides the programs: every
- * argument (options, the input files named, -o), and which file standard
- * output is when the header goes there (a vmlinux.h beside a program may
- * be it).
+ * argument (options, the input files named, -o).
  */
 static char *direct_key(int argc, char **argv)
 {
 	char *key = NULL;
-	struct stat st;
 	size_t len;
 	FILE *f = open_memstream(&key, &len);
 	int i;
@@ -245,9 +242,6 @@ static char *direct_key(int argc, char **argv)
 		return NULL;
 	for (i = 0; i < argc; i++)
 		fprintf(f, "%zu:%s", strlen(argv[i]), argv[i]);
-	if (!fstat(STDOUT_FILENO, &st) && S_ISREG(st.st_mode))
-		fprintf(f, "stdout %llu:%llu", (unsigned long long)st.st_dev,
-			(unsigned long long)st.st_ino);
 	if (fclose(f)) {
 		free(key);
 		return NULL;
@@ -299,6 +293,7 @@ static int dump_direct(struct selection *sel, const struct input_args *args,
 			.cflag_cnt = sel->cflag_cnt,
 			.note = print_src_note,
 			.note_ctx = (void *)sel,
+			.header = header_file(sel->output),
 			.cache_dir = cache,
 			.direct_key = sel->direct_key,
 			.key_files = sel->key_files,

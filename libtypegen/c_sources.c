@@ -1202,8 +1202,31 @@ static bool is_vmlinux_h(const char *path)
 	return !strcmp(base ? base + 1 : path, HDR_NAME);
 }
 
+static bool is_output(const char *path, const char *output);
+
+/*
+ * A vmlinux.h that is the file the header is written to, which the
+ * program may include (it is overlaid, and no shadow), is told as such:
+ * "w PATH" holds while it is still the output, written or not (else the
+ * first run, writing beside the program, would make the next one miss).
+ */
+static bool is_written(FILE *f, const char *path, const char *output)
+{
+	char *abs;
+	bool same;
+
+	if (!output || !is_vmlinux_h(path) || !(abs = abs_header(path)))
+		return false;
+	same = is_output(abs, output);
+	if (same)
+		fprintf(f, "w %s\n", abs);
+	free(abs);
+	return same;
+}
+
 /* Each dependency as "f HASH PATH" (or "e 0 PATH" if gone); 1 if one can't be. */
-static int manifest_files(FILE *f, const struct strs *deps)
+static int manifest_files(FILE *f, const struct strs *deps,
+			  const char *output)
 {
 	struct hash128 h;
 	size_t i;
@@ -1214,6 +1237,8 @@ static int manifest_files(FILE *f, const struct strs *deps)
 
 		if (strchr(dep, '\n'))
 			return 1;
+		if (is_written(f, dep, output))
+			continue;
 		/* the header, whatever the file holds */
 		if (is_vmlinux_h(dep)) {
 			fprintf(f, "e %d %s\n", !access(dep, F_OK), dep);
@@ -1238,7 +1263,7 @@ static int manifest_files(FILE *f, const struct strs *deps)
  * Names are the dependencies' paths below a directory searched.
  */
 static int manifest_probes(FILE *f, const struct strs *deps,
-			   const struct strs *dirs)
+			   const struct strs *dirs, const char *output)
 {
 	struct strs rels = {}, probes = {};
 	bool unsure = false;
@@ -1264,6 +1289,7 @@ static int manifest_probes(FILE *f, const struct strs *deps,
 			if (strchr(path, '\n'))
 				unsure = true;
 			else if (!set_has(&deps->set, path) &&
+				 !is_written(f, path, output) &&
 				 (err = strs_add(&probes, path, strlen(path))) > 0)
 				fprintf(f, "e %d %s\n", !access(path, F_OK), path);
 			free(path);
@@ -1309,9 +1335,11 @@ static int direct_manifest(struct sources *s)
 			      strs_add(&dirs, ".", 1);
 	}
 	if (err >= 0 && (f = open_memstream(&buf, &len))) {
-		err = manifest_files(f, &deps);
+		const char *output = TG_OPTS_GET(s->opts, header, NULL);
+
+		err = manifest_files(f, &deps, output);
 		if (!err)
-			err = manifest_probes(f, &deps, &dirs);
+			err = manifest_probes(f, &deps, &dirs, output);
 		if (fclose(f) && !err)
 			err = -ENOMEM;
 		if (!err) {
@@ -1385,7 +1413,8 @@ static void direct_store(struct sources *s)
 }
 
 /* Does every line of the manifest @p (up to "h") hold now? */
-static bool manifest_holds(const char *p, const char **header)
+static bool manifest_holds(const char *p, const char *output,
+			   const char **header)
 {
 	char path[PATH_MAX + 2], want[40];
 	struct hash128 h;
@@ -1404,7 +1433,11 @@ static bool manifest_holds(const char *p, const char **header)
 			continue;
 		if ((size_t)(eol - p) >= sizeof(path))
 			return false;
-		if (*p == 'e' && sscanf(p, "e %d %4096[^\n]", &exists, path) == 2) {
+		if (*p == 'w' && sscanf(p, "w %4096[^\n]", path) == 1) {
+			if (!output || !is_output(path, output))
+				return false;
+		} else if (*p == 'e' &&
+			   sscanf(p, "e %d %4096[^\n]", &exists, path) == 2) {
 			if ((access(path, F_OK) == 0) != (exists != 0))
 				return false;
 		} else if (*p == 'f' &&
@@ -1473,7 +1506,8 @@ int tg_src_cache__lookup(const char *const *srcs, size_t cnt,
 	text = mem_read(fd);
 	close(fd);
 	if (!text || strncmp(text, DIRECT_MAGIC, strlen(DIRECT_MAGIC)) ||
-	    !manifest_holds(text + strlen(DIRECT_MAGIC), &hdr))
+	    !manifest_holds(text + strlen(DIRECT_MAGIC),
+			    TG_OPTS_GET(opts, header, NULL), &hdr))
 		goto out;
 	*len = strlen(hdr);
 	*header = strdup(hdr);
