@@ -183,6 +183,26 @@ static const char *header_file(const char *output)
 	       "/dev/stdout" : NULL;
 }
 
+/* What --for's library calls are given, from the arguments. */
+static struct tg_src_opts src_opts(const struct selection *sel,
+				   const char *cache)
+{
+	TG_OPTS(tg_src_opts, sopts,
+		.clang = getenv("CLANG"),
+		.cflags = (const char *const *)sel->cflags,
+		.cflag_cnt = sel->cflag_cnt,
+		.note = print_src_note,
+		.note_ctx = (void *)sel,
+		.header = header_file(sel->output),
+		.cache_dir = cache,
+		.timeout = sel->timeout,
+		.direct_key = sel->direct_key,
+		.key_files = sel->key_files,
+		.key_file_cnt = sel->key_file_cnt);
+
+	return sopts;
+}
+
 static int select_types(struct tg_c_dumper *d, const struct selection *sel,
 			const char *input)
 {
@@ -202,18 +222,7 @@ static int select_types(struct tg_c_dumper *d, const struct selection *sel,
 	}
 	if (sel->for_cnt) {
 		char *cache = sel->no_cache ? NULL : cache_dir();
-		TG_OPTS(tg_src_opts, sopts,
-			.clang = getenv("CLANG"),
-			.cflags = (const char *const *)sel->cflags,
-			.cflag_cnt = sel->cflag_cnt,
-			.note = print_src_note,
-			.note_ctx = (void *)sel,
-			.header = header_file(sel->output),
-			.cache_dir = cache,
-			.timeout = sel->timeout,
-			.direct_key = sel->direct_key,
-			.key_files = sel->key_files,
-			.key_file_cnt = sel->key_file_cnt);
+		struct tg_src_opts sopts = src_opts(sel, cache);
 
 		err = tg_c_dumper__select_sources(d, sel->fors, sel->for_cnt,
 						  &sopts);
@@ -287,17 +296,7 @@ static int dump_direct(struct selection *sel, const struct input_args *args,
 	for (i = 0; i < args->module_cnt; i++)
 		sel->key_files[sel->key_file_cnt++] = args->modules[i];
 	{
-		TG_OPTS(tg_src_opts, sopts,
-			.clang = getenv("CLANG"),
-			.cflags = (const char *const *)sel->cflags,
-			.cflag_cnt = sel->cflag_cnt,
-			.note = print_src_note,
-			.note_ctx = (void *)sel,
-			.header = header_file(sel->output),
-			.cache_dir = cache,
-			.direct_key = sel->direct_key,
-			.key_files = sel->key_files,
-			.key_file_cnt = sel->key_file_cnt);
+		struct tg_src_opts sopts = src_opts(sel, cache);
 
 		err = tg_src_cache__lookup(sel->fors, sel->for_cnt, &sopts,
 					   &header, &t.len);

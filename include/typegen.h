@@ -874,8 +874,9 @@ TG_API int tg_c_dumper__select_sources(struct tg_c_dumper *d,
  * @opts->key_files, the compiler (path, size, mtime), the flags, the
  * working directory, $CPATH, $C_INCLUDE_PATH and the programs' text are
  * those of a proven run, each file its preprocessing read has the same
- * content, and no name it included has appeared or gone in a directory it
- * searched. No compiler runs; the notes that run told are told again.
+ * content, no name it included has appeared or gone in a directory it
+ * searched, and a vmlinux.h it included that was @opts->header still is.
+ * No compiler runs; the notes that run told are told again.
  * Only a __has_include() of a file missing then is not seen.
  *
  * Returns 1 on a hit, 0 on a miss (or without @opts->direct_key and

@@ -833,21 +833,38 @@ static void test_for_cache(void **state)
 	free(log);
 }
 
-/*
- * dump --for in @dir with the wrapper @wrapper; its header. The runs the
- * compiler made are counted by the caller.
- */
-static char *direct_run(const char *dir, const char *wrapper, const char *input,
-			const char *extra)
+/* dump --for in @dir, the compiler logging to @log; the header written. */
+static char *direct_run(const char *dir, const char *input, const char *extra)
 {
 	char *out = NULL, *err = NULL;
-	int rc = tg_test_runf(&out, &err, "cd %s && CLANG=%s %s dump -i %s --for prog.bpf.c -o vmlinux.h -- -O2 -g -target bpf -Iinc1 -Iinc2 %s && cat vmlinux.h",
-			      dir, wrapper, cli, input, extra);
+	int rc = tg_test_runf(&out, &err, "cd %s && CLANG=%s/clang %s dump -i %s --for prog.bpf.c -o vmlinux.h -- -O2 -g -target bpf -Iinc1 -Iinc2 %s && cat vmlinux.h",
+			      dir, dir, cli, input, extra);
 
 	if (rc)
 		fprintf(stderr, "%s\n", err ? err : "");
 	assert_int_equal(rc, 0);
 	free(err);
+	return out;
+}
+
+/*
+ * Two runs in @dir: the first misses (the compiler runs), the second hits
+ * (it does not) and writes the same header, which is returned.
+ */
+static char *miss_then_hit(const char *dir, const char *input,
+			   const char *extra)
+{
+	char *log = tg_test_path("%s/runs", dir), *out, *again;
+	int runs = clang_runs(log);
+
+	out = direct_run(dir, input, extra);
+	assert_true(clang_runs(log) > runs);
+	runs = clang_runs(log);
+	again = direct_run(dir, input, extra);
+	assert_int_equal(clang_runs(log), runs);
+	assert_string_equal(out, again);
+	free(again);
+	free(log);
 	return out;
 }
 
@@ -864,7 +881,7 @@ static void test_for_direct_cache_misses(void **state)
 	char *wrapper = tg_test_path("%s/clang", dir);
 	char *k = tg_test_path("%s/kernel.o", dir);
 	char *out;
-	int runs;
+	int i, runs;
 
 	(void)state;
 	assert_int_equal(tg_test_runf(NULL, NULL, "mkdir -p %s/inc1 %s/inc2", dir, dir), 0);
@@ -874,69 +891,41 @@ static void test_for_direct_cache_misses(void **state)
 		"echo '#define FIELD pid' > inc2/fields.h && "
 		"printf 'struct task_struct { int pid; int tgid; };\\nstruct task_struct t;\\n' > k.c && %s -g -target bpf -c k.c -o kernel.o",
 		dir, tg_test_clang()), 0);
-	/* proven, then a hit: no compiler run, the same header */
-	out = direct_run(dir, wrapper, kernel, "");
-	runs = clang_runs(log);
-	assert_true(runs >= 2);
+	/* proven (written beside the program, which includes it), then a hit */
+	out = miss_then_hit(dir, kernel, "");
 	assert_non_null(strstr(out, "struct task_struct {"));
-	free(out);
-	out = direct_run(dir, wrapper, kernel, "");
-	assert_int_equal(clang_runs(log), runs);
 	free(out);
 
 	/* an included header changed: it names another member */
-	assert_int_equal(tg_test_runf(NULL, NULL, "echo '#define FIELD tgid' > %s/inc2/fields.h", dir), 0);
-	out = direct_run(dir, wrapper, kernel, "");
-	assert_true(clang_runs(log) > runs);
-	runs = clang_runs(log);
-	free(out);
-	out = direct_run(dir, wrapper, kernel, "");
-	assert_int_equal(clang_runs(log), runs);
-	free(out);
-
-	/* a macro given by -D: FIELD is a struct of its own then */
-	assert_int_equal(tg_test_runf(NULL, NULL, "printf '#ifdef MM\\n#undef FIELD\\n#define FIELD mm->pgd ? 1 : 0\\n#endif\\n' >> %s/inc2/fields.h", dir), 0);
-	out = direct_run(dir, wrapper, kernel, "");
-	runs = clang_runs(log);
+	assert_int_equal(tg_test_runf(NULL, NULL, "printf '#define FIELD tgid\\n#ifdef MM\\n#undef FIELD\\n#define FIELD mm->pgd ? 1 : 0\\n#endif\\n' > %s/inc2/fields.h", dir), 0);
+	out = miss_then_hit(dir, kernel, "");
 	assert_null(strstr(out, "struct mm_struct {"));
 	free(out);
-	out = direct_run(dir, wrapper, kernel, "-DMM");
-	assert_true(clang_runs(log) > runs);
-	runs = clang_runs(log);
+
+	/* a macro given by -D: FIELD reaches another struct then */
+	out = miss_then_hit(dir, kernel, "-DMM");
 	assert_non_null(strstr(out, "struct mm_struct {"));
 	free(out);
 
 	/* a header earlier in the include path that was not there */
-	assert_int_equal(tg_test_runf(NULL, NULL, "cp %s/inc2/fields.h %s/inc1/fields.h && echo '#define SEEN_INC1 1' >> %s/inc1/fields.h && sed -i 's/mm->pgd/mm->pgd || SEEN_INC1/' %s/inc1/fields.h",
-				      dir, dir, dir, dir), 0);
-	out = direct_run(dir, wrapper, kernel, "-DMM");
-	assert_true(clang_runs(log) > runs);
-	runs = clang_runs(log);
-	free(out);
-	out = direct_run(dir, wrapper, kernel, "-DMM");
-	assert_int_equal(clang_runs(log), runs);
+	assert_int_equal(tg_test_runf(NULL, NULL, "cp %s/inc2/fields.h %s/inc1/fields.h && echo '#define FIELD tgid' >> %s/inc1/fields.h",
+				      dir, dir, dir), 0);
+	out = miss_then_hit(dir, kernel, "-DMM");
+	assert_null(strstr(out, "struct mm_struct {"));
 	free(out);
 
 	/* another compiler (the wrapper changed) */
 	assert_int_equal(tg_test_runf(NULL, NULL, "echo '# another' >> %s", wrapper), 0);
-	out = direct_run(dir, wrapper, kernel, "-DMM");
-	assert_true(clang_runs(log) > runs);
-	runs = clang_runs(log);
-	free(out);
+	free(miss_then_hit(dir, kernel, "-DMM"));
 
 	/* another kernel in the same file: its types are in the header */
-	out = direct_run(dir, wrapper, k, "");
-	runs = clang_runs(log);
+	out = miss_then_hit(dir, k, "");
 	assert_non_null(strstr(out, "\tint tgid;\n"));
 	assert_null(strstr(out, "\tint comm;\n"));
 	free(out);
-	out = direct_run(dir, wrapper, k, "");
-	assert_int_equal(clang_runs(log), runs);
-	free(out);
 	assert_int_equal(tg_test_runf(NULL, NULL, "cd %s && printf 'struct task_struct { int pid; int tgid; int comm; };\\nstruct task_struct t;\\n' > k.c && %s -g -target bpf -c k.c -o kernel.o",
 				      dir, tg_test_clang()), 0);
-	out = direct_run(dir, wrapper, k, "");
-	assert_true(clang_runs(log) > runs);
+	out = miss_then_hit(dir, k, "");
 	assert_non_null(strstr(out, "\tint comm;\n"));
 	free(out);
 
@@ -944,16 +933,17 @@ static void test_for_direct_cache_misses(void **state)
 	 * To standard output, redirected to the vmlinux.h the program
 	 * includes: a hit while it is that file; another is a shadow
 	 */
-	for (int i = 0; i < 3; i++) {
+	for (i = 0; i < 3; i++) {
 		char *err = NULL;
-		int rc = tg_test_runf(NULL, &err, "cd %s && CLANG=%s %s dump -i %s --for prog.bpf.c -- -O2 -g -target bpf -Iinc1 -Iinc2 > %s",
-				      dir, wrapper, cli, kernel,
-				      i < 2 ? "vmlinux.h" : "other.h");
+		int rc;
 
+		runs = clang_runs(log);
+		rc = tg_test_runf(NULL, &err, "cd %s && CLANG=%s %s dump -i %s --for prog.bpf.c -- -O2 -g -target bpf -Iinc1 -Iinc2 > %s",
+				  dir, wrapper, cli, kernel,
+				  i < 2 ? "vmlinux.h" : "other.h");
+		assert_int_equal(rc, i < 2 ? 0 : 1);
 		if (i == 1)
 			assert_int_equal(clang_runs(log), runs);
-		runs = clang_runs(log);
-		assert_int_equal(rc, i < 2 ? 0 : 1);
 		if (i == 2)
 			assert_non_null(strstr(err, "includes"));
 		free(err);
