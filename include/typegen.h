@@ -847,7 +847,8 @@ struct tg_src_opts {
  * compiler still misses is added until it compiles. A header holding the
  * selection gives the same object code, CO-RE relocations included, as
  * the whole header. Two compiler runs per program, usually, one with
- * @opts->cache_dir for a program unchanged since; each is killed after
+ * @opts->cache_dir for a program unchanged since (none with
+ * @opts->direct_key and tg_src_cache__lookup()); each is killed after
  * @opts->timeout. No file is written: the header is shown to
  * the compiler from memory, also in place of any vmlinux.h the program
  * includes beside itself.
