@@ -12,6 +12,10 @@
 #          preprocessing run)
 #   cold   typegen dump --for --no-cache (preprocessing and a proving
 #          compile)
+#   floor  the same compile of an empty file: clang's own start-up, which
+#          no header can save
+#   hdr    the same compile of a file that includes the minimal header
+#          only: hdr - floor is what the header itself still costs
 #
 # each timed by hyperfine (N runs, default 5, after one warm-up; the three
 # commands of a program in one hyperfine run). The programs are the test
@@ -26,7 +30,9 @@
 # Reports per program and the distribution over programs (median, min,
 # max) of full/min (target: median >= 5x) and --for/full (target: median
 # <= 0.25; cold/full is reported beside it), from wall time and, as the
-# machine may be shared, from CPU time (user+sys) too. The table is saved to $TG_BUILD/bench/for.txt;
+# machine may be shared, from CPU time (user+sys) too. Beside them, the
+# share of the min compile that is the header's (hdr - floor) / min, and
+# the most a smaller header could give: full / (min - (hdr - floor)). The table is saved to $TG_BUILD/bench/for.txt;
 # STRICT=1 fails on FAIL.
 set -euo pipefail
 export LC_ALL=C
@@ -79,6 +85,8 @@ W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 export TYPEGEN_CACHE_DIR=$W/cache
 mkdir -p "$W/full" "$(dirname "$RESULTS")"
+: > "$W/empty.c"
+echo '#include "vmlinux.h"' > "$W/hdr.c"
 "$TYPEGEN" dump -i "$FIXTURE" -o "$W/full/vmlinux.h"
 
 echo "programs: $what; $N runs each after a warm-up"
@@ -93,6 +101,8 @@ for src in "${srcs[@]}"; do
 	min_cmd="$CLANG $CFLAGS -I$W/$n -c $src -o $W/$n/min.o"
 	for_cmd="$TYPEGEN dump -i $FIXTURE --for $src -o $W/$n/vmlinux.h -- $CFLAGS"
 	cold_cmd="$TYPEGEN dump -i $FIXTURE --no-cache --for $src -o $W/$n/cold.h -- $CFLAGS"
+	floor_cmd="$CLANG $CFLAGS -c $W/empty.c -o $W/$n/floor.o"
+	hdr_cmd="$CLANG $CFLAGS -I$W/$n -c $W/hdr.c -o $W/$n/hdr.o"
 	if ! $full_cmd 2>"$W/$n/err"; then
 		skipped+=("$n: $(grep -m1 'error:' "$W/$n/err" || head -1 "$W/$n/err")")
 		continue
@@ -109,7 +119,7 @@ for src in "${srcs[@]}"; do
 	fi
 	hyperfine -N -w 1 -r "$N" --export-json "$W/$n.json" \
 		-n full "$full_cmd" -n min "$min_cmd" -n for "$for_cmd" \
-		-n cold "$cold_cmd" \
+		-n cold "$cold_cmd" -n floor "$floor_cmd" -n hdr "$hdr_cmd" \
 		>/dev/null 2>&1 || die "$n: hyperfine failed"
 	rows+=("$n $(wc -l < "$W/$n/vmlinux.h") $W/$n.json")
 done
@@ -122,8 +132,8 @@ out, full_lines, what, ndiffer, rows = sys.argv[1], int(sys.argv[2]), sys.argv[3
 lines = []
 p = lambda s: (print(s), lines.append(s))
 p(f"programs: {what}; whole header {full_lines} lines")
-p(f"{'program':<22} {'lines':>6} {'full ms':>8} {'min ms':>7} {'--for ms':>8} {'cold ms':>8} {'full/min':>8} {'for/full':>8} {'cold/f':>6} {'cpu f/m':>8} {'cpu for/f':>9} {'cpu cold/f':>10}")
-sp, co, csp, cco, cold, ccold = [], [], [], [], [], []
+p(f"{'program':<22} {'lines':>6} {'full ms':>8} {'min ms':>7} {'--for ms':>8} {'cold ms':>8} {'full/min':>8} {'for/full':>8} {'cold/f':>6} {'cpu f/m':>8} {'cpu for/f':>9} {'cpu cold/f':>10} {'cpu floor':>9} {'cpu hdr/m':>9} {'cpu bound':>9}")
+sp, co, csp, cco, cold, ccold, share, bound = [], [], [], [], [], [], [], []
 for r in rows:
     name, nlines, path = r.split(' ')
     res = {x['command']: x for x in json.load(open(path))['results']}
@@ -132,8 +142,12 @@ for r in rows:
     cpu = {k: v['user'] + v['system'] for k, v in res.items()}
     s, c, k = med['full'] / med['min'], med['for'] / med['full'], med['cold'] / med['full']
     cs, cc, ck = cpu['full'] / cpu['min'], cpu['for'] / cpu['full'], cpu['cold'] / cpu['full']
+    # the header's own cost in the min compile, and what is left without it
+    h = max(cpu['hdr'] - cpu['floor'], 0)
+    sh, bd = h / cpu['min'], cpu['full'] / (cpu['min'] - h)
     sp.append(s); co.append(c); csp.append(cs); cco.append(cc); cold.append(k); ccold.append(ck)
-    p(f"{name:<22} {nlines:>6} {med['full']:>8.1f} {med['min']:>7.1f} {med['for']:>8.1f} {med['cold']:>8.1f} {s:>7.1f}x {c:>8.2f} {k:>6.2f} {cs:>7.1f}x {cc:>9.2f} {ck:>10.2f}")
+    share.append(sh); bound.append(bd)
+    p(f"{name:<22} {nlines:>6} {med['full']:>8.1f} {med['min']:>7.1f} {med['for']:>8.1f} {med['cold']:>8.1f} {s:>7.1f}x {c:>8.2f} {k:>6.2f} {cs:>7.1f}x {cc:>9.2f} {ck:>10.2f} {cpu['floor'] * 1000:>7.0f}ms {sh:>9.2f} {bd:>8.1f}x")
 if not rows:
     sys.exit("bench: no program measured")
 def dist(v, fmt):
@@ -148,6 +162,8 @@ p(f"--for / one compile against the whole header, wall: {dist(co, f2)}; target m
 p(f"                                              cpu:  {dist(cco, f2)}")
 p(f"--for --no-cache / one compile against the whole header, wall: {dist(cold, f2)}")
 p(f"                                                         cpu:  {dist(ccold, f2)}")
+p(f"the minimal header's share of its compile (cpu, (hdr - floor) / min): {dist(share, f2)}")
+p(f"full / min with a header that cost nothing (cpu): {dist(bound, x)}")
 open(out, 'w').write('\n'.join(lines) + '\n')
 PY
 for s in "${skipped[@]}"; do

@@ -47,6 +47,10 @@ struct selection {
 	const char *output;	/* -o FILE, or NULL for standard output */
 	bool no_cache;
 	unsigned int timeout;
+	/* the direct cache: the arguments, and the input files */
+	char *direct_key;
+	const char **key_files;
+	size_t key_file_cnt;
 };
 
 static void print_src_note(void *ctx, enum tg_src_note_kind kind,
@@ -111,6 +115,26 @@ static const char *header_file(const char *output)
 	       "/dev/stdout" : NULL;
 }
 
+/* What --for's library calls are given, from the arguments. */
+static struct tg_src_opts src_opts(const struct selection *sel,
+				   const char *cache)
+{
+	TG_OPTS(tg_src_opts, sopts,
+		.clang = getenv("CLANG"),
+		.cflags = (const char *const *)sel->cflags,
+		.cflag_cnt = sel->cflag_cnt,
+		.note = print_src_note,
+		.note_ctx = (void *)sel,
+		.header = header_file(sel->output),
+		.cache_dir = cache,
+		.timeout = sel->timeout,
+		.direct_key = sel->direct_key,
+		.key_files = sel->key_files,
+		.key_file_cnt = sel->key_file_cnt);
+
+	return sopts;
+}
+
 static int select_types(struct tg_c_dumper *d, const struct selection *sel,
 			const char *input)
 {
@@ -130,15 +154,7 @@ static int select_types(struct tg_c_dumper *d, const struct selection *sel,
 	}
 	if (sel->for_cnt) {
 		char *cache = sel->no_cache ? NULL : cache_dir();
-		TG_OPTS(tg_src_opts, sopts,
-			.clang = getenv("CLANG"),
-			.cflags = (const char *const *)sel->cflags,
-			.cflag_cnt = sel->cflag_cnt,
-			.note = print_src_note,
-			.note_ctx = (void *)sel,
-			.header = header_file(sel->output),
-			.cache_dir = cache,
-			.timeout = sel->timeout);
+		struct tg_src_opts sopts = src_opts(sel, cache);
 
 		err = tg_c_dumper__select_sources(d, sel->fors, sel->for_cnt,
 						  &sopts);
@@ -150,6 +166,85 @@ static int select_types(struct tg_c_dumper *d, const struct selection *sel,
 		}
 	}
 	return 0;
+}
+
+/*
+ * What the direct cache's header depends on besides the programs: every
+ * argument (options, the input files named, -o).
+ */
+static char *direct_key(int argc, char **argv)
+{
+	char *key = NULL;
+	size_t len;
+	FILE *f = open_memstream(&key, &len);
+	int i;
+
+	if (!f)
+		return NULL;
+	for (i = 0; i < argc; i++)
+		fprintf(f, "%zu:%s", strlen(argv[i]), argv[i]);
+	if (fclose(f)) {
+		free(key);
+		return NULL;
+	}
+	return key;
+}
+
+struct text {
+	const char *p;
+	size_t len;
+};
+
+static int write_text(FILE *out, void *ctx)
+{
+	const struct text *t = ctx;
+
+	return fwrite(t->p, 1, t->len, out) == t->len ? 0 : -EIO;
+}
+
+/*
+ * --for with the kernel's files named: the header a run proved, if nothing
+ * it depends on has changed (the kernel's files are hashed, not loaded).
+ * 1 if written, 0 to go the long way, or an error (reported).
+ */
+static int dump_direct(struct selection *sel, const struct input_args *args,
+		       int argc, char **argv)
+{
+	char *cache = cache_dir();
+	size_t i;
+	struct text t;
+	char *header = NULL;
+	int err = 0;
+
+	sel->key_files = calloc(args->module_cnt + 2, sizeof(*sel->key_files));
+	sel->direct_key = direct_key(argc, argv);
+	if (!cache || !sel->key_files || !sel->direct_key) {
+		free(cache);
+		return 0;
+	}
+	sel->key_files[sel->key_file_cnt++] = args->loc.path;
+	if (args->base)
+		sel->key_files[sel->key_file_cnt++] = args->base;
+	for (i = 0; i < args->module_cnt; i++)
+		sel->key_files[sel->key_file_cnt++] = args->modules[i];
+	{
+		struct tg_src_opts sopts = src_opts(sel, cache);
+
+		err = tg_src_cache__lookup(sel->fors, sel->for_cnt, &sopts,
+					   &header, &t.len);
+	}
+	free(cache);
+	if (err <= 0) {
+		if (err)
+			p_err_code(NULL, err);
+		return err;
+	}
+	t.p = header;
+	err = write_output_file(sel->output, write_text, &t);
+	if (err)
+		p_err_code(sel->output ?: "standard output", err);
+	free(header);
+	return err ?: 1;
 }
 
 static enum opt_result opt_timeout(void *dst, const char *arg,
@@ -273,6 +368,14 @@ static int do_dump(int argc, char **argv)
 	}
 
 	ret = EXIT_ERR;
+	/* only with the kernel's files named: found, they are not known yet */
+	if (sel->for_cnt && !sel->no_cache && args->loc.path) {
+		err = dump_direct(sel, args, argc, argv);
+		if (err) {
+			ret = err > 0 ? EXIT_OK : EXIT_ERR;
+			goto out;
+		}
+	}
 	if (load_inputs(args, &in))
 		goto out;
 	{
@@ -295,6 +398,8 @@ out:
 	free(args->modules);
 	free(sel->types);
 	free(sel->fors);
+	free(sel->direct_key);
+	free(sel->key_files);
 	return ret;
 }
 

@@ -817,9 +817,22 @@ struct tg_src_opts {
 	 * selection, it is taken again without compiling.
 	 */
 	const char *cache_dir;
+	/*
+	 * With @cache_dir, the direct cache: what else the header depends
+	 * on, as text (the CLI: its arguments), and files whose content
+	 * counts too (the kernel's types, read from them). The header proven
+	 * is kept whole with the list of files the programs read, and
+	 * tg_src_cache__lookup() gives it back, with no compiler run and no
+	 * kernel types loaded, while nothing of it has changed. The text
+	 * must name all else that shapes the header: the dumper's options,
+	 * other types selected.
+	 */
+	const char *direct_key;
+	const char *const *key_files;
+	size_t key_file_cnt;
 	size_t :0;
 };
-#define tg_src_opts__last_field cache_dir
+#define tg_src_opts__last_field key_file_cnt
 
 /*
  * tg_c_dumper__select_sources - select what BPF programs use.
@@ -834,7 +847,8 @@ struct tg_src_opts {
  * compiler still misses is added until it compiles. A header holding the
  * selection gives the same object code, CO-RE relocations included, as
  * the whole header. Two compiler runs per program, usually, one with
- * @opts->cache_dir for a program unchanged since; each is killed after
+ * @opts->cache_dir for a program unchanged since (none with
+ * @opts->direct_key and tg_src_cache__lookup()); each is killed after
  * @opts->timeout. No file is written: the header is shown to
  * the compiler from memory, also in place of any vmlinux.h the program
  * includes beside itself.
@@ -851,6 +865,27 @@ struct tg_src_opts {
 TG_API int tg_c_dumper__select_sources(struct tg_c_dumper *d,
 				       const char *const *srcs, size_t cnt,
 				       const struct tg_src_opts *opts);
+
+/*
+ * tg_src_cache__lookup - the header tg_c_dumper__select_sources() proved
+ * for @srcs with the same @opts, if nothing it depends on has changed.
+ * @header, @len: on a hit, the malloc'ed header text and its length.
+ *
+ * It is a hit when @opts->direct_key, the content of each of
+ * @opts->key_files, the compiler (path, size, mtime), the flags, the
+ * working directory, $CPATH, $C_INCLUDE_PATH and the programs' text are
+ * those of a proven run, each file its preprocessing read has the same
+ * content, no name it included has appeared or gone in a directory it
+ * searched, and a vmlinux.h it included that was @opts->header still is.
+ * No compiler runs; the notes that run told are told again.
+ * Only a __has_include() of a file missing then is not seen.
+ *
+ * Returns 1 on a hit, 0 on a miss (or without @opts->direct_key and
+ * @opts->cache_dir), -EINVAL or -ENOMEM.
+ */
+TG_API int tg_src_cache__lookup(const char *const *srcs, size_t cnt,
+				const struct tg_src_opts *opts, char **header,
+				size_t *len);
 
 /*
  * tg_c_dumper__find - the type called @name in the header.

@@ -55,6 +55,9 @@
 /* The child's descriptors for the header and the overlay. */
 #define CHILD_HDR_FD 3
 #define CHILD_OV_FD 4
+/* and for the files the program reads (-MF), in the direct cache's run */
+#define CHILD_DEP_FD 5
+#define CHILD_DEP_PATH "/dev/fd/5"
 /* Preprocessing again for a vmlinux.h found late: at most this often. */
 #define MAX_SHADOW_PASSES 4
 
@@ -63,6 +66,7 @@ extern char **environ;
 struct src_run {
 	const char *path;
 	int out_fd, err_fd;	/* memfds: the compiler's stdout and stderr */
+	int dep_fd;		/* memfd: its -MF list, or -1 */
 	pid_t pid;
 	int pidfd;		/* to wait with a timeout; -1 without */
 	bool ok;		/* compiled without errors, last round */
@@ -98,7 +102,16 @@ struct sources {
 	unsigned int timeout;
 	bool unknown;		/* a name the kernel lacks was told */
 	bool progress;		/* this round selected something new */
+	char *direct;		/* the direct cache's file, or NULL */
+	char *manifest;		/* what a hit of it must find again */
+	FILE *notes;		/* the notes told, for a hit to tell again */
+	char *notes_buf;
+	size_t notes_len;
 };
+
+static void keep_note(struct sources *s, enum tg_src_note_kind kind,
+		      const char *src, const char *text);
+static int find_clang(struct sources *s);
 
 static void note(struct sources *s, enum tg_src_note_kind kind,
 		 const char *src, const char *text)
@@ -109,6 +122,7 @@ static void note(struct sources *s, enum tg_src_note_kind kind,
 	 * still compiles (bpf_core_type_exists() of a newer kernel's type) */
 	if (kind == TG_SRC_NOTE_UNKNOWN_NAME)
 		s->unknown = true;
+	keep_note(s, kind, src, text);
 	if (fn)
 		fn(TG_OPTS_GET(s->opts, note_ctx, NULL), kind, src, text);
 }
@@ -336,7 +350,8 @@ static int spawn_clang(struct sources *s, struct src_run *r,
 	const char **argv;
 	int err;
 
-	if ((err = mem_reset(r->out_fd)) || (err = mem_reset(r->err_fd)))
+	if ((err = mem_reset(r->out_fd)) || (err = mem_reset(r->err_fd)) ||
+	    (r->dep_fd >= 0 && (err = mem_reset(r->dep_fd))))
 		return err;
 	argv = calloc(n + mode_cnt + 10, sizeof(*argv));
 	if (!argv)
@@ -379,7 +394,8 @@ static int spawn_clang(struct sources *s, struct src_run *r,
 		    null < 0 || dup2(null, 0) < 0 || dup2(r->out_fd, 1) < 0 ||
 		    dup2(r->err_fd, 2) < 0 ||
 		    dup2(s->hdr_fd, CHILD_HDR_FD) < 0 ||
-		    dup2(s->ov_fd, CHILD_OV_FD) < 0)
+		    dup2(s->ov_fd, CHILD_OV_FD) < 0 ||
+		    (r->dep_fd >= 0 && dup2(r->dep_fd, CHILD_DEP_FD) < 0))
 			_exit(126);
 		execve(s->clang_path, (char **)argv, environ);
 		_exit(127);
@@ -963,13 +979,8 @@ static int write_selection(FILE *f, void *ctx)
 	return 0;
 }
 
-/* Keep the proven selection; a cache that cannot be written is no error. */
-static void cache_store(struct sources *s)
+static void make_cache_dir(const char *dir)
 {
-	const char *dir = TG_OPTS_GET(s->opts, cache_dir, NULL);
-
-	if (!s->cache || s->cached)
-		return;
 	if (mkdir(dir, 0700) && errno == ENOENT) {
 		char *parent = strdup(dir), *slash;
 
@@ -981,7 +992,535 @@ static void cache_store(struct sources *s)
 		}
 		free(parent);
 	}
+}
+
+/* Keep the proven selection; a cache that cannot be written is no error. */
+static void cache_store(struct sources *s)
+{
+	if (!s->cache || s->cached)
+		return;
+	make_cache_dir(TG_OPTS_GET(s->opts, cache_dir, NULL));
 	tg_write_file_atomic(s->cache, write_selection, s->d);
+}
+
+/* ------------------------------------------------------------------------
+ * The direct cache: an unchanged program costs no compiler run
+ *
+ * Preprocessing costs a compiler's start and libbpf's headers, loading the
+ * kernel's types another while; as ccache's direct mode does, a hit needs
+ * neither. The header proven is kept whole, under a hash of what the
+ * caller says it depends on (its options, its input files' content), the
+ * compiler, the flags, the working directory and the programs' own text,
+ * with a manifest: each file the preprocessor read (-MD) with a hash of its
+ * content, and for each directory it could search (-v, and each including
+ * file's own) whether each name it included is there. A hit finds all of
+ * it as it was: a header changed, a new one earlier in the include path,
+ * another -D, compiler or kernel, each misses and goes the long way. A
+ * vmlinux.h counts by its existence only: it is overlaid by the header.
+ * Not seen: a __has_include() of a file that was not there.
+ */
+
+#define DIRECT_MAGIC "typegen-for-direct 1\n"
+
+/* Strings, each once. */
+struct strs {
+	char **v;
+	size_t cnt;
+	struct name_set set;
+};
+
+/* Add @len bytes of @p unless there; 1 if added. */
+static int strs_add(struct strs *l, const char *p, size_t len)
+{
+	char *copy = strndup(p, len), **v;
+
+	if (!copy)
+		return -ENOMEM;
+	if (set_has(&l->set, copy)) {
+		free(copy);
+		return 0;
+	}
+	v = realloc(l->v, (l->cnt + 1) * sizeof(*v));
+	if (!v || set_add(&l->set, copy, len)) {
+		free(v ?: l->v);
+		l->v = NULL;
+		l->cnt = 0;
+		free(copy);
+		return -ENOMEM;
+	}
+	l->v = v;
+	l->v[l->cnt++] = copy;
+	return 1;
+}
+
+static void strs_free(struct strs *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->cnt; i++)
+		free(l->v[i]);
+	free(l->v);
+	free(l->set.slots);
+}
+
+/* @path's content into @h: 0, -ENOENT, or another error (not a file). */
+static int hash_file(struct hash128 *h, const char *path)
+{
+	struct stat st;
+	void *map;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	if (!st.st_size) {
+		close(fd);
+		hash_bytes(h, "", 0);
+		return 0;
+	}
+	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return -errno;
+	hash_bytes(h, map, st.st_size);
+	munmap(map, st.st_size);
+	return 0;
+}
+
+static void hash_str(struct hash128 *h, const char *str)
+{
+	str = str ?: "";
+	hash_bytes(h, str, strlen(str) + 1);
+}
+
+/* s->direct: the entry for @srcs; left NULL if an input cannot be read. */
+static int direct_path(struct sources *s, const char *const *srcs, size_t cnt)
+{
+	const char *const *files = TG_OPTS_GET(s->opts, key_files, NULL);
+	const char *const *f = TG_OPTS_GET(s->opts, cflags, NULL);
+	size_t i, n = TG_OPTS_GET(s->opts, cflag_cnt, 0);
+	struct hash128 h = { 3, 4 };
+	char cwd[PATH_MAX];
+
+	hash_str(&h, DIRECT_MAGIC);
+	hash_str(&h, TG_OPTS_GET(s->opts, direct_key, NULL));
+	for (i = 0; i < TG_OPTS_GET(s->opts, key_file_cnt, 0); i++) {
+		hash_str(&h, files[i]);
+		if (hash_file(&h, files[i]))
+			return 0;
+	}
+	hash_str(&h, s->clang_id);
+	for (i = 0; f && i < n; i++)
+		hash_str(&h, f[i]);
+	/* where relative paths lead, and the compiler's own search path */
+	hash_str(&h, getcwd(cwd, sizeof(cwd)));
+	hash_str(&h, getenv("CPATH"));
+	hash_str(&h, getenv("C_INCLUDE_PATH"));
+	for (i = 0; i < cnt; i++) {
+		hash_str(&h, srcs[i]);
+		if (hash_file(&h, srcs[i]))
+			return 0;
+	}
+	if (asprintf(&s->direct, "%s/%016llx%016llx.direct",
+		     TG_OPTS_GET(s->opts, cache_dir, NULL),
+		     (unsigned long long)h.a, (unsigned long long)h.b) < 0) {
+		s->direct = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The files of a -MF list (make's syntax: "\ " a space, "$$" a $). */
+static int parse_deps(const char *p, struct strs *deps)
+{
+	char *tok = malloc(strlen(p) + 1);
+	bool target = true;
+	size_t n;
+	int err = 0;
+
+	if (!tok)
+		return -ENOMEM;
+	while (*p && err >= 0) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' ||
+		    (*p == '\\' && p[1] == '\n')) {
+			p += *p == '\\' ? 2 : 1;
+			continue;
+		}
+		for (n = 0; *p && *p != ' ' && *p != '\t' && *p != '\n'; p++) {
+			if (*p == '\\' && (p[1] == ' ' || p[1] == '#'))
+				p++;
+			else if (*p == '\\' && p[1] == '\n')
+				break;
+			else if (*p == '$' && p[1] == '$')
+				p++;
+			tok[n++] = *p;
+		}
+		/* the first word is the target, "-:" */
+		if (!target)
+			err = strs_add(deps, tok, n);
+		target = false;
+	}
+	free(tok);
+	return err < 0 ? err : 0;
+}
+
+/* The directories -v says it searches, or would if they were there. */
+static int parse_search(const char *p, struct strs *dirs)
+{
+	static const char missing[] = "ignoring nonexistent directory \"";
+	bool in = false;
+	const char *eol, *e;
+	int err = 0;
+
+	for (; *p && err >= 0; p = *eol ? eol + 1 : eol) {
+		eol = strchrnul(p, '\n');
+		if (!strncmp(p, "#include ", 9) &&
+		    memmem(p, eol - p, "search starts here:", 19)) {
+			in = true;
+		} else if (!strncmp(p, "End of search list.", 19)) {
+			in = false;
+		} else if (in && *p == ' ' && eol > p + 1) {
+			e = memmem(p, eol - p, " (", 2);
+			err = strs_add(dirs, p + 1, (e ?: eol) - p - 1);
+		} else if (!strncmp(p, missing, strlen(missing)) &&
+			   (e = memchr(p + strlen(missing), '"',
+				       eol - p - strlen(missing)))) {
+			err = strs_add(dirs, p + strlen(missing),
+				       e - p - strlen(missing));
+		}
+	}
+	return err < 0 ? err : 0;
+}
+
+static bool is_vmlinux_h(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	return !strcmp(base ? base + 1 : path, HDR_NAME);
+}
+
+static bool is_output(const char *path, const char *output);
+
+/*
+ * A vmlinux.h that is the file the header is written to, which the
+ * program may include (it is overlaid, and no shadow), is told as such:
+ * "w PATH" holds while it is still the output, written or not (else the
+ * first run, writing beside the program, would make the next one miss).
+ */
+static bool is_written(FILE *f, const char *path, const char *output)
+{
+	char *abs;
+	bool same;
+
+	if (!output || !is_vmlinux_h(path) || !(abs = abs_header(path)))
+		return false;
+	same = is_output(abs, output);
+	if (same)
+		fprintf(f, "w %s\n", abs);
+	free(abs);
+	return same;
+}
+
+/* Each dependency as "f HASH PATH" (or "e 0 PATH" if gone); 1 if one can't be. */
+static int manifest_files(FILE *f, const struct strs *deps,
+			  const char *output)
+{
+	struct hash128 h;
+	size_t i;
+	int err;
+
+	for (i = 0; i < deps->cnt; i++) {
+		const char *dep = deps->v[i];
+
+		if (strchr(dep, '\n'))
+			return 1;
+		if (is_written(f, dep, output))
+			continue;
+		/* the header, whatever the file holds */
+		if (is_vmlinux_h(dep)) {
+			fprintf(f, "e %d %s\n", !access(dep, F_OK), dep);
+			continue;
+		}
+		h = (struct hash128){ 5, 6 };
+		err = hash_file(&h, dep);
+		if (err == -ENOENT)
+			fprintf(f, "e 0 %s\n", dep);
+		else if (err)
+			return 1;
+		else
+			fprintf(f, "f %016llx%016llx %s\n",
+				(unsigned long long)h.a,
+				(unsigned long long)h.b, dep);
+	}
+	return 0;
+}
+
+/*
+ * Whether each name included is in each directory searched: "e 0|1 PATH".
+ * Names are the dependencies' paths below a directory searched.
+ */
+static int manifest_probes(FILE *f, const struct strs *deps,
+			   const struct strs *dirs, const char *output)
+{
+	struct strs rels = {}, probes = {};
+	bool unsure = false;
+	size_t i, j, len;
+	char *path;
+	int err = 0;
+
+	for (i = 0; i < deps->cnt && err >= 0; i++) {
+		for (j = 0; j < dirs->cnt && err >= 0; j++) {
+			len = strlen(dirs->v[j]);
+			if (!strncmp(deps->v[i], dirs->v[j], len) &&
+			    deps->v[i][len] == '/')
+				err = strs_add(&rels, deps->v[i] + len + 1,
+					       strlen(deps->v[i] + len + 1));
+		}
+	}
+	for (i = 0; i < dirs->cnt && err >= 0; i++) {
+		for (j = 0; j < rels.cnt && err >= 0; j++) {
+			if (asprintf(&path, "%s/%s", dirs->v[i], rels.v[j]) < 0) {
+				err = -ENOMEM;
+				break;
+			}
+			if (strchr(path, '\n'))
+				unsure = true;
+			else if (!set_has(&deps->set, path) &&
+				 !is_written(f, path, output) &&
+				 (err = strs_add(&probes, path, strlen(path))) > 0)
+				fprintf(f, "e %d %s\n", !access(path, F_OK), path);
+			free(path);
+		}
+	}
+	strs_free(&rels);
+	strs_free(&probes);
+	return err < 0 ? err : unsure;
+}
+
+/*
+ * What the preprocessing runs read, from their -MF lists and -v output:
+ * into s->manifest, or left NULL if it cannot be told.
+ */
+static int direct_manifest(struct sources *s)
+{
+	struct strs deps = {}, dirs = {};
+	char *text, *buf = NULL;
+	size_t i, j, len;
+	int err = 0;
+	FILE *f;
+
+	for (i = 0; i < s->cnt && !err; i++) {
+		err = strs_add(&deps, s->runs[i].path, strlen(s->runs[i].path));
+		if (err < 0)
+			break;
+		if (!(text = mem_read(s->runs[i].dep_fd)))
+			return -errno ?: -EIO;
+		err = parse_deps(text, &deps);
+		free(text);
+		if (err)
+			break;
+		if (!(text = mem_read(s->runs[i].err_fd)))
+			return -errno ?: -EIO;
+		err = parse_search(text, &dirs);
+		free(text);
+	}
+	/* "x.h" is looked for beside the file including it first */
+	for (j = 0; j < deps.cnt && err >= 0; j++) {
+		const char *slash = strrchr(deps.v[j], '/');
+
+		err = slash ? strs_add(&dirs, deps.v[j], slash - deps.v[j]) :
+			      strs_add(&dirs, ".", 1);
+	}
+	if (err >= 0 && (f = open_memstream(&buf, &len))) {
+		const char *output = TG_OPTS_GET(s->opts, header, NULL);
+
+		err = manifest_files(f, &deps, output);
+		if (!err)
+			err = manifest_probes(f, &deps, &dirs, output);
+		if (fclose(f) && !err)
+			err = -ENOMEM;
+		if (!err) {
+			s->manifest = buf;
+			buf = NULL;
+		}
+		free(buf);
+	} else if (err >= 0) {
+		err = -ENOMEM;
+	}
+	strs_free(&deps);
+	strs_free(&dirs);
+	return err > 0 ? 0 : err;
+}
+
+/* A note, to be told again by a hit: "n KIND PROGRAM TEXT". */
+static void keep_note(struct sources *s, enum tg_src_note_kind kind,
+		      const char *src, const char *text)
+{
+	size_t i;
+
+	if (!s->notes)
+		return;
+	for (i = 0; i < s->cnt && s->runs[i].path != src; i++)
+		;
+	if (strchr(text, '\n')) {
+		/* cannot be kept: no entry */
+		fclose(s->notes);
+		s->notes = NULL;
+		free(s->notes_buf);
+		s->notes_buf = NULL;
+		return;
+	}
+	fprintf(s->notes, "n %d %zd %s\n", kind, i < s->cnt ? (ssize_t)i : -1,
+		text);
+}
+
+struct direct_entry {
+	const struct sources *s;
+	const char *header;
+};
+
+static int write_direct(FILE *f, void *ctx)
+{
+	const struct direct_entry *e = ctx;
+
+	fputs(DIRECT_MAGIC, f);
+	fputs(e->s->manifest, f);
+	fwrite(e->s->notes_buf, 1, e->s->notes_len, f);
+	fputs("h\n", f);
+	fputs(e->header, f);
+	return 0;
+}
+
+/* Keep the header proven, for a hit to write with no compiler run. */
+static void direct_store(struct sources *s)
+{
+	struct direct_entry e = { .s = s };
+	char *header;
+
+	if (!s->direct || !s->manifest || !s->notes || fflush(s->notes) ||
+	    write_header(s))
+		return;
+	header = mem_read(s->hdr_fd);
+	if (!header)
+		return;
+	e.header = header;
+	make_cache_dir(TG_OPTS_GET(s->opts, cache_dir, NULL));
+	tg_write_file_atomic(s->direct, write_direct, &e);
+	free(header);
+}
+
+/* Does every line of the manifest @p (up to "h") hold now? */
+static bool manifest_holds(const char *p, const char *output,
+			   const char **header)
+{
+	char path[PATH_MAX + 2], want[40];
+	struct hash128 h;
+	const char *eol;
+	int exists;
+
+	for (; *p; p = eol + 1) {
+		eol = strchrnul(p, '\n');
+		if (!*eol)
+			return false;
+		if (!strncmp(p, "h\n", 2)) {
+			*header = eol + 1;
+			return true;
+		}
+		if (*p == 'n')
+			continue;
+		if ((size_t)(eol - p) >= sizeof(path))
+			return false;
+		if (*p == 'w' && sscanf(p, "w %4096[^\n]", path) == 1) {
+			if (!output || !is_output(path, output))
+				return false;
+		} else if (*p == 'e' &&
+			   sscanf(p, "e %d %4096[^\n]", &exists, path) == 2) {
+			if ((access(path, F_OK) == 0) != (exists != 0))
+				return false;
+		} else if (*p == 'f' &&
+			   sscanf(p, "f %32s %4096[^\n]", want, path) == 2) {
+			char got[40];
+
+			h = (struct hash128){ 5, 6 };
+			if (hash_file(&h, path))
+				return false;
+			snprintf(got, sizeof(got), "%016llx%016llx",
+				 (unsigned long long)h.a,
+				 (unsigned long long)h.b);
+			if (strcmp(got, want))
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return false;
+}
+
+/* Tell the notes the entry @p kept, as the run that made it told them. */
+static void replay_notes(const char *p, const char *end,
+			 const char *const *srcs, size_t cnt,
+			 const struct tg_src_opts *opts)
+{
+	tg_src_note_fn fn = TG_OPTS_GET(opts, note, NULL);
+	const char *eol;
+	char *text;
+	int kind, off;
+	long idx;
+
+	for (; fn && p < end; p = eol + 1) {
+		eol = strchrnul(p, '\n');
+		if (*p != 'n' || sscanf(p, "n %d %ld %n", &kind, &idx, &off) != 2 ||
+		    p + off > eol || !(text = strndup(p + off, eol - p - off)))
+			continue;
+		fn(TG_OPTS_GET(opts, note_ctx, NULL), kind,
+		   idx >= 0 && (size_t)idx < cnt ? srcs[idx] : NULL, text);
+		free(text);
+	}
+}
+
+int tg_src_cache__lookup(const char *const *srcs, size_t cnt,
+			 const struct tg_src_opts *opts, char **header,
+			 size_t *len)
+{
+	struct sources s = { .opts = opts, .hdr_fd = -1, .ov_fd = -1 };
+	const char *hdr = NULL;
+	char *text = NULL;
+	int fd, err;
+
+	if (!srcs || !cnt || !header || !len || !TG_OPTS_VALID(opts, tg_src_opts))
+		return -EINVAL;
+	*header = NULL;
+	*len = 0;
+	if (!TG_OPTS_GET(opts, direct_key, NULL) ||
+	    !TG_OPTS_GET(opts, cache_dir, NULL) || find_clang(&s))
+		return 0;
+	err = direct_path(&s, srcs, cnt);
+	if (err || !s.direct)
+		goto out;
+	fd = open(s.direct, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		goto out;
+	text = mem_read(fd);
+	close(fd);
+	if (!text || strncmp(text, DIRECT_MAGIC, strlen(DIRECT_MAGIC)) ||
+	    !manifest_holds(text + strlen(DIRECT_MAGIC),
+			    TG_OPTS_GET(opts, header, NULL), &hdr))
+		goto out;
+	*len = strlen(hdr);
+	*header = strdup(hdr);
+	if (!*header) {
+		err = -ENOMEM;
+		goto out;
+	}
+	replay_notes(text + strlen(DIRECT_MAGIC), hdr, srcs, cnt, opts);
+	err = 1;
+out:
+	free(text);
+	free(s.direct);
+	return err;
 }
 
 /* ------------------------------------------------------------------------
@@ -1361,7 +1900,9 @@ static int find_siblings(struct sources *s)
  */
 static int first_round(struct sources *s, int *statuses)
 {
-	static const char *const mode[] = { "-E", "-o", "-" };
+	static const char *const mode[] = {
+		"-E", "-o", "-", "-v", "-MD", "-MF", CHILD_DEP_PATH,
+	};
 	unsigned int pass;
 	struct tag_list *tags;
 	size_t i;
@@ -1381,7 +1922,7 @@ static int first_round(struct sources *s, int *statuses)
 		s->new_shadow = false;
 		err = write_overlay(s);
 		if (!err)
-			err = run_all(s, mode, 3, statuses);
+			err = run_all(s, mode, s->direct ? 7 : 3, statuses);
 		for (i = 0; i < s->cnt && !err; i++) {
 			if (statuses[i]) {
 				err = explain_failure(s, &s->runs[i]);
@@ -1543,9 +2084,21 @@ static int setup(struct sources *s, const char *const *srcs, size_t cnt)
 	if (!s->runs)
 		return -ENOMEM;
 	s->cnt = cnt;
+	for (i = 0; i < cnt; i++)
+		s->runs[i].out_fd = s->runs[i].err_fd = s->runs[i].dep_fd = -1;
+	if (TG_OPTS_GET(s->opts, direct_key, NULL) &&
+	    TG_OPTS_GET(s->opts, cache_dir, NULL) &&
+	    (err = direct_path(s, srcs, cnt)))
+		return err;
+	if (s->direct && !(s->notes = open_memstream(&s->notes_buf,
+						     &s->notes_len)))
+		return -ENOMEM;
 	for (i = 0; i < cnt; i++) {
 		s->runs[i].path = srcs[i];
 		s->runs[i].pidfd = -1;
+		s->runs[i].dep_fd = s->direct ? mem_file("typegen-for-deps") : -1;
+		if (s->direct && s->runs[i].dep_fd < 0)
+			return s->runs[i].dep_fd;
 		s->runs[i].out_fd = mem_file("typegen-for-out");
 		s->runs[i].err_fd = mem_file("typegen-for-err");
 		if (s->runs[i].out_fd < 0)
@@ -1569,7 +2122,13 @@ static void cleanup(struct sources *s)
 	for (i = 0; s->runs && i < s->cnt; i++) {
 		close_fd(s->runs[i].out_fd);
 		close_fd(s->runs[i].err_fd);
+		close_fd(s->runs[i].dep_fd);
 	}
+	if (s->notes)
+		fclose(s->notes);
+	free(s->notes_buf);
+	free(s->manifest);
+	free(s->direct);
 	free(s->runs);
 	for (i = 0; i < s->shadow_cnt; i++)
 		free(s->shadows[i].path);
@@ -1600,6 +2159,8 @@ int tg_c_dumper__select_sources(struct tg_c_dumper *d,
 		err = -ENOMEM;
 	if (!err)
 		err = first_round(&s, statuses);
+	if (!err && s.direct)
+		err = direct_manifest(&s);
 	for (round = 0; !err && !s.cached && round < rounds; round++) {
 		err = compile_round(&s, statuses);
 		if (err == 1) {
@@ -1611,6 +2172,8 @@ int tg_c_dumper__select_sources(struct tg_c_dumper *d,
 	}
 	if (!err && !s.cached && round == rounds)
 		err = -TG_ERRNO__COMPILE;
+	if (!err)
+		direct_store(&s);
 	free(statuses);
 	cleanup(&s);
 	return err;

@@ -744,16 +744,40 @@ static void test_for_fifo_bounded(void **state)
 	free(fifo);
 }
 
+/* How often the wrapper of @log ran the compiler. */
+static int clang_runs(const char *log)
+{
+	char *runs = NULL;
+	int n;
+
+	if (access(log, F_OK))
+		return 0;
+	assert_int_equal(tg_test_runf(&runs, NULL, "wc -l < %s", log), 0);
+	n = atoi(runs);
+	free(runs);
+	return n;
+}
+
+/* A compiler that logs each run to @log, as @path. */
+static void write_wrapper(const char *path, const char *log)
+{
+	char *script = tg_test_path("#!/bin/sh\necho run >> %s\nexec %s \"$@\"\n",
+				    log, tg_test_clang());
+
+	assert_int_equal(tg_test_write_file(path, script, strlen(script)), 0);
+	assert_int_equal(chmod(path, 0755), 0);
+	free(script);
+}
+
 /*
- * A program unchanged since it was proven: the same header, from one
- * preprocessing run (the compiler's runs counted by a wrapper).
+ * A program unchanged since it was proven: the same header, with no
+ * compiler run (the direct cache), or from one preprocessing run when
+ * only the selection is kept (the compiler's runs counted by a wrapper).
  */
 static void test_for_cache(void **state)
 {
 	char *log = tg_test_path("%s/clang-runs", tmpdir);
 	char *wrapper = tg_test_path("%s/clang-wrapper", tmpdir);
-	char *script = tg_test_path("#!/bin/sh\necho run >> %s\nexec %s \"$@\"\n",
-				    log, tg_test_clang());
 	char *src = write_prog("cached.bpf.c",
 		"#include \"vmlinux.h\"\n"
 		"#include <bpf/bpf_helpers.h>\n"
@@ -763,41 +787,172 @@ static void test_for_cache(void **state)
 		"	struct task_struct *t = (void *)bpf_get_current_task();\n"
 		"	return BPF_CORE_READ(t, real_parent, files, fdt, max_fds);\n"
 		"}\n");
-	char *flags = cflags(), *out[3] = {}, *runs = NULL;
+	char *flags = cflags(), *out[3] = {};
 	int i;
 
 	(void)state;
-	assert_int_equal(tg_test_write_file(wrapper, script, strlen(script)), 0);
-	assert_int_equal(chmod(wrapper, 0755), 0);
+	write_wrapper(wrapper, log);
 	for (i = 0; i < 3; i++) {
 		assert_int_equal(tg_test_runf(&out[i], NULL, "CLANG=%s %s dump -i %s --for %s %s -- %s",
 					      wrapper, cli, kernel, src,
 					      i == 2 ? "--no-cache" : "", flags), 0);
-		assert_int_equal(tg_test_runf(&runs, NULL, "wc -l < %s", log), 0);
-		/* preprocess and prove; then preprocess only; then both */
-		assert_int_equal(atoi(runs), i == 0 ? 2 : i == 1 ? 3 : 5);
-		free(runs);
+		/* preprocess and prove; then nothing; then both */
+		assert_int_equal(clang_runs(log), i == 0 ? 2 : i == 1 ? 2 : 4);
 	}
 	assert_non_null(strstr(out[0], "\nstruct files_struct {"));
 	assert_string_equal(out[0], out[1]);
 	assert_string_equal(out[0], out[2]);
 	free(out[1]);
-	/* a cache entry that does not fit this kernel is ignored, and redone */
-	assert_int_equal(tg_test_runf(NULL, NULL, "for f in %s/*.for; do printf 'typegen-for 1\\nd 4000000000 2\\n' > $f; done",
-				      cache_dir), 0);
+	/* without the whole header kept: the selection, one preprocessing */
+	assert_int_equal(tg_test_runf(NULL, NULL, "rm %s/*.direct", cache_dir), 0);
 	assert_int_equal(tg_test_runf(&out[1], NULL, "CLANG=%s %s dump -i %s --for %s -- %s",
 				      wrapper, cli, kernel, src, flags), 0);
 	assert_string_equal(out[0], out[1]);
-	assert_int_equal(tg_test_runf(&runs, NULL, "wc -l < %s", log), 0);
-	assert_int_equal(atoi(runs), 7);
-	free(runs);
+	assert_int_equal(clang_runs(log), 5);
+	free(out[1]);
+	/* a cache entry that does not fit this kernel is ignored, and redone */
+	assert_int_equal(tg_test_runf(NULL, NULL, "rm %s/*.direct; for f in %s/*.for; do printf 'typegen-for 1\\nd 4000000000 2\\n' > $f; done",
+				      cache_dir, cache_dir), 0);
+	assert_int_equal(tg_test_runf(&out[1], NULL, "CLANG=%s %s dump -i %s --for %s -- %s",
+				      wrapper, cli, kernel, src, flags), 0);
+	assert_string_equal(out[0], out[1]);
+	assert_int_equal(clang_runs(log), 7);
+	/* a direct entry torn short is a miss, not a header */
+	assert_int_equal(tg_test_runf(NULL, NULL, "for f in %s/*.direct; do head -c 100 $f > $f.t && mv $f.t $f; done",
+				      cache_dir), 0);
+	free(out[1]);
+	assert_int_equal(tg_test_runf(&out[1], NULL, "CLANG=%s %s dump -i %s --for %s -- %s",
+				      wrapper, cli, kernel, src, flags), 0);
+	assert_string_equal(out[0], out[1]);
+	assert_int_equal(clang_runs(log), 8);
 	for (i = 0; i < 3; i++)
 		free(out[i]);
 	free(flags);
 	free(src);
-	free(script);
 	free(wrapper);
 	free(log);
+}
+
+/* dump --for in @dir, the compiler logging to @log; the header written. */
+static char *direct_run(const char *dir, const char *input, const char *extra)
+{
+	char *out = NULL, *err = NULL;
+	int rc = tg_test_runf(&out, &err, "cd %s && CLANG=%s/clang %s dump -i %s --for prog.bpf.c -o vmlinux.h -- -O2 -g -target bpf -Iinc1 -Iinc2 %s && cat vmlinux.h",
+			      dir, dir, cli, input, extra);
+
+	if (rc)
+		fprintf(stderr, "%s\n", err ? err : "");
+	assert_int_equal(rc, 0);
+	free(err);
+	return out;
+}
+
+/*
+ * Two runs in @dir: the first misses (the compiler runs), the second hits
+ * (it does not) and writes the same header, which is returned.
+ */
+static char *miss_then_hit(const char *dir, const char *input,
+			   const char *extra)
+{
+	char *log = tg_test_path("%s/runs", dir), *out, *again;
+	int runs = clang_runs(log);
+
+	out = direct_run(dir, input, extra);
+	assert_true(clang_runs(log) > runs);
+	runs = clang_runs(log);
+	again = direct_run(dir, input, extra);
+	assert_int_equal(clang_runs(log), runs);
+	assert_string_equal(out, again);
+	free(again);
+	free(log);
+	return out;
+}
+
+/*
+ * Whatever the direct cache's header depends on, changed, misses: an
+ * included header's content, a -D, a new header earlier in the include
+ * path, the compiler, the kernel's file (same path, other types). Each is
+ * seen in the header written, and in the compiler's runs.
+ */
+static void test_for_direct_cache_misses(void **state)
+{
+	char *dir = tg_test_path("%s/direct", tmpdir);
+	char *log = tg_test_path("%s/runs", dir);
+	char *wrapper = tg_test_path("%s/clang", dir);
+	char *k = tg_test_path("%s/kernel.o", dir);
+	char *out;
+	int i, runs;
+
+	(void)state;
+	assert_int_equal(tg_test_runf(NULL, NULL, "mkdir -p %s/inc1 %s/inc2", dir, dir), 0);
+	write_wrapper(wrapper, log);
+	assert_int_equal(tg_test_runf(NULL, NULL,
+		"cd %s && printf '#include \"vmlinux.h\"\\n#include <fields.h>\\nint f(struct task_struct *t) { return t->FIELD; }\\n' > prog.bpf.c && "
+		"echo '#define FIELD pid' > inc2/fields.h && "
+		"printf 'struct task_struct { int pid; int tgid; };\\nstruct task_struct t;\\n' > k.c && %s -g -target bpf -c k.c -o kernel.o",
+		dir, tg_test_clang()), 0);
+	/* proven (written beside the program, which includes it), then a hit */
+	out = miss_then_hit(dir, kernel, "");
+	assert_non_null(strstr(out, "struct task_struct {"));
+	free(out);
+
+	/* an included header changed: it names another member */
+	assert_int_equal(tg_test_runf(NULL, NULL, "printf '#define FIELD tgid\\n#ifdef MM\\n#undef FIELD\\n#define FIELD mm->pgd ? 1 : 0\\n#endif\\n' > %s/inc2/fields.h", dir), 0);
+	out = miss_then_hit(dir, kernel, "");
+	assert_null(strstr(out, "struct mm_struct {"));
+	free(out);
+
+	/* a macro given by -D: FIELD reaches another struct then */
+	out = miss_then_hit(dir, kernel, "-DMM");
+	assert_non_null(strstr(out, "struct mm_struct {"));
+	free(out);
+
+	/* a header earlier in the include path that was not there */
+	assert_int_equal(tg_test_runf(NULL, NULL, "cp %s/inc2/fields.h %s/inc1/fields.h && echo '#define FIELD tgid' >> %s/inc1/fields.h",
+				      dir, dir, dir), 0);
+	out = miss_then_hit(dir, kernel, "-DMM");
+	assert_null(strstr(out, "struct mm_struct {"));
+	free(out);
+
+	/* another compiler (the wrapper changed) */
+	assert_int_equal(tg_test_runf(NULL, NULL, "echo '# another' >> %s", wrapper), 0);
+	free(miss_then_hit(dir, kernel, "-DMM"));
+
+	/* another kernel in the same file: its types are in the header */
+	out = miss_then_hit(dir, k, "");
+	assert_non_null(strstr(out, "\tint tgid;\n"));
+	assert_null(strstr(out, "\tint comm;\n"));
+	free(out);
+	assert_int_equal(tg_test_runf(NULL, NULL, "cd %s && printf 'struct task_struct { int pid; int tgid; int comm; };\\nstruct task_struct t;\\n' > k.c && %s -g -target bpf -c k.c -o kernel.o",
+				      dir, tg_test_clang()), 0);
+	out = miss_then_hit(dir, k, "");
+	assert_non_null(strstr(out, "\tint comm;\n"));
+	free(out);
+
+	/*
+	 * To standard output, redirected to the vmlinux.h the program
+	 * includes: a hit while it is that file; another is a shadow
+	 */
+	for (i = 0; i < 3; i++) {
+		char *err = NULL;
+		int rc;
+
+		runs = clang_runs(log);
+		rc = tg_test_runf(NULL, &err, "cd %s && CLANG=%s %s dump -i %s --for prog.bpf.c -- -O2 -g -target bpf -Iinc1 -Iinc2 > %s",
+				  dir, wrapper, cli, kernel,
+				  i < 2 ? "vmlinux.h" : "other.h");
+		assert_int_equal(rc, i < 2 ? 0 : 1);
+		if (i == 1)
+			assert_int_equal(clang_runs(log), runs);
+		if (i == 2)
+			assert_non_null(strstr(err, "includes"));
+		free(err);
+	}
+
+	free(k);
+	free(wrapper);
+	free(log);
+	free(dir);
 }
 
 int main(void)
@@ -817,6 +972,7 @@ int main(void)
 		cmocka_unit_test(test_for_leaves_nothing),
 		cmocka_unit_test(test_for_fifo_bounded),
 		cmocka_unit_test(test_for_cache),
+		cmocka_unit_test(test_for_direct_cache_misses),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
