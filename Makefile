@@ -59,7 +59,7 @@ endif
 ALL_CFLAGS = $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -pthread \
 	     -Iinclude -Ilibtypegen $(PKG_CFLAGS) -MMD -MP
 
-LIB_SRCS := $(sort $(wildcard libtypegen/*.c))
+LIB_SRCS := $(sort $(wildcard libtypegen/*/*.c))
 CLI_SRCS := $(sort $(wildcard btfgen/*.c))
 TEST_SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))

@@ -23,7 +23,7 @@
 #include <bpf/btf.h>
 #include "typegen.h"
 #include "internal.h"
-#include "core_relo.h"
+#include "core/core_relo.h"
 #include "tg_test.h"
 #include "inputs.h"
 #include "guard.h"

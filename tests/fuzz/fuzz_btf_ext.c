@@ -7,7 +7,7 @@
  * (the replay puts a guard page there; libFuzzer's buffer is ASan's).
  */
 #include "fuzz.h"
-#include "core_relo.h"
+#include "core/core_relo.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

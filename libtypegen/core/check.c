@@ -28,7 +28,7 @@
 
 #include "core_relo.h"
 #include "internal.h"
-#include "kernel_tree.h"
+#include "kernel/kernel_tree.h"
 #include "min.h"
 
 #define NO_PROG SIZE_MAX

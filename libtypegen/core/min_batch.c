@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
-#include "kernel_tree.h"
+#include "kernel/kernel_tree.h"
 #include "min.h"
 
 struct tg_min_batch {
