@@ -314,6 +314,12 @@ int tg_btf_check_standalone(const struct btf *btf, __u32 str_len);
  */
 int tg_btf_check_rules(const struct btf *btf, __u32 first);
 
+/*
+ * Nesting deeper than this is hostile input, not a kernel type: the
+ * rules refuse it, and the C emitter never follows a chain deeper.
+ */
+#define TG_C_MAX_DEPTH 256
+
 /* dwarf.c - types from DWARF debug info. */
 struct tg_dwarf_args {
 	const char *path;	/* the file, for separate debug files; or NULL */

@@ -15,7 +15,6 @@
 #include <linux/btf.h>
 #include <bpf/btf.h>
 #include "internal.h"
-#include "c/emit_c.h"
 
 /* C11's keywords: a type or member of that name is no declaration. */
 static const char *const keywords[] = {

@@ -149,9 +149,6 @@ enum {
 	TG_C_WANT_DEF = 2,	/* its definition */
 };
 
-/* Nesting deeper than this is hostile input, not a kernel type. */
-#define TG_C_MAX_DEPTH 256
-
 /*
  * Padding beyond this in one struct or union (64 KiB, as unnamed
  * bitfields: 8,192 lines of "long: 64;") is hostile input too: the kernel's
