@@ -256,3 +256,8 @@ int tg_btf_check_standalone(const struct btf *btf, __u32 str_len)
 			return -EINVAL;
 	return 0;
 }
+
+int tg_btf_index_base_strs(const struct btf *base)
+{
+	return btf__find_str((struct btf *)base, "") == -ENOMEM ? -ENOMEM : 0;
+}

@@ -246,11 +246,6 @@ out:
 	return err;
 }
 
-int tg_btf_index_base_strs(const struct btf *base)
-{
-	return btf__find_str((struct btf *)base, "") == -ENOMEM ? -ENOMEM : 0;
-}
-
 int tg_btf__merge(const struct tg_btf *base, struct tg_btf *const *mods,
 		  size_t cnt, const struct tg_merge_opts *opts,
 		  struct tg_btf **btfp)
