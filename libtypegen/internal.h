@@ -153,9 +153,13 @@ int tg_decompress_peek(enum tg_format fmt, const void *data, size_t size,
  */
 #define TG_DZ_DECODER_MEM (128ULL << 20)
 
-/* load.c - reading files. */
-/* pread() until @len bytes or end of file: the count read, or -errno. */
+/* util/file.c - reading files. */
+/*
+ * pread() until @len bytes or end of file (read() from the file position
+ * if @off is negative): the count read, or -errno.
+ */
 ssize_t tg_pread_full(int fd, void *buf, size_t len, off_t off);
+/* load.c */
 /*
  * All of @path, at most @max bytes (-TG_ERRNO__TOOBIG), into a new
  * malloc'ed buffer; a FIFO without writer does not hang. *@mtime (if not

@@ -1303,39 +1303,9 @@ int tg_btf__open_mem(const void *data, size_t size, const char *name,
 	return from_mem(&ctx, data, size, name, btfp);
 }
 
-/*
- * Read up to @len bytes, stopping early only at end of file: from the
- * file position if @off is negative, else with pread() at @off.
- */
-static ssize_t io_full(int fd, void *buf, size_t len, off_t off)
-{
-	size_t done = 0;
-	ssize_t n;
-
-	while (done < len) {
-		n = off < 0 ? read(fd, (char *)buf + done, len - done) :
-			      pread(fd, (char *)buf + done, len - done,
-				    off + done);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		done += n;
-	}
-	return done;
-}
-
 static ssize_t read_full(int fd, void *buf, size_t len)
 {
-	return io_full(fd, buf, len, -1);
-}
-
-ssize_t tg_pread_full(int fd, void *buf, size_t len, off_t off)
-{
-	return io_full(fd, buf, len, off);
+	return tg_pread_full(fd, buf, len, -1);
 }
 
 /*
