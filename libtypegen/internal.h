@@ -368,6 +368,7 @@ struct tg_trail {
 int tg_trail_add(struct tg_trail *t, enum tg_method method, const char *what,
 		 const char *path, int err);
 
+/* util/strv.c */
 struct tg_strv {
 	char **v;		/* NULL-terminated */
 	size_t cnt, cap;

@@ -87,40 +87,6 @@ static void trail_free(struct tg_trail *t)
 	free(t->steps);
 }
 
-int tg_strv_add(struct tg_strv *sv, const char *s)
-{
-	char *copy = strdup(s);
-	char **v;
-
-	if (!copy)
-		return -ENOMEM;
-	/* One more for the NULL that ends the array. */
-	if (sv->cnt + 1 >= sv->cap) {
-		size_t cap = sv->cap ? sv->cap * 2 : 32;
-
-		v = realloc(sv->v, cap * sizeof(*v));
-		if (!v) {
-			free(copy);
-			return -ENOMEM;
-		}
-		sv->v = v;
-		sv->cap = cap;
-	}
-	sv->v[sv->cnt++] = copy;
-	sv->v[sv->cnt] = NULL;
-	return 0;
-}
-
-void tg_strv_free(struct tg_strv *sv)
-{
-	size_t i;
-
-	for (i = 0; i < sv->cnt; i++)
-		free(sv->v[i]);
-	free(sv->v);
-	memset(sv, 0, sizeof(*sv));
-}
-
 void tg_selection__free(struct tg_selection *sel)
 {
 	if (!sel)
