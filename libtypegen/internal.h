@@ -359,7 +359,7 @@ int tg_locator_load_err(const struct tg_locator *loc, int *errp);
 size_t tg_notes_build_id(const void *notes, size_t size, bool swap,
 			 unsigned char *id, size_t id_max);
 
-/* select.c - the trail of a selection and its list of flags. */
+/* kernel/trail.c - the trail of a selection. */
 struct tg_trail {
 	struct tg_select_step *steps;
 	size_t cnt, cap;

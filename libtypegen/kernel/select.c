@@ -51,33 +51,6 @@ struct select_in {
 	int load_err;
 };
 
-int tg_trail_add(struct tg_trail *t, enum tg_method method, const char *what,
-		 const char *path, int err)
-{
-	struct tg_select_step *s;
-	char *copy = strdup(path ?: "");
-
-	if (!copy)
-		return -ENOMEM;
-	if (t->cnt == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-
-		s = realloc(t->steps, cap * sizeof(*s));
-		if (!s) {
-			free(copy);
-			return -ENOMEM;
-		}
-		t->steps = s;
-		t->cap = cap;
-	}
-	s = &t->steps[t->cnt++];
-	s->method = method;
-	s->what = what;
-	s->path = copy;
-	s->err = err;
-	return 0;
-}
-
 static void trail_free(struct tg_trail *t)
 {
 	size_t i;
