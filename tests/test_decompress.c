@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "internal.h"
+#include "input/input.h"
 #include "tg_test.h"
 #include "inputs.h"
 

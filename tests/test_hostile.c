@@ -22,7 +22,7 @@
 #include <linux/btf.h>
 #include <bpf/btf.h>
 #include "typegen.h"
-#include "internal.h"
+#include "input/input.h"
 #include "core/core_relo.h"
 #include "tg_test.h"
 #include "inputs.h"

@@ -16,7 +16,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "typegen.h"
-#include "internal.h"
+#include "kernel/kernel.h"
 #include "tg_test.h"
 #include "inputs.h"
 

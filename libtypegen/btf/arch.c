@@ -8,7 +8,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <string.h>
-#include "internal.h"
+#include "btf/btf.h"
 
 #ifndef EM_LOONGARCH
 #define EM_LOONGARCH 258

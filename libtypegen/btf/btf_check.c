@@ -14,7 +14,7 @@
 #include <string.h>
 #include <linux/btf.h>
 #include <bpf/btf.h>
-#include "internal.h"
+#include "btf/btf.h"
 
 /* C11's keywords: a type or member of that name is no declaration. */
 static const char *const keywords[] = {

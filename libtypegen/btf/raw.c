@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <bpf/btf.h>
-#include "internal.h"
+#include "btf/btf.h"
 
 static int wanted_order(enum tg_byte_order order, enum btf_endianness input,
 			enum btf_endianness *want)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <linux/btf.h>
 #include <bpf/btf.h>
-#include "internal.h"
+#include "btf/btf.h"
 
 int tg_type_visit_ids(struct btf_type *t, tg_u32_fn fn, void *ctx)
 {

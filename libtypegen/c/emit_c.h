@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * The C header emitter, split by concern:
+ * c/ - the C header emitter, split by concern:
  *   c_names.c   which C name each type is written under (___N flavors)
  *   c_layout.c  packing, alignment and padding that reproduce BTF layouts
+ *   c_select.c  the types a selection (dump -t, kfuncs) needs
+ *   c_sources.c the types BPF sources use (dump --for)
  *   emit_c.c    declaration order and the text itself
+ * Uses btf/ and util/ only; kernel/ writes its headers with it.
  */
 #ifndef __TG_EMIT_C_H
 #define __TG_EMIT_C_H
@@ -14,7 +17,7 @@
 #include <string.h>
 #include <linux/types.h>
 #include <bpf/btf.h>
-#include "internal.h"
+#include "btf/btf.h"
 
 /* What sharing a cache line means on the machines we know of. */
 #define TG_C_CACHE_LINE 64

@@ -27,7 +27,7 @@
 #include <linux/bpf.h>
 
 #include "core_relo.h"
-#include "internal.h"
+#include "input/input.h"
 #include "kernel/kernel_tree.h"
 #include "min.h"
 

@@ -24,7 +24,7 @@
 #include <linux/bpf.h>
 
 #include "core_relo.h"
-#include "internal.h"
+#include "input/input.h"
 
 /* ---- reading an object ------------------------------------------------- */
 

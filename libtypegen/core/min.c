@@ -25,7 +25,7 @@
 #include <bpf/btf.h>
 
 #include "core_relo.h"
-#include "internal.h"
+#include "input/input.h"
 #include "min.h"
 
 struct tg_min {

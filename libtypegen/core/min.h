@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Shared by min.c, min_batch.c and check.c; not installed. */
+/*
+ * core/ - the top layer, what CO-RE objects need of a kernel: their
+ * relocations resolved (core_relo.c, core_relo.h), minimized BTF (min.c,
+ * min_batch.c) and whether they load (check.c). Uses kernel/ (the kernel
+ * trees of --batch), input/, btf/ and util/. This header is shared by
+ * min.c, min_batch.c and check.c; not installed.
+ */
 #ifndef __TG_MIN_H
 #define __TG_MIN_H
 

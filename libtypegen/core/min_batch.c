@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "internal.h"
+#include "input/input.h"
 #include "kernel/kernel_tree.h"
 #include "min.h"
 

@@ -33,7 +33,7 @@
 #include <linux/btf.h>
 #include <linux/magic.h>
 #include <bpf/btf.h>
-#include "internal.h"
+#include "dwarf/dwarf.h"
 #include "dwarf_conv.h"
 
 /* Below this much .debug_info a second thread costs more than it saves. */

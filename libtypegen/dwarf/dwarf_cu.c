@@ -18,7 +18,7 @@
 #include <dwarf.h>
 #include <linux/btf.h>
 #include <bpf/btf.h>
-#include "internal.h"
+#include "dwarf/dwarf.h"
 #include "dwarf_conv.h"
 
 /* Deeper DIE nesting than any compiler makes: corrupt data. */

@@ -8,7 +8,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
-#include "internal.h"
+#include "input/input.h"
 
 #define BLOCK 512
 

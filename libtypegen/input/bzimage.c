@@ -14,7 +14,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include "internal.h"
+#include "input/input.h"
 
 #define SETUP_SECTS_OFF	0x1f1	/* 512-byte sectors of setup, 0 means 4 */
 #define BOOT_FLAG_OFF	0x1fe	/* 0xaa55 */

@@ -24,7 +24,7 @@
 #include <zlib.h>
 #include <zstd.h>
 #include <zstd_errors.h>
-#include "internal.h"
+#include "input/input.h"
 
 #define ELF_MAGIC "\177ELF"
 #define SELFMAG_LEN 4

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <linux/btf.h>
 #include <bpf/btf.h>
-#include "internal.h"
+#include "input/input.h"
 
 #define MAGIC_OFF	0x38	/* the Image and zboot magic numbers */
 #define PE_OFF		0x3c	/* where the PE header is (EFI images) */

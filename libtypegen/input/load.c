@@ -24,7 +24,8 @@
 #include <unistd.h>
 #include <linux/btf.h>
 #include <bpf/btf.h>
-#include "internal.h"
+#include "dwarf/dwarf.h"
+#include "input/input.h"
 
 /* The state of one load, through its layers. */
 struct load_ctx {
@@ -1506,7 +1507,7 @@ static int open_fd_with(struct load_ctx *ctx, int fd, const struct stat *st,
 	return err;
 }
 
-/* The first bytes on the heap: every format's test fits (see internal.h). */
+/* The first bytes on the heap: every format's test fits (see input/input.h). */
 static int open_fd(struct load_ctx *ctx, int fd, const struct stat *st,
 		   const char *path, struct tg_btf **btfp)
 {

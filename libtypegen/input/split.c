@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <linux/btf.h>
 #include <bpf/btf.h>
-#include "internal.h"
+#include "input/input.h"
 
 /* ---- merging ------------------------------------------------------------- */
 

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "internal.h"
+#include "kernel/kernel.h"
 
 /* What each tree must hold to count as one. */
 #define SRC_MARK	"include/linux/kconfig.h"

@@ -17,7 +17,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
-#include "internal.h"
+#include "kernel/kernel.h"
 
 #define ENV_VMLINUX "REDBPF_VMLINUX"
 #define ENV_SYSTEM "system"

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <bpf/btf.h>
-#include "internal.h"
+#include "kernel/kernel.h"
 
 #define ENV_VMLINUX	"REDBPF_VMLINUX"
 #define ENV_SOURCE	"KERNEL_SOURCE"

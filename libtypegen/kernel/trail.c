@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "kernel/kernel.h"
 
 int tg_trail_add(struct tg_trail *t, enum tg_method method, const char *what,
 		 const char *path, int err)

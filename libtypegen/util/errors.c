@@ -4,7 +4,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include "internal.h"
+#include "util/util.h"
 
 static const char *const tg_errno_msgs[] = {
 	[TG_ERRNO__EMPTY - __TG_ERRNO__START] = "file is empty",

@@ -5,7 +5,7 @@
  */
 #include <errno.h>
 #include <unistd.h>
-#include "internal.h"
+#include "util/util.h"
 
 /*
  * Read up to @len bytes, stopping early only at end of file: from the

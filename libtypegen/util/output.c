@@ -37,7 +37,7 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
-#include "internal.h"
+#include "util/util.h"
 
 #define TMP_SUFFIX_LEN 6
 /* ".NAME." + suffix must still be a valid file name. */

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "util/util.h"
 
 int tg_strv_add(struct tg_strv *sv, const char *s)
 {

@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <linux/btf.h>
 #include <bpf/btf.h>
-#include "internal.h"
+#include "input/input.h"
 #include "tg_test.h"
 #include "inputs.h"
 

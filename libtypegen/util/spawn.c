@@ -2,7 +2,7 @@
 /* A second thread, on the other CPU. */
 #include <pthread.h>
 #include <sched.h>
-#include "internal.h"
+#include "util/util.h"
 
 static void *spawned(void *arg)
 {
