@@ -62,7 +62,9 @@ ALL_CFLAGS = $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -pthread \
 LIB_SRCS := $(sort $(wildcard libtypegen/*/*.c))
 CLI_SRCS := $(sort $(wildcard btfgen/*.c))
 TEST_SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
-TEST_SRCS := $(sort $(wildcard tests/test_*.c))
+# tests/<concern>/test_*.c: the tests of libtypegen/<concern>/, and of
+# the CLI, the probe API, the fuzz harnesses and the build system.
+TEST_SRCS := $(sort $(wildcard tests/*/test_*.c))
 FIXTURE_SRCS := $(sort $(wildcard tests/fixtures/*.c))
 
 LIB_PIC_OBJS := $(LIB_SRCS:%.c=$(O)/pic/%.o)
@@ -150,7 +152,7 @@ $(O)/tests/%.o: tests/%.c | $(TEST_DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/support -c $< -o $@
 
-$(O)/tests/test_%: $(O)/tests/test_%.o $(TEST_SUPPORT_OBJS) $(STATIC_LIB)
+$(TEST_BINS): %: %.o $(TEST_SUPPORT_OBJS) $(STATIC_LIB)
 	$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -lcmocka -o $@
 
 # The fuzz harnesses without libFuzzer: each replays the files it is given

@@ -4,7 +4,7 @@
 # the BPF programs its tests use (tests/probe/*.bpf.c), compiled against a
 # vmlinux.h that typegen generates from the running kernel's BTF
 # (-DTYPEGEN_VMLINUX: the probe API includes it, as under typegen cflags;
-# tests/test_buildsys.c builds the examples under the headers method too).
+# tests/buildsys/test_buildsys.c builds the examples under the headers method too).
 # Included by the top Makefile; BPF objects are never sanitized.
 
 EXAMPLES_O := $(O)/examples

@@ -5,7 +5,7 @@
  *
  * libbpf does not export its resolver, so this follows the rules it
  * documents (see the header of core_relo.h); the load test in
- * tests/test_min.c checks that libbpf, given the minimized types, patches
+ * tests/core/test_min.c checks that libbpf, given the minimized types, patches
  * every instruction as it does with the full ones.
  */
 #include <errno.h>

@@ -9,7 +9,7 @@
 
 TG_LICENSE("GPL");
 
-/* Keep in step with tests/test_probe_api.c. */
+/* Keep in step with tests/probe/test_probe_api.c. */
 struct read_totals {
 	__u64 entered;
 	__u64 exited;

@@ -11,7 +11,7 @@
 
 TG_LICENSE("GPL");
 
-/* Keep in step with tests/test_probe_api.c. */
+/* Keep in step with tests/probe/test_probe_api.c. */
 struct st_flow {
 	__u32 addr;
 	__u16 port;

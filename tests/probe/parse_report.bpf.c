@@ -10,7 +10,7 @@
 
 TG_LICENSE("GPL");
 
-/* Keep in step with struct parse_report in tests/test_probe_api.c. */
+/* Keep in step with struct parse_report in tests/probe/test_probe_api.c. */
 struct parse_report {
 	__s32 err_l3;		/* tg_pkt_l3() */
 	__s32 err_tcp;		/* pkt.err if tg_pkt_tcp() gave NULL */

@@ -14,7 +14,7 @@ TG_LICENSE("GPL");
 
 #define PROBE_NR 1000
 
-/* Keep in step with tests/test_probe_api.c. */
+/* Keep in step with tests/probe/test_probe_api.c. */
 struct seen_call {
 	__s64 nr;
 	__u64 args[5];

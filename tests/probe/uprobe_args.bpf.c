@@ -8,7 +8,7 @@
 
 TG_LICENSE("GPL");
 
-/* Keep in step with tests/test_probe_api.c. */
+/* Keep in step with tests/probe/test_probe_api.c. */
 struct call_args {
 	__u64 args[5];
 	__s64 ret;

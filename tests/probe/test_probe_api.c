@@ -1499,7 +1499,7 @@ static void test_uprobe_args(void **state)
 /* Read the whole of this test's own source; the bytes read. */
 static long read_a_file(void)
 {
-	char *path = tg_test_path("%s/tests/test_probe_api.c",
+	char *path = tg_test_path("%s/tests/probe/test_probe_api.c",
 				  tg_test_src_dir());
 	char buf[4096];
 	long n, total = 0;

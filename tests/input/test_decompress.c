@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The decompressors (libtypegen/decompress.c, an internal API) on data
+ * The decompressors (libtypegen/input/decompress.c, an internal API) on data
  * compressed by the command-line tools: every format decodes back to the
  * same bytes, and a cut stream, a wrong checksum, damage, trailing data and
  * a decompression bomb each give their own error.
