@@ -170,9 +170,15 @@ $(O)/tests/fuzz/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(ST
 
 # Every test binary runs even if an earlier one fails; the summary line
 # counts the binaries and the exit status says whether all passed.
-test: all $(TEST_BINS) $(REPLAY_BINS) fixtures examples $(O)/bench/layout_asserts
+test: check-layers all $(TEST_BINS) $(REPLAY_BINS) fixtures examples $(O)/bench/layout_asserts
 	@TG_BUILD=$(O) TG_SRCDIR=$(CURDIR) CLANG=$(CLANG) \
 		scripts/run-tests.sh $(TEST_BINS)
+
+# libtypegen's concerns depend one way only, by #include and by call
+# (tests/layout/test_layers checks the checker).
+.PHONY: check-layers
+check-layers: $(LIB_OBJS)
+	@scripts/check-layers.sh libtypegen $(O)/libtypegen
 
 # ---- benchmarks --------------------------------------------------------
 
