@@ -3,6 +3,8 @@
 # make            the library (static and shared) and the typegen CLI
 # make vmlinux.h  the running kernel's types as a C header
 # make test       the whole test suite
+# make check-layers  libtypegen's concerns depend one way only (make test
+#                 runs it first)
 # make examples   the probe API's example BPF programs (examples/)
 # make install    PREFIX=/usr/local DESTDIR= (library, header, pc, CLI, man)
 # make bench      benchmarks against bpftool and libbpf's btf_dump, and
