@@ -15,7 +15,7 @@
 #include <linux/btf.h>
 #include <bpf/btf.h>
 #include "typegen.h"
-#include "internal.h"
+#include "input/input.h"
 #include "tg_test.h"
 #include "inputs.h"
 #include "roundtrip.h"
