@@ -366,6 +366,12 @@ static int btf_err(int ret)
 	return ret == -ENOMEM ? -ENOMEM : -TG_ERRNO__BTF;
 }
 
+/* What libbpf's btf__add_*() gave (a type, or its error), as @die's result. */
+static int set_added(struct dw_conv *c, Dwarf_Die *die, int id)
+{
+	return id < 0 ? btf_err(id) : set_result(c, die, id);
+}
+
 /* ---- names --------------------------------------------------------------- */
 
 /*
@@ -485,9 +491,7 @@ integer:
 		c->notes.skipped++;
 		return set_result(c, die, 0);
 	}
-	if (id < 0)
-		return btf_err(id);
-	return set_result(c, die, id);
+	return set_added(c, die, id);
 }
 
 static int add_ref_kind(struct dw_conv *c, Dwarf_Die *die, struct attrs *s,
@@ -531,9 +535,7 @@ static int add_ref_kind(struct dw_conv *c, Dwarf_Die *die, struct attrs *s,
 		 */
 		return set_result(c, die, t);
 	}
-	if (id < 0)
-		return btf_err(id);
-	return set_result(c, die, id);
+	return set_added(c, die, id);
 }
 
 static int index_type(struct dw_conv *c, __u32 *id)
@@ -611,9 +613,7 @@ static int add_array(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 			return -TG_ERRNO__DWARF;
 	}
 	id = btf__add_array(c->btf, idx, elem, total);
-	if (id < 0)
-		return btf_err(id);
-	return set_result(c, die, id);
+	return set_added(c, die, id);
 }
 
 /*
@@ -687,9 +687,7 @@ static int add_composite(struct dw_conv *c, Dwarf_Die *die, struct attrs *s,
 	id = with_name(c, tag == DW_TAG_union_type ?
 			 btf__add_union(c->btf, NULL, size) :
 			 btf__add_struct(c->btf, NULL, size), name);
-	if (id < 0)
-		return btf_err(id);
-	err = set_result(c, die, id);
+	err = set_added(c, die, id);
 	if (err)
 		return err;
 
@@ -804,7 +802,7 @@ static int add_enum(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 			return set_result(c, die, 0);
 		}
 		id = btf__add_fwd(c->btf, name, BTF_FWD_ENUM);
-		return id < 0 ? btf_err(id) : set_result(c, die, id);
+		return set_added(c, die, id);
 	}
 	attr_udata(s, A_BYTE_SIZE, &size);
 	err = enum_signed(c, s, &sign);
@@ -817,9 +815,7 @@ static int add_enum(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 	is64 = size > 4 && (c->info->features & TG_BTF_FEAT_ENUM64);
 	id = with_name(c, is64 ? btf__add_enum64(c->btf, NULL, size, sign) :
 			     btf__add_enum(c->btf, NULL, size), name);
-	if (id < 0)
-		return btf_err(id);
-	err = set_result(c, die, id);
+	err = set_added(c, die, id);
 	if (err)
 		return err;
 
@@ -888,9 +884,7 @@ static int add_subroutine(struct dw_conv *c, Dwarf_Die *die, struct attrs *s)
 	if (err)
 		return err;
 	id = btf__add_func_proto(c->btf, ret);
-	if (id < 0)
-		return btf_err(id);
-	err = set_result(c, die, id);
+	err = set_added(c, die, id);
 	return err ?: add_params(c, die, false);
 }
 
