@@ -546,6 +546,22 @@ static const char *anon_enum_key(const struct tg_c_dumper *d,
 	return tg_c_str(d, off) ?: "";
 }
 
+/* The kinds that are declared at the top level of a header. */
+static bool is_decl_kind(const struct btf_type *t)
+{
+	switch (btf_kind(t)) {
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_FWD:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /*
  * Is @id written at the top level in its own right? Anonymous enums are
  * all candidates here: whether one is written inline instead is known
@@ -558,17 +574,8 @@ static bool root_of(const struct tg_c_dumper *d, __u32 id, struct tg_c_root *r)
 	enum rank rank;
 
 	/* most types are pointers, functions and prototypes: no roots */
-	switch (btf_kind(t)) {
-	case BTF_KIND_ENUM:
-	case BTF_KIND_ENUM64:
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_FWD:
-		break;
-	default:
+	if (!is_decl_kind(t))
 		return false;
-	}
 	named = has_name(d, t);
 	r->id = id;
 	r->key = tg_c_name_of(d, id) ?: "";
@@ -1636,21 +1643,6 @@ static void map_strings(struct tg_c_dumper *d)
 			hi = mid;
 	}
 	d->strs_len = hi;
-}
-
-static bool is_decl_kind(const struct btf_type *t)
-{
-	switch (btf_kind(t)) {
-	case BTF_KIND_ENUM:
-	case BTF_KIND_ENUM64:
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_FWD:
-		return true;
-	default:
-		return false;
-	}
 }
 
 static int push_id(__u32 **arr, __u32 *cnt, __u32 id)
