@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <linux/btf.h>
 #include <linux/types.h>
 #include "typegen.h"
 #include "util/util.h"
@@ -71,6 +72,24 @@ int tg_btf_check_rules(const struct btf *btf, __u32 first);
  * rules refuse it, and the C emitter never follows a chain deeper.
  */
 #define TG_C_MAX_DEPTH 256
+
+/*
+ * A typedef or a qualifier (const, volatile, restrict, a type tag): what a
+ * C compiler looks through to the type it names, for layouts and checks.
+ */
+static inline bool tg_btf_is_alias(const struct btf_type *t)
+{
+	switch (BTF_INFO_KIND(t->info)) {
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_CONST:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+		return true;
+	default:
+		return false;
+	}
+}
 
 /*
  * Call before copying types of a split BTF into another split BTF on the

@@ -168,18 +168,9 @@ static const struct btf_type *resolve(const struct btf *btf, __u32 id,
 	const struct btf_type *t = btf__type_by_id(btf, id);
 	int n;
 
-	for (n = 0; t && n < TG_C_MAX_DEPTH; n++) {
-		switch (btf_kind(t)) {
-		case BTF_KIND_TYPEDEF:
-		case BTF_KIND_CONST:
-		case BTF_KIND_VOLATILE:
-		case BTF_KIND_RESTRICT:
-		case BTF_KIND_TYPE_TAG:
-			id = t->type;
-			t = btf__type_by_id(btf, id);
-			continue;
-		}
-		break;
+	for (n = 0; t && tg_btf_is_alias(t) && n < TG_C_MAX_DEPTH; n++) {
+		id = t->type;
+		t = btf__type_by_id(btf, id);
 	}
 	*idp = id;
 	return t;

@@ -49,17 +49,9 @@ __u32 tg_c_skip_mods_typedefs(const struct tg_c_dumper *d, __u32 id)
 
 		if (!t)
 			return 0;
-		switch (btf_kind(t)) {
-		case BTF_KIND_TYPEDEF:
-		case BTF_KIND_CONST:
-		case BTF_KIND_VOLATILE:
-		case BTF_KIND_RESTRICT:
-		case BTF_KIND_TYPE_TAG:
-			id = t->type;
-			break;
-		default:
+		if (!tg_btf_is_alias(t))
 			return id;
-		}
+		id = t->type;
 	}
 	return 0;
 }
