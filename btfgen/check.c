@@ -828,24 +828,20 @@ static int check_args(const struct check_args *a)
 	return EXIT_USAGE;
 }
 
+static int add_check_object(void *c, const char *path)
+{
+	return tg_check__add_object(c, path);
+}
+
 static int load_objects(const struct check_args *a, struct tg_check **cp)
 {
-	size_t i;
-	int err;
+	int err = tg_check__new(NULL, cp);
 
-	err = tg_check__new(NULL, cp);
 	if (err) {
 		p_err_code(NULL, err);
 		return EXIT_ERR;
 	}
-	for (i = 0; i < a->obj_cnt; i++) {
-		err = tg_check__add_object(*cp, a->objs[i]);
-		if (err) {
-			p_err_code(a->objs[i], err);
-			return EXIT_ERR;
-		}
-	}
-	return EXIT_OK;
+	return add_objects(a->objs, a->obj_cnt, add_check_object, *cp);
 }
 
 static int do_check(int argc, char **argv)

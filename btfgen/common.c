@@ -613,6 +613,22 @@ int load_unmerged(const struct input_args *a, struct inputs *in,
 	return load_modules(a, in, *kernelp);
 }
 
+int add_objects(const char *const *objs, size_t cnt,
+		int (*add)(void *obj, const char *path), void *obj)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < cnt; i++) {
+		err = add(obj, objs[i]);
+		if (err) {
+			p_err_code(objs[i], err);
+			return EXIT_ERR;
+		}
+	}
+	return EXIT_OK;
+}
+
 /*
  * The module a failed merge is about: the first that fails on its own,
  * else (only together do they fail) the kernel's name.

@@ -266,6 +266,13 @@ void free_inputs(struct inputs *in);
  */
 int load_unmerged(const struct input_args *a, struct inputs *in,
 		  const struct tg_btf **kernelp);
+/*
+ * For min and check: @add each of the @cnt BPF objects at @objs to @obj
+ * (a tg_min or a tg_check). EXIT_ERR, reported with the object's name, at
+ * the first that fails, else EXIT_OK.
+ */
+int add_objects(const char *const *objs, size_t cnt,
+		int (*add)(void *obj, const char *path), void *obj);
 
 /*
  * What @fn writes, to @path (tg_write_file_atomic()) or, if @path is

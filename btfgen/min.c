@@ -146,24 +146,20 @@ static int write_result(FILE *out, void *ctx)
 	return tg_min_result__write(ctx, out);
 }
 
+static int add_min_object(void *m, const char *path)
+{
+	return tg_min__add_object(m, path);
+}
+
 static int load_objects(const struct min_args *a, struct tg_min **mp)
 {
-	size_t i;
-	int err;
+	int err = tg_min__new(NULL, mp);
 
-	err = tg_min__new(NULL, mp);
 	if (err) {
 		p_err_code(NULL, err);
 		return EXIT_ERR;
 	}
-	for (i = 0; i < a->obj_cnt; i++) {
-		err = tg_min__add_object(*mp, a->objs[i]);
-		if (err) {
-			p_err_code(a->objs[i], err);
-			return EXIT_ERR;
-		}
-	}
-	return EXIT_OK;
+	return add_objects(a->objs, a->obj_cnt, add_min_object, *mp);
 }
 
 static int output_one(const struct min_args *a, const struct tg_min *m,
