@@ -1063,11 +1063,17 @@ static void strs_free(struct strs *l)
 	free(l->set.slots);
 }
 
-/* @path's content into @h: 0, -ENOENT, or another error (not a file). */
+/*
+ * @path's content into @h: 0, -ENOENT, or another error (not a file). It
+ * is read, not mapped: the kernel's file is hashed too, and a file cut
+ * short under a mapping would kill the process with SIGBUS.
+ */
+#define HASH_CHUNK (1 << 20)
 static int hash_file(struct hash128 *h, const char *path)
 {
 	struct stat st;
-	void *map;
+	ssize_t n;
+	char *buf;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
@@ -1076,18 +1082,20 @@ static int hash_file(struct hash128 *h, const char *path)
 		close(fd);
 		return -EINVAL;
 	}
-	if (!st.st_size) {
+	buf = malloc(HASH_CHUNK);
+	if (!buf) {
 		close(fd);
-		hash_bytes(h, "", 0);
-		return 0;
+		return -ENOMEM;
 	}
-	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	/* chunk by chunk, each mixed in with its length; the last is short */
+	do {
+		n = tg_pread_full(fd, buf, HASH_CHUNK, -1);
+		if (n >= 0)
+			hash_bytes(h, buf, n);
+	} while (n == HASH_CHUNK);
+	free(buf);
 	close(fd);
-	if (map == MAP_FAILED)
-		return -errno;
-	hash_bytes(h, map, st.st_size);
-	munmap(map, st.st_size);
-	return 0;
+	return n < 0 ? n : 0;
 }
 
 static void hash_str(struct hash128 *h, const char *str)
