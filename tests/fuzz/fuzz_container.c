@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * What wraps the types: gzip, xz, zstd, lzma, bzip2, lz4, lzop, tar
- * archives and x86 boot images, nested up to TG_MAX_LAYERS deep. Layers
+ * archives, x86 boot images and kernel images of other machines, nested
+ * up to TG_MAX_LAYERS deep. Layers
  * decompress to at most FUZZ_MAX_SIZE bytes: the bomb limit is exercised,
  * not the fuzzer's memory limit.
  */
@@ -30,7 +31,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (err)
 		return 0;
 	layers = tg_btf__layer_cnt(btf);
-	if (layers < 2 || layers > TG_MAX_LAYERS)
+	if (!layers || layers > TG_MAX_LAYERS)
+		abort();
+	/*
+	 * A container and what it holds, or alone only a kernel image,
+	 * whose BTF is found in it by content (an uncompressed arm64,
+	 * riscv or loongarch Image is one layer).
+	 */
+	if (layers == 1 && tg_btf__layer(btf, 0) != TG_FORMAT_KIMAGE)
 		abort();
 	for (i = 0; i < layers; i++)
 		if (!tg_format__str(tg_btf__layer(btf, i)))
