@@ -106,12 +106,9 @@ static int detect_format(const void *data, size_t size, enum tg_format *fmt)
 		*fmt = TG_FORMAT_ELF;
 	else if (is_raw_btf(data, size))
 		*fmt = TG_FORMAT_RAW_BTF;
-	else if (tg_kimage_detect(data, size, &img) != TG_FORMAT_UNKNOWN)
-		*fmt = tg_kimage_detect(data, size, &img);
-	else if (tg_tar_detect(data, size))
-		*fmt = TG_FORMAT_TAR;
-	else
-		*fmt = tg_compression_detect(data, size);
+	else if ((*fmt = tg_kimage_detect(data, size, &img)) == TG_FORMAT_UNKNOWN)
+		*fmt = tg_tar_detect(data, size) ? TG_FORMAT_TAR :
+		       tg_compression_detect(data, size);
 	if (*fmt != TG_FORMAT_UNKNOWN)
 		return 0;
 	/* Too short to hold a whole magic, but what is there matches one. */
